@@ -1,0 +1,87 @@
+// Writes a complete Hugging Face style model directory for a preset: tokenizer first (it fixes the
+// vocabulary), then the weights (inline or as external data), then the graph that names them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { countParameters, type DecoderShape } from '../llama/decoderShape.js';
+import { configJson, generationConfigJson } from './configFiles.js';
+import { buildDecoderGraph } from './decoderGraph.js';
+import { decoderInputs, decoderOutputs } from './decoderIo.js';
+import { GraphBuilder } from './graphBuilder.js';
+import { onnx } from './onnxTypes.js';
+import { getPreset, type PresetName } from './presets.js';
+import type { ProgressListener } from './progress.js';
+import { buildTokenizer } from './tokenizer/buildTokenizer.js';
+import { tokenizerConfigJson, tokenizerJson } from './tokenizer/tokenizerFiles.js';
+import { planWeights } from './weightPlan.js';
+import { EXTERNAL_DATA_FILE, externalInitializers, inlineInitializers, totalWeightBytes, type WeightsLayout } from './weightWriter.js';
+
+export interface BuildModelOptions {
+  readonly preset: PresetName;
+  readonly outDir: string;
+  /** Seed of the weights and of the tokenizer corpus; the same seed gives the same bytes. Default 0. */
+  readonly seed?: number;
+  /** Default: external data when the weights exceed 100 MB, as exporters do near protobuf's limits. */
+  readonly weightsLayout?: WeightsLayout;
+  readonly onProgress?: ProgressListener;
+}
+
+export interface BuiltModel {
+  readonly modelDir: string;
+  readonly shape: DecoderShape;
+  readonly parameterCount: number;
+  readonly weightBytes: number;
+  readonly weightsLayout: WeightsLayout;
+}
+
+const EXTERNAL_THRESHOLD_BYTES = 100_000_000;
+const OPSET_VERSION = 17;
+const IR_VERSION = 8;
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function buildModel(options: BuildModelOptions): BuiltModel {
+  const preset = getPreset(options.preset);
+  const seed = options.seed ?? 0;
+  const onProgress: ProgressListener = options.onProgress ?? (() => undefined);
+  const onnxDir = join(options.outDir, 'onnx');
+  mkdirSync(onnxDir, { recursive: true });
+
+  onProgress({ stage: 'tokenizer', done: 0, total: 1 });
+  const bpe = buildTokenizer(seed, preset.tokenizerMerges);
+  writeJson(join(options.outDir, 'tokenizer.json'), tokenizerJson(bpe));
+  writeJson(join(options.outDir, 'tokenizer_config.json'), tokenizerConfigJson(preset.maxPositionEmbeddings));
+  onProgress({ stage: 'tokenizer', done: 1, total: 1 });
+
+  const { name: _name, tokenizerMerges: _merges, ...architecture } = preset;
+  const shape: DecoderShape = { ...architecture, vocabSize: bpe.tokens.length };
+  writeJson(join(options.outDir, 'config.json'), configJson(shape));
+  writeJson(join(options.outDir, 'generation_config.json'), generationConfigJson());
+
+  const plan = planWeights(shape);
+  const weightBytes = totalWeightBytes(plan);
+  const weightsLayout = options.weightsLayout ?? (weightBytes > EXTERNAL_THRESHOLD_BYTES ? 'external' : 'inline');
+  const initializers = weightsLayout === 'external'
+    ? externalInitializers(plan, shape, seed, join(onnxDir, EXTERNAL_DATA_FILE), onProgress)
+    : inlineInitializers(plan, shape, seed, onProgress);
+
+  onProgress({ stage: 'graph', done: 0, total: 1 });
+  const graph = new GraphBuilder();
+  buildDecoderGraph(graph, shape);
+  const model = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET_VERSION }],
+    producerName: 'spyre-engine',
+    graph: {
+      name: `llama-${preset.name}`,
+      node: graph.nodes,
+      initializer: [...initializers, ...graph.constants],
+      input: decoderInputs(shape),
+      output: decoderOutputs(shape),
+    },
+  });
+  writeFileSync(join(onnxDir, 'model.onnx'), onnx.ModelProto.encode(model).finish());
+  onProgress({ stage: 'graph', done: 1, total: 1 });
+  return { modelDir: options.outDir, shape, parameterCount: countParameters(shape), weightBytes, weightsLayout };
+}

@@ -1,0 +1,65 @@
+// The shapes the builder knows. Hyperparameters only; the tokenizer decides the vocabulary size,
+// since a model whose logits name ids the tokenizer cannot decode would be useless for serving.
+
+/** Architecture of a Llama-style decoder preset. The vocabulary comes from `tokenizerMerges`. */
+export interface ModelPreset {
+  readonly name: PresetName;
+  readonly hiddenSize: number;
+  readonly intermediateSize: number;
+  readonly numHiddenLayers: number;
+  readonly numAttentionHeads: number;
+  readonly numKeyValueHeads: number;
+  readonly headDim: number;
+  readonly maxPositionEmbeddings: number;
+  readonly rmsNormEps: number;
+  readonly ropeTheta: number;
+  readonly tieWordEmbeddings: boolean;
+  /** Number of BPE merges to learn; vocabulary = specials + 256 bytes + merges actually learnt. */
+  readonly tokenizerMerges: number;
+}
+
+export type PresetName = 'tiny' | 'small-100m';
+
+export const PRESET_NAMES: readonly PresetName[] = ['tiny', 'small-100m'];
+
+const PRESETS: Readonly<Record<PresetName, ModelPreset>> = {
+  // Untied lm_head, so the tests cover the path the larger preset does not take.
+  tiny: {
+    name: 'tiny',
+    hiddenSize: 64,
+    intermediateSize: 176,
+    numHiddenLayers: 2,
+    numAttentionHeads: 4,
+    numKeyValueHeads: 2,
+    headDim: 16,
+    maxPositionEmbeddings: 2048,
+    rmsNormEps: 1e-5,
+    ropeTheta: 10000,
+    tieWordEmbeddings: false,
+    tokenizerMerges: 253,
+  },
+  // Shaped like SmolLM-135M (hidden 576, 30 layers, 9 heads of 64, 3 KV heads, SwiGLU 1536, tied
+  // embeddings), with a smaller vocabulary from our own BPE, which lands near 100M parameters.
+  'small-100m': {
+    name: 'small-100m',
+    hiddenSize: 576,
+    intermediateSize: 1536,
+    numHiddenLayers: 30,
+    numAttentionHeads: 9,
+    numKeyValueHeads: 3,
+    headDim: 64,
+    maxPositionEmbeddings: 2048,
+    rmsNormEps: 1e-5,
+    ropeTheta: 10000,
+    tieWordEmbeddings: true,
+    tokenizerMerges: 7933,
+  },
+};
+
+export function isPresetName(name: string): name is PresetName {
+  return (PRESET_NAMES as readonly string[]).includes(name);
+}
+
+export function getPreset(name: PresetName): ModelPreset {
+  return PRESETS[name];
+}
