@@ -123,7 +123,7 @@ export function referenceLogits(model: string | ReferenceModel, tokenIds: readon
 export function referenceGreedy(model: string | ReferenceModel, promptIds: readonly number[], maxNewTokens: number): number[] {
   if (promptIds.length === 0) throw new Error('reference model: the prompt must hold at least one token');
   const sequence = new ReferenceSequence(asModel(model));
-  let logits = new Float32Array(0);
+  let logits: Float32Array = new Float32Array(0);
   for (const id of promptIds) logits = sequence.next(id);
   const generated: number[] = [];
   while (generated.length < maxNewTokens) {
