@@ -1,0 +1,168 @@
+import { inject, injectable } from 'inversify';
+import { Clock } from '../contracts/clock.js';
+import { EngineConfig } from '../contracts/config.js';
+import type { RequestId } from '../contracts/ids.js';
+import { EngineError } from '../contracts/errors.js';
+import type { FinishReason, GenerationRequest } from '../contracts/requests.js';
+import type { SampledToken, StepPlan, StepResult } from '../contracts/stepPlan.js';
+import type { StepTraceLine } from '../contracts/trace.js';
+import { KvCacheManager } from '../kv/kvCacheManager.js';
+import { SchedulerRequest } from '../scheduler/schedulerRequest.js';
+import { SpyreScheduler } from '../scheduler/spyreScheduler.js';
+import { assertWithinBatchTkvLimit } from './batchTkvGuard.js';
+import { validateGenerationRequest } from './requestValidation.js';
+import { buildStepTraceLine } from './stepTrace.js';
+
+/** A request that ended in a step, with why. `error` is set when it failed rather than finished. */
+export interface EndedRequest {
+  readonly requestId: RequestId;
+  readonly reason: FinishReason;
+  readonly outputTokenIds: readonly number[];
+  readonly numPromptTokens: number;
+  readonly error?: string;
+}
+
+/** Everything one executed step changed. */
+export interface StepReport {
+  readonly plan: StepPlan | undefined;
+  readonly produced: readonly SampledToken[];
+  readonly ended: readonly EndedRequest[];
+  readonly trace: StepTraceLine;
+}
+
+/** Counters and gauges the metrics layer reads. */
+export interface EngineCoreStats {
+  readonly numWaiting: number;
+  readonly numRunning: number;
+  readonly kvCacheUsage: number;
+  readonly prefixCacheQueriedTokens: number;
+  readonly prefixCacheHitTokens: number;
+  readonly numPreemptions: number;
+}
+
+/**
+ * The synchronous engine core: requests in, one step at a time. A driver calls `beginStep()`, has the plan
+ * executed by a backend (at once, after a virtual delay, or on a device) and hands the answer to
+ * `finishStep()`. Aborts and stop-string finishes that arrive while a step is in flight are applied when it
+ * ends, so the scheduler never sees a half-finished step.
+ */
+@injectable()
+export class EngineCore {
+  private stepCount = 0;
+  private stepInFlight = false;
+  private inFlightPlan: StepPlan | undefined;
+  private readonly deferredEnds = new Map<RequestId, FinishReason>();
+
+  constructor(
+    @inject(EngineConfig) private readonly config: EngineConfig,
+    @inject(SpyreScheduler) private readonly scheduler: SpyreScheduler,
+    @inject(KvCacheManager) private readonly kv: KvCacheManager,
+    @inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /** Validates and queues a request; throws EngineError('invalid_request') with the reason. */
+  addRequest(request: GenerationRequest): void {
+    const limits = validateGenerationRequest(request, this.config);
+    const arrivalTimeS = request.arrivalTimeS ?? this.clock.nowS();
+    this.scheduler.add(new SchedulerRequest(request.requestId, request.promptTokenIds, limits, request.sampling ?? {}, request.cacheSalt, arrivalTimeS));
+  }
+
+  /** Aborts a request now, or at the end of the step in flight. Returns whether the request was known. */
+  abortRequest(requestId: RequestId): boolean {
+    return this.endRequest(requestId, 'abort');
+  }
+
+  /** Ends a request with `stop` (a stop string matched above the core). */
+  stopRequest(requestId: RequestId): boolean {
+    return this.endRequest(requestId, 'stop');
+  }
+
+  hasUnfinishedRequests(): boolean {
+    return this.scheduler.hasUnfinishedRequests();
+  }
+
+  /** Plans the next step. Undefined means an idle step: nothing can run now. */
+  beginStep(): StepPlan | undefined {
+    if (this.stepInFlight) throw new EngineError('invariant_violated', 'beginStep() called while a step is in flight.');
+    const plan = this.scheduler.schedule();
+    if (plan !== undefined) assertWithinBatchTkvLimit(plan, this.config.maxBatchTkvLimit);
+    this.stepInFlight = true;
+    this.inFlightPlan = plan;
+    return plan;
+  }
+
+  /** Applies the backend's answer to the step in flight and reports what changed. */
+  finishStep(result: StepResult): StepReport {
+    if (!this.stepInFlight) throw new EngineError('invariant_violated', 'finishStep() called without beginStep().');
+    const plan = this.inFlightPlan;
+    this.stepInFlight = false;
+    this.inFlightPlan = undefined;
+    const update = this.scheduler.update(result);
+    const ended: EndedRequest[] = update.finished.map((request) => this.ended(request));
+    for (const failure of update.failed) ended.push({ ...this.ended(failure.request), error: failure.message });
+    ended.push(...this.applyDeferredEnds());
+    this.stepCount += 1;
+    const trace = buildStepTraceLine(
+      {
+        step: this.stepCount,
+        timeS: this.clock.nowS(),
+        plan,
+        outputs: update.produced.map((produced) => produced.request.id),
+        finished: ended.map((request) => request.requestId),
+      },
+      this.scheduler,
+      this.kv,
+    );
+    return { plan, produced: update.produced.map((produced) => produced.token), ended, trace };
+  }
+
+  stats(): EngineCoreStats {
+    return {
+      numWaiting: this.scheduler.waitingRequests().length,
+      numRunning: this.scheduler.runningRequests().length,
+      kvCacheUsage: this.kv.usage(),
+      prefixCacheQueriedTokens: this.kv.prefixCacheQueriedTokens,
+      prefixCacheHitTokens: this.kv.prefixCacheHitTokens,
+      numPreemptions: this.scheduler.numPreemptions,
+    };
+  }
+
+  /** Clears the prefix cache; false while any block is in use. */
+  resetPrefixCache(): boolean {
+    return this.kv.resetPrefixCache();
+  }
+
+  private endRequest(requestId: RequestId, reason: FinishReason): boolean {
+    const request = this.scheduler.get(requestId);
+    if (request === undefined || request.status === 'finished') return false;
+    if (this.stepInFlight) {
+      if (!this.deferredEnds.has(requestId)) this.deferredEnds.set(requestId, reason);
+      return true;
+    }
+    this.scheduler.finish(request, reason);
+    this.scheduler.release([request]);
+    return true;
+  }
+
+  private applyDeferredEnds(): EndedRequest[] {
+    const ended: EndedRequest[] = [];
+    for (const [requestId, reason] of this.deferredEnds) {
+      const request = this.scheduler.get(requestId);
+      if (request === undefined || request.status === 'finished') continue;
+      this.scheduler.finish(request, reason);
+      this.scheduler.release([request]);
+      ended.push(this.ended(request));
+    }
+    this.deferredEnds.clear();
+    return ended;
+  }
+
+  private ended(request: SchedulerRequest): EndedRequest {
+    return {
+      requestId: request.id,
+      reason: request.finishReason ?? 'abort',
+      outputTokenIds: request.outputTokenIds,
+      numPromptTokens: request.numPromptTokens,
+    };
+  }
+}

@@ -1,0 +1,153 @@
+import type { BlockId, RequestId } from '../contracts/ids.js';
+import { EngineError } from '../contracts/errors.js';
+import type { BlockPool } from './blockPool.js';
+import { hashBlockTokens } from './blockHash.js';
+
+/** A prefix-cache lookup: the cached blocks that hold the request's leading tokens. */
+export interface PrefixHit {
+  readonly blockIds: readonly BlockId[];
+  readonly numTokens: number;
+}
+
+export const NO_PREFIX_HIT: PrefixHit = { blockIds: [], numTokens: 0 };
+
+interface RequestBlocks {
+  readonly blockIds: BlockId[];
+  /** Hash chain of the request's full blocks, as far as computed. */
+  readonly hashes: number[];
+  readonly cacheSalt: string | undefined;
+}
+
+/**
+ * The request-level view of the KV pool: which blocks each request holds, reserving blocks for the tokens
+ * a step hands out, caching full blocks as soon as they are reserved, prefix lookups and freeing.
+ * The scheduler sees only `tryAllocate(...) → blocks | undefined`; the pool stays hidden.
+ *
+ * @invariant after every request has finished or been aborted, every block is free
+ *   — scheduler.property.test.ts "no block leaks"
+ */
+export class KvCacheManager {
+  private readonly requests = new Map<RequestId, RequestBlocks>();
+  private queriedTokens = 0;
+  private hitTokens = 0;
+
+  constructor(
+    private readonly pool: BlockPool,
+    readonly blockSize: number,
+    readonly enablePrefixCaching: boolean,
+    private readonly hashSeed: number,
+  ) {}
+
+  /**
+   * Walks the hash chain of `tokens` from the first block and stops at the first miss. The hit is capped
+   * below `numPromptTokens` so that the last prompt token is always recomputed (its logits are needed).
+   */
+  findPrefixHit(tokens: ArrayLike<number>, numPromptTokens: number, cacheSalt?: string): PrefixHit {
+    if (!this.enablePrefixCaching) return NO_PREFIX_HIT;
+    const maxBlocks = Math.floor((numPromptTokens - 1) / this.blockSize);
+    const blockIds: BlockId[] = [];
+    let parentHash = this.hashSeed;
+    for (let index = 0; index < maxBlocks; index++) {
+      const hash = hashBlockTokens(parentHash, tokens, index * this.blockSize, this.blockSize, index === 0 ? cacheSalt : undefined);
+      const blockId = this.pool.cachedBlock(hash);
+      if (blockId === undefined) break;
+      blockIds.push(blockId);
+      parentHash = hash;
+    }
+    return blockIds.length === 0 ? NO_PREFIX_HIT : { blockIds, numTokens: blockIds.length * this.blockSize };
+  }
+
+  /**
+   * Makes the request hold blocks for its first `numTokens` tokens, taking `prefixHit` blocks first when it
+   * holds nothing yet. Returns the newly reserved blocks, or undefined (and changes nothing) when the pool
+   * is short.
+   */
+  tryAllocate(
+    requestId: RequestId,
+    tokens: ArrayLike<number>,
+    numTokens: number,
+    prefixHit: PrefixHit = NO_PREFIX_HIT,
+    cacheSalt?: string,
+  ): BlockId[] | undefined {
+    let held = this.requests.get(requestId);
+    const takesHit = held === undefined && prefixHit.blockIds.length > 0;
+    const numHeld = held?.blockIds.length ?? (takesHit ? prefixHit.blockIds.length : 0);
+    const numNeeded = Math.max(0, Math.ceil(numTokens / this.blockSize) - numHeld);
+    if (numNeeded > this.pool.numFreeBlocks - (takesHit ? this.freeBlocksAmong(prefixHit.blockIds) : 0)) {
+      return undefined;
+    }
+    if (held === undefined) {
+      held = { blockIds: [], hashes: [], cacheSalt };
+      this.requests.set(requestId, held);
+    }
+    if (takesHit) {
+      this.pool.touch(prefixHit.blockIds);
+      held.blockIds.push(...prefixHit.blockIds);
+    }
+    const newBlockIds = this.pool.tryAllocate(numNeeded);
+    if (newBlockIds === undefined) throw new EngineError('invariant_violated', 'The free block count changed during an allocation.');
+    for (const blockId of newBlockIds) held.blockIds.push(blockId);
+    if (this.enablePrefixCaching) this.cacheFullBlocks(held, tokens, Math.min(numTokens, tokens.length));
+    return newBlockIds;
+  }
+
+  /** Frees the request's blocks tail first, so that its prefix stays cached longest. */
+  free(requestId: RequestId): void {
+    const held = this.requests.get(requestId);
+    if (held === undefined) return;
+    this.requests.delete(requestId);
+    const reversed = held.blockIds.slice().reverse();
+    this.pool.free(reversed);
+  }
+
+  blocksOf(requestId: RequestId): readonly BlockId[] {
+    return this.requests.get(requestId)?.blockIds ?? [];
+  }
+
+  numBlocksOf(requestId: RequestId): number {
+    return this.requests.get(requestId)?.blockIds.length ?? 0;
+  }
+
+  /** Counts a prefix-cache query of `numPromptTokens` with `numHitTokens` reused, in tokens (SPEC §3). */
+  recordPrefixQuery(numPromptTokens: number, numHitTokens: number): void {
+    if (!this.enablePrefixCaching) return;
+    this.queriedTokens += numPromptTokens;
+    this.hitTokens += numHitTokens;
+  }
+
+  get prefixCacheQueriedTokens(): number {
+    return this.queriedTokens;
+  }
+
+  get prefixCacheHitTokens(): number {
+    return this.hitTokens;
+  }
+
+  usage(): number {
+    return this.pool.usage();
+  }
+
+  get numFreeBlocks(): number {
+    return this.pool.numFreeBlocks;
+  }
+
+  resetPrefixCache(): boolean {
+    return this.pool.resetPrefixCache();
+  }
+
+  private freeBlocksAmong(blockIds: readonly BlockId[]): number {
+    let count = 0;
+    for (const blockId of blockIds) if (this.pool.isFree(blockId)) count += 1;
+    return count;
+  }
+
+  private cacheFullBlocks(held: RequestBlocks, tokens: ArrayLike<number>, numKnownTokens: number): void {
+    const numFull = Math.min(Math.floor(numKnownTokens / this.blockSize), held.blockIds.length);
+    for (let index = held.hashes.length; index < numFull; index++) {
+      const parentHash = index === 0 ? this.hashSeed : held.hashes[index - 1]!;
+      const hash = hashBlockTokens(parentHash, tokens, index * this.blockSize, this.blockSize, index === 0 ? held.cacheSalt : undefined);
+      held.hashes.push(hash);
+      this.pool.cacheBlock(held.blockIds[index]!, hash);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { RequestId } from '../contracts/ids.js';
+import type { FinishReason, SamplingParams } from '../contracts/requests.js';
+import { NO_PREFIX_HIT, type PrefixHit } from '../kv/kvCacheManager.js';
+
+/** Where a request is in its life. */
+export type RequestStatus = 'waiting' | 'prefilling' | 'decoding' | 'finished';
+
+/** Everything the scheduler decides a request by, fixed when it is added. */
+export interface RequestLimits {
+  readonly maxTokens: number;
+  readonly minTokens: number;
+  readonly ignoreEos: boolean;
+  readonly eosTokenIds: readonly number[];
+  readonly stopTokenIds: readonly number[];
+}
+
+/**
+ * The scheduler's mutable record of one request. Only the scheduler writes it.
+ * `numComputedTokens` counts the tokens whose KV the scheduler treats as cached (SPEC §2.2).
+ */
+export class SchedulerRequest {
+  /** Prompt followed by the generated tokens. */
+  readonly tokenIds: number[];
+  /** Tokens this request prefills: the prompt, or every token so far after a preemption. */
+  numPrefillTokens: number;
+  numComputedTokens = 0;
+  status: RequestStatus = 'waiting';
+  /** The cached blocks found when it was first scheduled; it holds all of them, usable or not. */
+  prefixHit: PrefixHit = NO_PREFIX_HIT;
+  /** Prefix tokens whose chunks the prefill skips (whole chunks only, SPEC §3). */
+  numUsablePrefixTokens = 0;
+  /** Tokens handed out by the step in flight (prefill: the chunk's count; decode: 1). */
+  numScheduledTokens = 0;
+  finishReason: FinishReason | undefined;
+
+  constructor(
+    readonly id: RequestId,
+    promptTokenIds: readonly number[],
+    readonly limits: RequestLimits,
+    readonly sampling: SamplingParams,
+    readonly cacheSalt: string | undefined,
+    readonly arrivalTimeS: number,
+  ) {
+    this.tokenIds = promptTokenIds.slice();
+    this.numPrefillTokens = promptTokenIds.length;
+    this.numPromptTokens = promptTokenIds.length;
+  }
+
+  readonly numPromptTokens: number;
+
+  get numOutputTokens(): number {
+    return this.tokenIds.length - this.numPromptTokens;
+  }
+
+  /** Output tokens it may still produce. */
+  get numRemainingTokens(): number {
+    return this.limits.maxTokens - this.numOutputTokens;
+  }
+
+  get isPrefilling(): boolean {
+    return this.status === 'prefilling';
+  }
+
+  get isDecoding(): boolean {
+    return this.status === 'decoding';
+  }
+
+  get outputTokenIds(): readonly number[] {
+    return this.tokenIds.slice(this.numPromptTokens);
+  }
+}
