@@ -1,6 +1,6 @@
 // Writes a complete Hugging Face style model directory for a preset: tokenizer first (it fixes the
 // vocabulary), then the weights (inline or as external data), then the graph that names them.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countParameters, type DecoderShape } from '../llama/decoderShape.js';
 import { configJson, generationConfigJson } from './configFiles.js';
@@ -62,6 +62,8 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
   const plan = planWeights(shape);
   const weightBytes = totalWeightBytes(plan);
   const weightsLayout = options.weightsLayout ?? (weightBytes > EXTERNAL_THRESHOLD_BYTES ? 'external' : 'inline');
+  // An inline rebuild over an external one must not leave the old data file behind to confuse loaders.
+  if (weightsLayout === 'inline') rmSync(join(onnxDir, EXTERNAL_DATA_FILE), { force: true });
   const initializers = weightsLayout === 'external'
     ? externalInitializers(plan, shape, seed, join(onnxDir, EXTERNAL_DATA_FILE), onProgress)
     : inlineInitializers(plan, shape, seed, onProgress);

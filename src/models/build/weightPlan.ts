@@ -14,9 +14,13 @@ export interface PlannedWeight {
   readonly init: WeightInit;
 }
 
-// Scales chosen so that a random model still gives varied greedy output: unit-variance embeddings
-// and 1/sqrt(fan_in) projections keep activations O(1) through the layers, and norm weights around
-// 1 (with some spread, so a wrong norm weight would show) keep the logits' spread near 1..2.
+// Scales chosen so that a random model still gives varied greedy output: 1/sqrt(fan_in) projections
+// keep activations O(1) through the layers, and norm weights around 1 (with some spread, so a wrong
+// norm weight would show) keep the logits' spread near 1. Tied embeddings are the exception that
+// needs care: the input token's own embedding stays in the residual stream, so with unit-variance
+// embeddings its logit would be ~hidden_size and the model would repeat its input forever. At
+// 1/sqrt(hidden) the embedding both keeps the logits near unit spread and stays a small part of
+// the residual stream (RMSNorm rescales it for the first layer anyway).
 const uniform = (std: number, mean = 0): WeightInit => ({ kind: 'uniform', mean, std });
 const projection = (fanIn: number): WeightInit => uniform(1 / Math.sqrt(fanIn));
 const NORM = uniform(0.1, 1);
@@ -27,7 +31,7 @@ export function planWeights(shape: DecoderShape): readonly PlannedWeight[] {
   const kvWidth = shape.numKeyValueHeads * shape.headDim;
   const halfHead = shape.headDim / 2;
   const plan: PlannedWeight[] = [
-    { name: EMBED_TOKENS, dims: [shape.vocabSize, h], init: uniform(1) },
+    { name: EMBED_TOKENS, dims: [shape.vocabSize, h], init: uniform(shape.tieWordEmbeddings ? 1 / Math.sqrt(h) : 1) },
     { name: ROPE_COS, dims: [shape.maxPositionEmbeddings, halfHead], init: { kind: 'rope', part: 'cos' } },
     { name: ROPE_SIN, dims: [shape.maxPositionEmbeddings, halfHead], init: { kind: 'rope', part: 'sin' } },
   ];
