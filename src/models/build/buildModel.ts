@@ -8,7 +8,7 @@ import { buildDecoderGraph } from './decoderGraph.js';
 import { decoderInputs, decoderOutputs } from './decoderIo.js';
 import { GraphBuilder } from './graphBuilder.js';
 import { onnx } from './onnxTypes.js';
-import { getPreset, type PresetName } from './presets.js';
+import { getPreset, type ModelPreset, type PresetName } from './presets.js';
 import type { ProgressListener } from './progress.js';
 import { buildTokenizer } from './tokenizer/buildTokenizer.js';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer/tokenizerFiles.js';
@@ -23,6 +23,8 @@ export interface BuildModelOptions {
   /** Default: external data when the weights exceed 100 MB, as exporters do near protobuf's limits. */
   readonly weightsLayout?: WeightsLayout;
   readonly onProgress?: ProgressListener;
+  /** Changes to the preset's shape, for tests that need a variant (e.g. tied embeddings at tiny size). */
+  readonly presetOverrides?: Partial<Omit<ModelPreset, 'name'>>;
 }
 
 export interface BuiltModel {
@@ -42,7 +44,7 @@ function writeJson(path: string, value: unknown): void {
 }
 
 export function buildModel(options: BuildModelOptions): BuiltModel {
-  const preset = getPreset(options.preset);
+  const preset: ModelPreset = { ...getPreset(options.preset), ...options.presetOverrides };
   const seed = options.seed ?? 0;
   const onProgress: ProgressListener = options.onProgress ?? (() => undefined);
   const onnxDir = join(options.outDir, 'onnx');

@@ -33,19 +33,29 @@ class PairStats {
   readonly counts = new Map<number, number>();
   readonly wordsWithPair = new Map<number, Set<number>>();
   readonly heap = new PairHeap();
+  // Net count change per pair since the last flush. A merge removes and re-adds every pair of each
+  // word it touches; most of those cancel out, and only real changes should reach the heap.
+  private readonly pendingDeltas = new Map<number, number>();
 
   add(word: WordType, wordIndex: number, sign: 1 | -1): void {
     for (let i = 0; i + 1 < word.symbols.length; i++) {
       const key = pairKey(word.symbols[i] as number, word.symbols[i + 1] as number);
-      const count = (this.counts.get(key) ?? 0) + sign * word.count;
-      this.counts.set(key, count);
+      this.counts.set(key, (this.counts.get(key) ?? 0) + sign * word.count);
+      this.pendingDeltas.set(key, (this.pendingDeltas.get(key) ?? 0) + sign * word.count);
       if (sign > 0) {
         let words = this.wordsWithPair.get(key);
         if (!words) this.wordsWithPair.set(key, (words = new Set()));
         words.add(wordIndex);
       }
-      if (count > 0) this.heap.push(count, key);
     }
+  }
+
+  flush(): void {
+    for (const [key, delta] of this.pendingDeltas) {
+      const count = this.counts.get(key) ?? 0;
+      if (delta !== 0 && count > 0) this.heap.push(count, key);
+    }
+    this.pendingDeltas.clear();
   }
 
   /** The current most frequent pair, skipping heap entries made stale by later updates. */
@@ -84,6 +94,7 @@ export function trainByteLevelBpe(
   const words = countWordTypes(texts, idOf);
   const stats = new PairStats();
   words.forEach((word, index) => stats.add(word, index, 1));
+  stats.flush();
   const merges: Array<readonly [string, string]> = [];
   while (merges.length < maxMerges) {
     const key = stats.popBest();
@@ -106,6 +117,7 @@ export function trainByteLevelBpe(
     }
     stats.counts.delete(key);
     stats.wordsWithPair.delete(key);
+    stats.flush();
   }
   return { tokens, merges };
 }
