@@ -1,0 +1,176 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EngineError } from '../../src/core/contracts/errors.js';
+import { asRequestId, type RequestId } from '../../src/core/contracts/ids.js';
+import { createCoreHarness, sampleWith } from '../support/coreHarness.js';
+import { poolInvariantViolation } from '../support/poolInvariants.js';
+
+const EOS = 0;
+const BASE_PROMPTS = [0, 1, 2].map((base) => Array.from({ length: 600 }, (_, index) => 1 + ((base * 7919 + index * 31) % 997)));
+
+interface RequestSpec {
+  readonly arrivalStep: number;
+  readonly base: number;
+  readonly sharedLength: number;
+  readonly promptLength: number;
+  readonly maxTokens: number;
+  readonly ignoreEos: boolean;
+}
+
+interface WorkloadCase {
+  readonly maxModelLen: number;
+  readonly maxNumSeqs: number;
+  readonly chunkSize: number;
+  readonly interleave: boolean;
+  readonly prefixCaching: boolean;
+  /** Fraction of max_model_len * max_num_seqs used as VLLM_DT_MAX_BATCH_TKV_LIMIT (1 = default). */
+  readonly volumeFraction: number;
+  /** Extra blocks beyond what one request needs; small values force eviction and preemption. */
+  readonly spareBlocks: number | undefined;
+  readonly requests: readonly RequestSpec[];
+  readonly abortSteps: readonly number[];
+  readonly seed: number;
+}
+
+const requestSpec = fc.record({
+  arrivalStep: fc.integer({ min: 0, max: 30 }),
+  base: fc.integer({ min: 0, max: 2 }),
+  sharedLength: fc.integer({ min: 0, max: 400 }),
+  promptLength: fc.integer({ min: 1, max: 480 }),
+  maxTokens: fc.integer({ min: 1, max: 200 }),
+  ignoreEos: fc.boolean(),
+});
+
+const workloadCase: fc.Arbitrary<WorkloadCase> = fc.record({
+  maxModelLen: fc.constantFrom(128, 256, 512),
+  maxNumSeqs: fc.integer({ min: 1, max: 6 }),
+  chunkSize: fc.constantFrom(64, 128, 256),
+  interleave: fc.boolean(),
+  prefixCaching: fc.boolean(),
+  volumeFraction: fc.constantFrom(1, 1, 0.75, 0.5, 0.3),
+  spareBlocks: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
+  requests: fc.array(requestSpec, { minLength: 1, maxLength: 12 }),
+  abortSteps: fc.array(fc.integer({ min: 1, max: 200 }), { maxLength: 3 }),
+  seed: fc.integer({ min: 0, max: 1000 }),
+});
+
+interface RunOutcome {
+  readonly violations: string[];
+  readonly outputs: Map<RequestId, number>;
+  readonly finishReasons: Map<RequestId, string>;
+  readonly expectedLengths: Map<RequestId, number>;
+  readonly aborted: Set<RequestId>;
+  readonly freeAtEnd: boolean;
+}
+
+function promptFor(spec: RequestSpec, index: number, maxModelLen: number): number[] {
+  const length = Math.min(spec.promptLength, maxModelLen - 1);
+  const shared = BASE_PROMPTS[spec.base]!.slice(0, Math.min(spec.sharedLength, length));
+  const own = Array.from({ length: length - shared.length }, (_, offset) => 1 + ((index * 131 + offset * 17) % 997));
+  return [...shared, ...own];
+}
+
+/** Runs a random workload through the real core, checking the invariants after every step. */
+function runWorkload(workload: WorkloadCase): RunOutcome {
+  const maxBatchTkvLimit = Math.max(workload.maxModelLen, Math.floor(workload.maxModelLen * workload.maxNumSeqs * workload.volumeFraction));
+  const blocksPerSequence = Math.ceil(workload.maxModelLen / 64);
+  const harness = createCoreHarness(
+    {
+      maxModelLen: workload.maxModelLen,
+      maxNumSeqs: workload.maxNumSeqs,
+      maxNumBatchedTokens: workload.chunkSize,
+      enablePrefixCaching: workload.prefixCaching,
+      numBlocks: workload.spareBlocks === undefined ? undefined : 1 + blocksPerSequence + workload.spareBlocks,
+    },
+    { VLLM_SPYRE_CP_INTERLEAVE_STEPS: workload.interleave ? '1' : '0', VLLM_DT_MAX_BATCH_TKV_LIMIT: String(maxBatchTkvLimit) },
+  );
+  const { core, pool, scheduler } = harness;
+  const violations: string[] = [];
+  const outputs = new Map<RequestId, number>();
+  const finishReasons = new Map<RequestId, string>();
+  const expectedLengths = new Map<RequestId, number>();
+  const aborted = new Set<RequestId>();
+  const pending = workload.requests.map((spec, index) => ({ spec, index })).sort((a, b) => a.spec.arrivalStep - b.spec.arrivalStep);
+  let random = workload.seed + 1;
+  const nextRandom = (): number => {
+    random = (Math.imul(random, 1103515245) + 12345) >>> 0;
+    return random / 4294967296;
+  };
+  let previousKind: string | undefined;
+  let previousIdle = false;
+  for (let step = 0; step < 20_000 && (pending.length > 0 || core.hasUnfinishedRequests()); step++) {
+    let arrived = false;
+    while (pending.length > 0 && pending[0]!.spec.arrivalStep <= step) {
+      const { spec, index } = pending.shift()!;
+      const id = asRequestId(`r${index}`);
+      try {
+        core.addRequest({ requestId: id, promptTokenIds: promptFor(spec, index, workload.maxModelLen), maxTokens: spec.maxTokens, ignoreEos: spec.ignoreEos, eosTokenIds: [EOS] });
+        expectedLengths.set(id, spec.ignoreEos ? spec.maxTokens : -1);
+        outputs.set(id, 0);
+        arrived = true;
+      } catch (error) {
+        if (!(error instanceof EngineError) || error.kind !== 'invalid_request') throw error;
+      }
+    }
+    if (workload.abortSteps.includes(step) && outputs.size > 0) {
+      const ids = [...outputs.keys()].filter((id) => !finishReasons.has(id));
+      const victim = ids[Math.floor(nextRandom() * ids.length)];
+      if (victim !== undefined && core.abortRequest(victim)) {
+        aborted.add(victim);
+        finishReasons.set(victim, 'abort');
+      }
+    }
+    const decodingBefore = scheduler.runningRequests().some((request) => request.isDecoding);
+    const plan = core.beginStep();
+    const kind = plan?.kind ?? 'idle';
+    if (workload.interleave && previousKind === 'prefill' && kind === 'prefill' && decodingBefore) violations.push(`step ${step + 1}: two prefill steps in a row while a request decodes`);
+    if (kind === 'idle' && decodingBefore) violations.push(`step ${step + 1}: idle although a request could decode`);
+    if (kind === 'idle' && previousIdle && !arrived && core.hasUnfinishedRequests() && pending.length === 0) violations.push(`step ${step + 1}: two idle steps in a row with work waiting`);
+    const report = core.finishStep(sampleWith(plan, () => (nextRandom() < 0.03 ? EOS : 1 + Math.floor(nextRandom() * 900))));
+    for (const token of report.produced) outputs.set(token.requestId, (outputs.get(token.requestId) ?? 0) + 1);
+    for (const ended of report.ended) {
+      finishReasons.set(ended.requestId, ended.reason);
+      if (ended.outputTokenIds.length !== outputs.get(ended.requestId)) violations.push(`${ended.requestId}: reported ${ended.outputTokenIds.length} tokens, streamed ${outputs.get(ended.requestId)}`);
+    }
+    const poolViolation = poolInvariantViolation(pool);
+    if (poolViolation !== undefined) violations.push(`step ${step + 1}: ${poolViolation}`);
+    previousKind = kind;
+    previousIdle = kind === 'idle';
+  }
+  if (core.hasUnfinishedRequests()) violations.push('requests left unfinished after 20000 steps');
+  return { violations, outputs, finishReasons, expectedLengths, aborted, freeAtEnd: pool.numFreeBlocks === pool.numBlocks - 1 };
+}
+
+describe('having random workloads and configurations', () => {
+  it('should keep every invariant at every step (conservation, reference counts, free queue, interleaving, liveness)', () => {
+    fc.assert(
+      fc.property(workloadCase, (workload) => {
+        const outcome = runWorkload(workload);
+        expect(outcome.violations).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('should end every accepted request, and with ignore_eos produce exactly max_tokens tokens', () => {
+    fc.assert(
+      fc.property(workloadCase, (workload) => {
+        const outcome = runWorkload(workload);
+        for (const [requestId, expected] of outcome.expectedLengths) {
+          expect(outcome.finishReasons.has(requestId), `request ${requestId} never ended`).toBe(true);
+          if (expected >= 0 && !outcome.aborted.has(requestId)) expect(outcome.outputs.get(requestId)).toBe(expected);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('should free every block after everything has finished or been aborted', () => {
+    fc.assert(
+      fc.property(workloadCase, (workload) => {
+        expect(runWorkload(workload).freeAtEnd).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { asRequestId } from '../../../../src/core/contracts/ids.js';
+import { buildPrefillChunkPlan } from '../../../../src/core/scheduler/prefillChunkPlan.js';
+import { chunkIndexFor, chunkTokenSpan, prefillGeometry, usablePrefixBlocks } from '../../../../src/core/scheduler/prefillGeometry.js';
+
+describe('having the chunk size 128 of SPEC §2.3', () => {
+  const cases: readonly [number, number, number][] = [
+    [10, 1, 64],
+    [51, 1, 64],
+    [63, 1, 64],
+    [95, 1, 0],
+    [127, 1, 0],
+    [148, 2, 64],
+    [251, 2, 0],
+    [260, 3, 64],
+    [420, 4, 64],
+  ];
+  for (const [promptLength, chunks, leftPadding] of cases) {
+    it(`when the prompt has ${promptLength} tokens, should take ${chunks} chunk(s) with ${leftPadding} left padding`, () => {
+      const geometry = prefillGeometry(promptLength, 128, 64);
+      expect(geometry.numChunks).toBe(chunks);
+      expect(geometry.leftPaddingTokens).toBe(leftPadding);
+      expect((geometry.leftPaddingTokens + geometry.paddedTokens) % 128).toBe(0);
+    });
+  }
+
+  it('when a 420-token prompt is split, should place chunk 0 after 64 pad slots and cover the prompt once', () => {
+    const geometry = prefillGeometry(420, 128, 64);
+    const spans = [0, 1, 2, 3].map((chunk) => chunkTokenSpan(geometry, chunk));
+    expect(spans[0]).toEqual({ firstTokenIndex: 0, endTokenIndex: 64, firstValidSlot: 64, endValidSlot: 128 });
+    expect(spans[1]).toEqual({ firstTokenIndex: 64, endTokenIndex: 192, firstValidSlot: 0, endValidSlot: 128 });
+    expect(spans[3]).toEqual({ firstTokenIndex: 320, endTokenIndex: 420, firstValidSlot: 0, endValidSlot: 100 });
+  });
+
+  it('when the runner picks the chunk from the computed count, should follow the plan (corrected count 64 → chunk 1)', () => {
+    const geometry = prefillGeometry(300, 128, 64);
+    expect(chunkIndexFor(geometry, 0, 64)).toBe(0);
+    expect(chunkIndexFor(geometry, 64, 64)).toBe(1);
+    expect(chunkIndexFor(geometry, 192, 64)).toBe(2);
+  });
+
+  it('when a prompt is fully cached, should still recompute its last chunk (whole-chunk rule)', () => {
+    expect(usablePrefixBlocks(prefillGeometry(250, 128, 64), 3)).toBe(2);
+    expect(usablePrefixBlocks(prefillGeometry(144, 128, 64), 2)).toBe(1);
+    expect(usablePrefixBlocks(prefillGeometry(127, 128, 64), 1)).toBe(0);
+    expect(usablePrefixBlocks(prefillGeometry(300, 128, 64), 1)).toBe(1);
+    expect(usablePrefixBlocks(prefillGeometry(256, 128, 64), 1)).toBe(0);
+  });
+});
+
+describe('having a chunk plan with left padding and prefix-hit blocks', () => {
+  it('should map padding and hit blocks to the null block and keep the table truncated to the chunk', () => {
+    const geometry = prefillGeometry(286, 128, 64);
+    const plan = buildPrefillChunkPlan({
+      requestId: asRequestId('p3'),
+      sampling: {},
+      geometry,
+      chunkIndex: 2,
+      promptTokenIds: Array.from({ length: 286 }, (_, index) => index + 1),
+      blockIds: [1, 2, 3, 4, 5],
+      numPrefixHitBlocks: 4,
+      isLastChunk: true,
+    });
+    expect(plan.blockTable).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(plan.slotBlocks).toEqual([0, 5]);
+    expect(plan.tokenIds.slice(0, 3)).toEqual([193, 194, 195]);
+    expect(plan.endValidSlot).toBe(94);
+    expect(plan.tokenIds[94]).toBe(0);
+  });
+});
