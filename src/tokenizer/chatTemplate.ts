@@ -36,15 +36,18 @@ export class ChatTemplate {
     }
   }
 
+  /** Renders; a template that rejects the messages (via `raise_exception`) or fails at runtime throws ChatTemplateError. */
   render(messages: readonly ChatMessage[], options: ChatTemplateOptions): string {
-    return this.template.render({
-      messages: messages.map((message) => ({ role: message.role, content: message.content })),
-      add_generation_prompt: options.addGenerationPrompt,
-      bos_token: this.tokens.bosToken ?? '',
-      eos_token: this.tokens.eosToken ?? '',
-      raise_exception: (message: string): never => {
-        throw new ChatTemplateError(`chat template rejected the messages: ${message}`);
-      },
-    });
+    try {
+      // @huggingface/jinja defines raise_exception itself (as transformers does), so it is not passed in.
+      return this.template.render({
+        messages: messages.map((message) => ({ role: message.role, content: message.content })),
+        add_generation_prompt: options.addGenerationPrompt,
+        bos_token: this.tokens.bosToken ?? '',
+        eos_token: this.tokens.eosToken ?? '',
+      });
+    } catch (error) {
+      throw new ChatTemplateError(`chat template failed: ${(error as Error).message}`);
+    }
   }
 }

@@ -89,6 +89,7 @@ export class TextTokenizer implements TokenDecoder {
   }
 
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
+    if (ids.length === 0) return ''; // the library rejects an empty list
     return this.tokenizer.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? true, clean_up_tokenization_spaces: false });
   }
 
