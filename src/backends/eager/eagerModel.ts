@@ -1,0 +1,44 @@
+import type { ServiceIdentifier } from 'inversify';
+import * as ort from 'onnxruntime-node';
+import { readModelDir, type ModelDirInfo } from '../../models/dir/index.js';
+import { validateDecoderIo, type DecoderIoLayout } from './decoderIoLayout.js';
+import { eagerModelError } from './eagerModelError.js';
+
+/** A loaded decoder: the onnxruntime session, its checked I/O layout and what the directory says. */
+export interface EagerModel {
+  readonly info: ModelDirInfo;
+  readonly session: ort.InferenceSession;
+  readonly io: DecoderIoLayout;
+}
+
+/** DI identifier of the loaded {@link EagerModel}. */
+export const EagerModel: ServiceIdentifier<EagerModel> = Symbol.for('spyre.EagerModel');
+
+export interface LoadEagerModelOptions {
+  /** onnxruntime intra-op threads; default: onnxruntime's choice (all cores). */
+  readonly intraOpNumThreads?: number;
+}
+
+/**
+ * Reads the model directory, opens `onnx/model.onnx` (external data is found next to it) and validates
+ * its I/O. Throws an error naming the file for anything the eager backend cannot serve.
+ */
+export async function loadEagerModel(modelDir: string, options: LoadEagerModelOptions = {}): Promise<EagerModel> {
+  const info = readModelDir(modelDir);
+  if (info.kind !== 'decoder') throw eagerModelError(info.dir, `model_type ${info.modelType} is an encoder; text generation needs a decoder`);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(info.onnxModelPath, {
+      graphOptimizationLevel: 'all',
+      ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+    });
+  } catch (error) {
+    throw eagerModelError(info.onnxModelPath, `onnxruntime could not load the model: ${(error as Error).message}`);
+  }
+  try {
+    return { info, session, io: validateDecoderIo(info, session.inputMetadata, session.outputMetadata) };
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+}

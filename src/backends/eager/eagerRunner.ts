@@ -1,0 +1,186 @@
+import { inject, injectable } from 'inversify';
+import type * as ort from 'onnxruntime-node';
+import type { StepExecutor } from '../../core/contracts/backend.js';
+import { EngineConfig } from '../../core/contracts/config.js';
+import { BLOCK_SIZE, type RequestId } from '../../core/contracts/ids.js';
+import type { SamplingParams } from '../../core/contracts/requests.js';
+import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../../core/contracts/stepPlan.js';
+import { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
+import { resolveSampling } from '../../core/engine/sampling/samplingOptions.js';
+import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
+import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
+import { EagerModel } from './eagerModel.js';
+import { float16ToFloat32 } from './float16.js';
+import { PagedKvStore, type KvArray } from './pagedKvStore.js';
+import { StepBuffers } from './stepBuffers.js';
+
+/**
+ * The eager backend: executes the core's step plans with onnxruntime on the CPU over a paged KV store.
+ *
+ * A prefill chunk feeds only its valid tokens (batch 1: left padding would only cost compute), with the
+ * prompt before the chunk gathered from the chunk's block table as past; the new KV goes to the slots
+ * `slotBlocks` names. A decode batch feeds one token per row, each row's past right-aligned and
+ * left-padded to the longest row with attention mask 0 on the padding (the layout every Optimum export
+ * accepts, including graphs whose attention reads the mask as sequence lengths); the new KV goes to
+ * (blockTable[paddingBlocks + position/64], position%64). Position ids are always the tokens' positions
+ * in their sequence.
+ */
+@injectable()
+export class EagerRunner implements StepExecutor {
+  readonly kv: PagedKvStore;
+  private readonly buffers: StepBuffers;
+  private readonly sampler: TokenSampler;
+  private readonly seeds: SeededRandom;
+  private readonly states = new Map<RequestId, RequestSamplingState>();
+  private logitsRow: Float32Array;
+  /** Sees each row's logits (float32) before sampling; the view is reused, copy what you keep. For tests and tools. */
+  logitsObserver: ((requestId: RequestId, logits: Float32Array) => void) | undefined;
+
+  constructor(
+    @inject(EagerModel) private readonly model: EagerModel,
+    @inject(EngineConfig) config: EngineConfig,
+  ) {
+    const io = model.io;
+    this.kv = new PagedKvStore({ numBlocks: config.numBlocks, numLayers: io.numLayers, numKvHeads: io.numKvHeads, headDim: io.headDim, dtype: io.kvDtype });
+    this.buffers = new StepBuffers(io);
+    this.sampler = new TokenSampler(io.vocabSize);
+    this.seeds = new SeededRandom(config.seed);
+    this.logitsRow = new Float32Array(io.vocabSize);
+  }
+
+  async execute(plan: StepPlan): Promise<StepResult> {
+    try {
+      return plan.kind === 'prefill' ? await this.prefill(plan) : await this.decode(plan);
+    } catch (error) {
+      const message = `eager backend: ${(error as Error).message}`;
+      const ids = plan.kind === 'prefill' ? [plan.requestId] : plan.rows.map((row) => row.requestId);
+      for (const id of ids) this.states.delete(id);
+      return { sampled: [], failed: ids.map((requestId) => ({ requestId, message })) };
+    }
+  }
+
+  private async prefill(plan: PrefillChunkPlan): Promise<StepResult> {
+    const numNew = plan.endValidSlot - plan.firstValidSlot;
+    const pastLength = plan.firstTokenIndex;
+    const b = this.buffers;
+    const ids = b.inputIds.reserve(numNew);
+    const positions = b.positionIds.reserve(numNew);
+    for (let i = 0; i < numNew; i++) {
+      ids[i * b.inputIds.stride] = plan.tokenIds[plan.firstValidSlot + i] as number;
+      positions[i * b.positionIds.stride] = pastLength + i;
+    }
+    if (b.inputIds.stride === 2) for (let i = 0; i < numNew; i++) { ids[2 * i + 1] = 0; positions[2 * i + 1] = 0; }
+    b.attentionMask.fill(pastLength + numNew, 1);
+    const io = this.model.io;
+    for (let layer = 0; layer < io.numLayers; layer++) {
+      const past = b.past(layer, io.numKvHeads * pastLength * io.headDim);
+      this.kv.gather(this.kv.keys[layer] as KvArray, plan.blockTable, plan.paddingBlocks, pastLength, past.key, 0, pastLength);
+      this.kv.gather(this.kv.values[layer] as KvArray, plan.blockTable, plan.paddingBlocks, pastLength, past.value, 0, pastLength);
+    }
+    const out = await this.model.session.run(b.feeds(1, numNew, pastLength));
+    this.scatterPrefill(out, plan, pastLength, numNew);
+    if (!plan.isLastChunk) return { sampled: [] };
+    const state = new RequestSamplingState(resolveSampling(plan.sampling), this.seeds.nextUint32());
+    this.states.set(plan.requestId, state);
+    return { sampled: [this.sample(plan.requestId, out, numNew - 1, state)] };
+  }
+
+  /** New KV of slots [firstValidSlot, endValidSlot) to `slotBlocks`, one copy per (block run, head). */
+  private scatterPrefill(out: ort.InferenceSession.OnnxValueMapType, plan: PrefillChunkPlan, pastLength: number, numNew: number): void {
+    const io = this.model.io;
+    const totalLength = pastLength + numNew;
+    for (let layer = 0; layer < io.numLayers; layer++) {
+      const keys = (out[io.presentKeyNames[layer] as string] as ort.Tensor).data as KvArray;
+      const values = (out[io.presentValueNames[layer] as string] as ort.Tensor).data as KvArray;
+      let slot = plan.firstValidSlot;
+      while (slot < plan.endValidSlot) {
+        const runEnd = Math.min(plan.endValidSlot, (Math.floor(slot / BLOCK_SIZE) + 1) * BLOCK_SIZE);
+        const blockId = plan.slotBlocks[Math.floor(slot / BLOCK_SIZE)] as number;
+        const sourceIndex = pastLength + slot - plan.firstValidSlot;
+        this.kv.scatterRun(this.kv.keys[layer] as KvArray, keys, totalLength, sourceIndex, runEnd - slot, blockId, slot % BLOCK_SIZE);
+        this.kv.scatterRun(this.kv.values[layer] as KvArray, values, totalLength, sourceIndex, runEnd - slot, blockId, slot % BLOCK_SIZE);
+        slot = runEnd;
+      }
+    }
+  }
+
+  private async decode(plan: DecodeBatchPlan): Promise<StepResult> {
+    const rows = plan.rows;
+    const batch = rows.length;
+    let pastLength = 0;
+    for (const row of rows) pastLength = Math.max(pastLength, row.position);
+    const b = this.buffers;
+    const ids = b.inputIds.fill(batch, 0);
+    const positions = b.positionIds.fill(batch, 0);
+    const mask = b.attentionMask.fill(batch * (pastLength + 1), 1);
+    const maskStride = b.attentionMask.stride;
+    rows.forEach((row, r) => {
+      ids[r * b.inputIds.stride] = row.tokenId;
+      positions[r * b.positionIds.stride] = row.position;
+      const rowStart = r * (pastLength + 1);
+      for (let i = 0; i < pastLength - row.position; i++) mask[(rowStart + i) * maskStride] = 0;
+    });
+    const io = this.model.io;
+    const rowElements = io.numKvHeads * pastLength * io.headDim;
+    for (let layer = 0; layer < io.numLayers; layer++) {
+      const past = b.past(layer, batch * rowElements);
+      rows.forEach((row, r) => {
+        this.kv.gather(this.kv.keys[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.key, r * rowElements, pastLength);
+        this.kv.gather(this.kv.values[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.value, r * rowElements, pastLength);
+      });
+    }
+    const out = await this.model.session.run(b.feeds(batch, 1, pastLength));
+    const totalLength = pastLength + 1;
+    const presentRow = io.numKvHeads * totalLength * io.headDim;
+    for (let layer = 0; layer < io.numLayers; layer++) {
+      const keys = (out[io.presentKeyNames[layer] as string] as ort.Tensor).data as KvArray;
+      const values = (out[io.presentValueNames[layer] as string] as ort.Tensor).data as KvArray;
+      rows.forEach((row, r) => {
+        const blockId = row.blockTable[row.paddingBlocks + Math.floor(row.position / BLOCK_SIZE)] as number;
+        const slot = row.position % BLOCK_SIZE;
+        this.kv.scatterToken(this.kv.keys[layer] as KvArray, keys, r * presentRow, totalLength, pastLength, blockId, slot);
+        this.kv.scatterToken(this.kv.values[layer] as KvArray, values, r * presentRow, totalLength, pastLength, blockId, slot);
+      });
+    }
+    const sampled = rows.map((row, r) => this.sample(row.requestId, out, r, this.stateOf(row.requestId, row.sampling)));
+    this.forgetFinished(rows.map((row) => row.requestId));
+    return { sampled };
+  }
+
+  private stateOf(requestId: RequestId, sampling: SamplingParams): RequestSamplingState {
+    let state = this.states.get(requestId);
+    if (state === undefined) {
+      state = new RequestSamplingState(resolveSampling(sampling), this.seeds.nextUint32());
+      this.states.set(requestId, state);
+    }
+    return state;
+  }
+
+  /**
+   * Every decoding request is in every decode batch, so a sampling state whose request is not in this one
+   * belongs to a request that ended: drop it (the backend hears of no finish otherwise).
+   */
+  private forgetFinished(decoding: readonly RequestId[]): void {
+    if (this.states.size === decoding.length) return;
+    const keep = new Set(decoding);
+    for (const id of this.states.keys()) if (!keep.has(id)) this.states.delete(id);
+  }
+
+  /** Samples from the logits of flattened row `row` ([batch × sequence, vocab]). */
+  private sample(requestId: RequestId, out: ort.InferenceSession.OnnxValueMapType, row: number, state: RequestSamplingState): SampledToken {
+    const logits = (out.logits as ort.Tensor).data as Float32Array | Uint16Array;
+    const vocab = this.model.io.vocabSize;
+    const start = row * vocab;
+    let rowLogits: Float32Array;
+    if (logits instanceof Uint16Array) {
+      float16ToFloat32(logits.subarray(start, start + vocab), this.logitsRow);
+      rowLogits = this.logitsRow;
+    } else {
+      rowLogits = logits.subarray(start, start + vocab);
+    }
+    this.logitsObserver?.(requestId, rowLogits);
+    const choice = this.sampler.sample(rowLogits, state);
+    return choice.logprobs === undefined ? { requestId, tokenId: choice.tokenId } : { requestId, tokenId: choice.tokenId, extras: { logprobs: choice.logprobs } };
+  }
+
+}
