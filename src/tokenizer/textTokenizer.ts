@@ -36,6 +36,7 @@ export class TextTokenizer implements TokenDecoder {
   readonly eosTokenId: number | undefined;
   readonly padTokenId: number | undefined;
   readonly chatTemplate: ChatTemplate | undefined;
+  private vocabSizeCache: number | undefined;
 
   private constructor(
     private readonly tokenizer: Tokenizer,
@@ -80,8 +81,9 @@ export class TextTokenizer implements TokenDecoder {
     return TextTokenizer.fromFiles(requireTokenizer(readModelDir(modelDir)));
   }
 
+  /** Number of ids, added tokens included (the library builds a new map per call, so ask once). */
   get vocabSize(): number {
-    return this.tokenizer.get_vocab(true).size;
+    return (this.vocabSizeCache ??= this.tokenizer.get_vocab(true).size);
   }
 
   encode(text: string, options: EncodeOptions = {}): number[] {

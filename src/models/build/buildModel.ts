@@ -7,7 +7,7 @@ import { configJson, generationConfigJson } from './configFiles.js';
 import { buildDecoderGraph } from './decoderGraph.js';
 import { decoderInputs, decoderOutputs } from './decoderIo.js';
 import { GraphBuilder } from './graphBuilder.js';
-import { onnx } from './onnxTypes.js';
+import { onnx } from '../onnx/onnxProto.js';
 import { getPreset, type ModelPreset, type PresetName } from './presets.js';
 import type { ProgressListener } from './progress.js';
 import { buildTokenizer } from './tokenizer/buildTokenizer.js';

@@ -8,7 +8,7 @@ import {
   ATTENTION_MASK, INPUT_IDS, LOGITS, POSITION_IDS, pastKeyName, pastValueName, presentKeyName, presentValueName,
 } from './decoderIo.js';
 import type { GraphBuilder } from './graphBuilder.js';
-import { onnx } from './onnxTypes.js';
+import { onnx } from '../onnx/onnxProto.js';
 
 // Finite, not -inf: a query row with every key masked (a left-padding row) then gets a uniform
 // softmax instead of 0/0 = NaN, and exp(-1e9 - max) is exactly 0 in fp32 for any unmasked row.

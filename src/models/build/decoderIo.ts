@@ -1,6 +1,6 @@
 // The Optimum / transformers.js decoder I/O names and their symbolic dimensions.
 import type { DecoderShape } from '../llama/decoderShape.js';
-import { onnx, type ValueInfoProto } from './onnxTypes.js';
+import { onnx, type ValueInfoProto } from '../onnx/onnxProto.js';
 
 export const INPUT_IDS = 'input_ids';
 export const ATTENTION_MASK = 'attention_mask';

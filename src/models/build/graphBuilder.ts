@@ -1,6 +1,6 @@
 // A small accumulator for ONNX nodes and constants. It hands out unique value names, so the
 // decoder graph code reads like the maths it implements instead of like protobuf plumbing.
-import { onnx, type AttributeProto, type NodeProto, type TensorProto } from './onnxTypes.js';
+import { onnx, type AttributeProto, type NodeProto, type TensorProto } from '../onnx/onnxProto.js';
 
 export type AttributeValue = number | readonly number[] | string;
 

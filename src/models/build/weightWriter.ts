@@ -2,7 +2,7 @@
 // external data: one file of little-endian float32 tensors that model.onnx points into by offset.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { DecoderShape } from '../llama/decoderShape.js';
-import { onnx, type TensorProto } from './onnxTypes.js';
+import { onnx, type TensorProto } from '../onnx/onnxProto.js';
 import type { ProgressListener } from './progress.js';
 import { elementCount, materialise, type PlannedWeight } from './weightPlan.js';
 

@@ -2,7 +2,7 @@
 // (location/offset/length relative to the model file), the three ways exporters store weights.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { onnx, type TensorProto } from '../build/onnxTypes.js';
+import { onnx, type TensorProto } from '../onnx/onnxProto.js';
 
 export interface FloatTensor {
   readonly dims: readonly number[];
