@@ -238,6 +238,7 @@ export class SpyreScheduler {
     request.numPrefillTokens = request.tokenIds.length;
     request.prefixHit = { blockIds: [], numTokens: 0 };
     request.numUsablePrefixTokens = 0;
+    request.numPrefillStepsRun = 0;
     this.waiting.unshift(request);
     this.preemptions += 1;
   }
@@ -256,8 +257,10 @@ export class SpyreScheduler {
     const othersDecoding = this.running.some((other) => other !== request && other.isDecoding);
     const geometry = prefillGeometry(request.numPrefillTokens, this.limits.chunkSize, this.limits.blockSize);
     request.numComputedTokens += request.numScheduledTokens;
+    request.numPrefillStepsRun += 1;
     if (!plan.isLastChunk) {
-      if (plan.chunkIndex === 0 && !othersDecoding) this.tkv = request.numPrefillTokens;
+      // The first chunk it runs (chunk 0, or a later one when a prefix hit skips chunks) may start a batch.
+      if (request.numPrefillStepsRun === 1 && !othersDecoding) this.tkv = request.numPrefillTokens;
       this.correctFirstChunkCount(request, geometry);
       return;
     }
