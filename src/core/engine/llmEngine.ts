@@ -1,0 +1,171 @@
+import { inject, injectable } from 'inversify';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { StepExecutor } from '../contracts/backend.js';
+import { EngineError } from '../contracts/errors.js';
+import { asRequestId, type RequestId } from '../contracts/ids.js';
+import { Logger } from '../contracts/logger.js';
+import type { StepPlan, StepResult } from '../contracts/stepPlan.js';
+import { TextCodec } from '../contracts/textCodec.js';
+import { EngineCore, type StepReport } from './engineCore.js';
+import { buildGenerationRequest, promptTokenIds, stopStrings } from './generationRequest.js';
+import type { BatchResult, FinalOutput, GenerateOptions, GenerateParams, GenerationOutput, PromptInput } from './generationTypes.js';
+import { RequestStream } from './requestStream.js';
+import type { SampledLogprobs } from './sampling/logprobs.js';
+import { StopStringMatcher } from './stopStringMatcher.js';
+
+/** Called after every executed step (metrics, traces); must not throw. */
+export type StepListener = (report: StepReport) => void;
+
+/**
+ * The async engine: drives the synchronous EngineCore with the injected StepExecutor, one step at a time,
+ * yielding to the event loop between steps, so the loop is never blocked longer than one device step.
+ * Every accepted request ends with a final output or an error; a failing step ends only the requests it
+ * held, and the engine keeps serving.
+ */
+@injectable()
+export class LlmEngine {
+  private readonly streams = new Map<RequestId, RequestStream>();
+  private nextRequestNumber = 0;
+  private loop: Promise<void> | undefined;
+  private readonly stepListeners: StepListener[] = [];
+  private closed = false;
+
+  constructor(
+    @inject(EngineCore) readonly core: EngineCore,
+    @inject(StepExecutor) private readonly executor: StepExecutor,
+    @inject(TextCodec) readonly codec: TextCodec,
+    @inject(Logger) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Queues a request and streams its outputs: deltas, then one final output. Throws at once
+   * (EngineError 'invalid_request') for a request the engine refuses, e.g. a prompt over the limit.
+   * Leaving the `for await` early aborts the request.
+   */
+  generate(prompt: PromptInput, params: GenerateParams = {}, options: GenerateOptions = {}): AsyncIterable<GenerationOutput> {
+    const stream = this.submit(prompt, params, options);
+    const abortIfRunning = (): void => {
+      if (!stream.isEnded) this.abort(stream.requestId);
+    };
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for (let output = await stream.channel.next(); output !== undefined; output = await stream.channel.next()) yield output;
+        } finally {
+          abortIfRunning();
+        }
+      },
+    };
+  }
+
+  /** Like vLLM's `LLM.generate`: runs all prompts together and returns their results in order. */
+  async generateBatch(prompts: readonly PromptInput[], params: GenerateParams = {}): Promise<BatchResult[]> {
+    const streams = prompts.map((prompt) => this.submit(prompt, params, {}));
+    return Promise.all(streams.map((stream) => finalOf(stream)));
+  }
+
+  /** Aborts a running request now (its blocks are freed at once, or when the step in flight ends). */
+  abort(requestId: string): boolean {
+    const id = asRequestId(requestId);
+    const stream = this.streams.get(id);
+    if (stream === undefined) return false;
+    this.core.abortRequest(id);
+    stream.finish('abort');
+    this.streams.delete(id);
+    return true;
+  }
+
+  onStep(listener: StepListener): void {
+    this.stepListeners.push(listener);
+  }
+
+  get numUnfinishedRequests(): number {
+    return this.streams.size;
+  }
+
+  /** Aborts everything and waits for the loop to stop. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const requestId of [...this.streams.keys()]) this.abort(requestId);
+    await this.loop;
+  }
+
+  private submit(prompt: PromptInput, params: GenerateParams, options: GenerateOptions): RequestStream {
+    if (this.closed) throw new EngineError('invalid_request', 'the engine is closed.');
+    const requestId = asRequestId(options.requestId ?? `req-${this.nextRequestNumber++}`);
+    if (this.streams.has(requestId)) throw new EngineError('invalid_request', `request id '${requestId}' is already running.`);
+    const promptIds = promptTokenIds(prompt, this.codec);
+    const stops = new StopStringMatcher(stopStrings(params), params.includeStopStrInOutput ?? false);
+    this.core.addRequest(buildGenerationRequest(requestId, promptIds, params, this.codec));
+    const stream = new RequestStream(requestId, promptIds.length, this.codec.createDetokenizer(promptIds), stops);
+    this.streams.set(requestId, stream);
+    const signal = options.signal;
+    if (signal) {
+      if (signal.aborted) this.abort(requestId);
+      else signal.addEventListener('abort', () => this.abort(requestId), { once: true });
+    }
+    this.ensureLoop();
+    return stream;
+  }
+
+  private ensureLoop(): void {
+    if (this.loop !== undefined) return;
+    this.loop = this.runLoop().finally(() => {
+      this.loop = undefined;
+      if (this.streams.size > 0 && !this.closed) this.ensureLoop();
+    });
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.core.hasUnfinishedRequests()) {
+      const plan = this.core.beginStep();
+      const result = plan === undefined ? { sampled: [] } : await this.execute(plan);
+      this.apply(this.core.finishStep(result));
+      await yieldToEventLoop();
+    }
+    // Requests the core already ended without a report (aborted between steps) are settled by abort().
+  }
+
+  private async execute(plan: StepPlan): Promise<StepResult> {
+    try {
+      return await this.executor.execute(plan);
+    } catch (error) {
+      const message = `backend step failed: ${(error as Error).message}`;
+      this.logger.error(message);
+      const ids = plan.kind === 'prefill' ? [plan.requestId] : plan.rows.map((row) => row.requestId);
+      return { sampled: [], failed: ids.map((requestId) => ({ requestId, message })) };
+    }
+  }
+
+  private apply(report: StepReport): void {
+    for (const token of report.produced) {
+      const stream = this.streams.get(token.requestId);
+      if (stream === undefined) continue;
+      const logprobs = token.extras?.['logprobs'] as SampledLogprobs | undefined;
+      if (stream.addToken(token.tokenId, logprobs)) {
+        this.core.stopRequest(token.requestId);
+        this.streams.delete(token.requestId);
+      }
+    }
+    for (const ended of report.ended) {
+      const stream = this.streams.get(ended.requestId);
+      if (stream === undefined) continue;
+      if (ended.error !== undefined) stream.fail(ended.error);
+      else stream.finish(ended.reason);
+      this.streams.delete(ended.requestId);
+    }
+    for (const listener of this.stepListeners) listener(report);
+  }
+}
+
+async function finalOf(stream: RequestStream): Promise<BatchResult> {
+  let final: FinalOutput | undefined;
+  try {
+    for (let output = await stream.channel.next(); output !== undefined; output = await stream.channel.next()) {
+      if (output.kind === 'final') final = output;
+    }
+  } catch (error) {
+    return { kind: 'error', requestId: stream.requestId, message: (error as Error).message };
+  }
+  return final ?? { kind: 'error', requestId: stream.requestId, message: 'the request ended without an output' };
+}

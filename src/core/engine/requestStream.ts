@@ -1,0 +1,91 @@
+import { EngineError } from '../contracts/errors.js';
+import type { FinishReason } from '../contracts/requests.js';
+import type { IncrementalTextDecoder } from '../contracts/textCodec.js';
+import type { GenerationOutput } from './generationTypes.js';
+import { OutputChannel } from './outputChannel.js';
+import type { SampledLogprobs } from './sampling/logprobs.js';
+import type { StopStringMatcher } from './stopStringMatcher.js';
+
+/**
+ * One request's output side in the async engine: turns the tokens the core produces into deltas (text
+ * detokenized incrementally, held back while a stop string may be forming) and one final output.
+ */
+export class RequestStream {
+  readonly channel = new OutputChannel<GenerationOutput>();
+  private readonly tokenIds: number[] = [];
+  private text = '';
+  private emittedLength = 0;
+  private checkedLength = 0;
+  private ended = false;
+
+  constructor(
+    readonly requestId: string,
+    readonly numPromptTokens: number,
+    private readonly detokenizer: IncrementalTextDecoder,
+    private readonly stops: StopStringMatcher,
+  ) {}
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Adds one generated token. Returns true when it completed a stop string (the request must stop). */
+  addToken(tokenId: number, logprobs: SampledLogprobs | undefined): boolean {
+    if (this.ended) return false;
+    this.tokenIds.push(tokenId);
+    this.text += this.detokenizer.push(tokenId);
+    const cut = this.stops.findCut(this.text, this.checkedLength);
+    this.checkedLength = this.text.length;
+    if (cut !== undefined) {
+      this.text = this.text.slice(0, cut);
+      this.emitDelta([tokenId], this.text.length, logprobs);
+      this.end('stop', false);
+      return true;
+    }
+    this.emitDelta([tokenId], this.stops.safeLength(this.text), logprobs);
+    return false;
+  }
+
+  /** Ends with `reason`: the held-back text first (cut at a stop string if one shows up), then the final output. */
+  finish(reason: FinishReason): void {
+    if (!this.ended) this.end(reason, true);
+  }
+
+  /** Ends with an error: the consumer's iterator throws it. */
+  fail(message: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.channel.fail(new EngineError('backend_failed', message));
+  }
+
+  private end(reason: FinishReason, flush: boolean): void {
+    let finishReason = reason;
+    if (flush) {
+      this.text += this.detokenizer.flush();
+      const cut = this.stops.findCut(this.text, this.checkedLength);
+      if (cut !== undefined) {
+        this.text = this.text.slice(0, cut);
+        finishReason = 'stop';
+      }
+      if (this.text.length > this.emittedLength) this.emitDelta([], this.text.length, undefined);
+    }
+    this.ended = true;
+    const completionTokens = this.tokenIds.length;
+    this.channel.push({
+      kind: 'final',
+      requestId: this.requestId,
+      text: this.text,
+      tokenIds: this.tokenIds.slice(),
+      finishReason,
+      usage: { promptTokens: this.numPromptTokens, completionTokens, totalTokens: this.numPromptTokens + completionTokens },
+    });
+    this.channel.close();
+  }
+
+  private emitDelta(tokenIds: readonly number[], showLength: number, logprobs: SampledLogprobs | undefined): void {
+    const end = Math.max(this.emittedLength, showLength);
+    const text = this.text.slice(this.emittedLength, end);
+    this.emittedLength = end;
+    this.channel.push({ kind: 'delta', requestId: this.requestId, text, tokenIds, ...(logprobs ? { logprobs: [logprobs] } : {}) });
+  }
+}
