@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { costModelSpecSchema } from '../cost/costModelSpec.js';
+import { workloadSpecSchema } from '../workload/workloadSchema.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
@@ -41,8 +43,10 @@ export const scenarioConfigSchema = z.strictObject({
 export const scenarioSchema = z.strictObject({
   config: scenarioConfigSchema.default({ model: 'scenario', env: {} }),
   requests: z.array(scenarioRequestSchema).optional(),
-  workload: z.unknown().optional(),
-  cost_model: z.unknown().optional(),
+  /** A generated or recorded workload, instead of `requests` (timed runs only). */
+  workload: workloadSpecSchema.optional(),
+  /** The step-time model of timed runs (sim/cost); `spyre-illustrative` when absent. */
+  cost_model: costModelSpecSchema.optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

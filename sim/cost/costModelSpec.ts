@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { HARDWARE_PROFILE_NAMES, type HardwareProfileName } from './hardwareProfiles.js';
+
+const seconds = z.number().finite();
+const positiveInt = z.number().int().positive();
+
+export const linearCoefficientsSchema = z.strictObject({
+  fixed_s: seconds.default(0),
+  prefill_s: seconds.default(0),
+  prefill_per_token_s: seconds.default(0),
+  prefill_per_token_context_s: seconds.default(0),
+  decode_per_seq_s: seconds.default(0),
+  decode_per_seq_tkv_s: seconds.default(0),
+});
+
+export const profileTableSchema = z.strictObject({
+  prefill: z.array(z.strictObject({ chunk_tokens: positiveInt, context_tokens: positiveInt, seconds: z.number().nonnegative() })).min(1),
+  decode: z.array(z.strictObject({ batch_size: positiveInt, tkv: positiveInt, seconds: z.number().nonnegative() })).min(1),
+});
+
+/**
+ * `cost_model` of a scenario: a named hardware profile, linear coefficients, a profile table, or a profile
+ * file written by `spyre sim calibrate` (its fitted linear model by default, or its measured table).
+ */
+export const costModelSpecSchema = z.union([
+  z.strictObject({ profile: z.enum(HARDWARE_PROFILE_NAMES as [HardwareProfileName, ...HardwareProfileName[]]) }),
+  z.strictObject({ linear: linearCoefficientsSchema }),
+  z.strictObject({ table: profileTableSchema }),
+  z.strictObject({ file: z.string().min(1), use: z.enum(['linear', 'table']).default('linear') }),
+]);
+
+export type CostModelSpec = z.infer<typeof costModelSpecSchema>;
+
+/** The cost model of a scenario that names none. */
+export const DEFAULT_COST_MODEL_SPEC: CostModelSpec = { profile: 'spyre-illustrative' };

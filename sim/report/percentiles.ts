@@ -1,0 +1,30 @@
+/** mean, p50, p90, p99 (and max) of a sample, in its unit. All zeros for an empty sample. */
+export interface LatencySummary {
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** The q-quantile (0..1) of ascending values by linear interpolation between ranks, as numpy's default. */
+export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return 0;
+  const position = q * (sorted.length - 1);
+  const lower = Math.floor(position);
+  const upper = Math.min(lower + 1, sorted.length - 1);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
+}
+
+export function summarizeSorted(sorted: ArrayLike<number>): LatencySummary {
+  if (sorted.length === 0) return { mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
+  return {
+    mean: sum / sorted.length,
+    p50: quantileOfSorted(sorted, 0.5),
+    p90: quantileOfSorted(sorted, 0.9),
+    p99: quantileOfSorted(sorted, 0.99),
+    max: sorted[sorted.length - 1]!,
+  };
+}
