@@ -62,3 +62,17 @@ describe('having the incremental detokenizer over the byte-level tokenizer', () 
     expect(deltas.join('')).toBe('ok');
   });
 });
+
+describe('having a SentencePiece-style tokenizer (the real Llama fixture), whose tokens carry their leading space', () => {
+  it('should stream the same text as decoding all ids at once, spaces included', async () => {
+    const { TextTokenizer } = await import('../../../src/tokenizer/index.js');
+    const llama = TextTokenizer.fromModelDir('/work/shared/fixtures/real-models/ortgenai-tiny-llama-fp16');
+    for (const text of ['Hello, my dog is cute', 'naïve café 東京 🙂 done']) {
+      const [bos, ...ids] = llama.encode(text);
+      const detokenizer = new IncrementalDetokenizer(llama, {}, [bos as number]);
+      const streamed = ids.map((id) => detokenizer.push(id)).join('') + detokenizer.flush();
+      expect(streamed).toBe(llama.decode(ids));
+      expect(streamed).toBe(text);
+    }
+  });
+});
