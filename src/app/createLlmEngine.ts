@@ -54,35 +54,40 @@ function shapeHints(info: ModelDirInfo): ModelShapeHints {
  * tokenizer → an LlmEngine. The server and `spyre generate` both start here.
  */
 export async function createLlmEngine(options: CreateLlmEngineOptions): Promise<CreatedLlmEngine> {
-  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
-  const env = options.env ?? process.env;
   const model = await loadEagerModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
   try {
-    const config = resolveEngineConfig(options.flags, env, logger, shapeHints(model.info));
-    if (config.backend !== 'eager') {
-      throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} is not served by this entry point yet; use eager.`);
-    }
-    const codec = TokenizerTextCodec.fromModelDir(model.info, model.io.vocabSize);
-    const container = new Container();
-    container.bind(EngineConfig).toConstantValue(config);
-    container.bind(Clock).toConstantValue(WALL_CLOCK);
-    container.bind(Logger).toConstantValue(logger);
-    container.bind(TextCodec).toConstantValue(codec);
-    container.bind(EagerModel).toConstantValue(model);
-    registerCore(container);
-    registerEagerBackend(container);
-    container.bind(LlmEngine).toSelf().inSingletonScope();
-    logger.info(startupSummary(config));
-    const engine = container.get(LlmEngine);
-    return {
-      engine, config, model, container,
-      close: async () => {
-        await engine.close();
-        await model.session.release();
-      },
-    };
+    return composeLlmEngine(model, options);
   } catch (error) {
     await model.session.release();
     throw error;
   }
+}
+
+/** The synchronous half of {@link createLlmEngine}, over an already loaded model (tests share one). */
+export function composeLlmEngine(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'intraOpNumThreads'>): CreatedLlmEngine {
+  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
+  const env = options.env ?? process.env;
+  const config = resolveEngineConfig(options.flags, env, logger, shapeHints(model.info));
+  if (config.backend !== 'eager') {
+    throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} is not served by this entry point yet; use eager.`);
+  }
+  const codec = TokenizerTextCodec.fromModelDir(model.info, model.io.vocabSize);
+  const container = new Container();
+  container.bind(EngineConfig).toConstantValue(config);
+  container.bind(Clock).toConstantValue(WALL_CLOCK);
+  container.bind(Logger).toConstantValue(logger);
+  container.bind(TextCodec).toConstantValue(codec);
+  container.bind(EagerModel).toConstantValue(model);
+  registerCore(container);
+  registerEagerBackend(container);
+  container.bind(LlmEngine).toSelf().inSingletonScope();
+  logger.info(startupSummary(config));
+  const engine = container.get(LlmEngine);
+  return {
+    engine, config, model, container,
+    close: async () => {
+      await engine.close();
+      await model.session.release();
+    },
+  };
 }
