@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ChatTemplate, ChatTemplateError, TextTokenizer } from '../../../src/tokenizer/index.js';
 import { tinyTokenizer } from './tinyTokenizer.js';
 
@@ -30,14 +30,17 @@ describe('having the ChatML template of the built tokenizer', () => {
 });
 
 describe("having a model's own template", () => {
+  let llama: TextTokenizer;
+  beforeAll(() => {
+    llama = TextTokenizer.fromModelDir(join(FIXTURES, 'ortgenai-tiny-llama-fp16'));
+  });
+
   it("should render the Llama fixture's [INST] template with its bos token", () => {
-    const llama = TextTokenizer.fromModelDir(join(FIXTURES, 'ortgenai-tiny-llama-fp16'));
     const text = llama.applyChatTemplate([{ role: 'user', content: 'Hello' }], { addGenerationPrompt: true });
     expect(text).toContain('<s>[INST] Hello [/INST]');
   });
 
   it('when the template calls raise_exception, should throw a ChatTemplateError with its message', () => {
-    const llama = TextTokenizer.fromModelDir(join(FIXTURES, 'ortgenai-tiny-llama-fp16'));
     const wrongOrder = [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }];
     expect(() => llama.applyChatTemplate(wrongOrder, { addGenerationPrompt: true })).toThrow(ChatTemplateError);
   });
