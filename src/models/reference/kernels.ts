@@ -2,7 +2,7 @@
 // reference is at least as accurate as the fp32 runtime it checks.
 
 /** x [inFeatures] times w [inFeatures, outFeatures] (row-major), as MatMul with the stored layout. */
-export function matVec(x: Float32Array, w: Float32Array, outFeatures: number): Float32Array {
+export function matVec(x: Float32Array, w: Float32Array, outFeatures: number): Float32Array<ArrayBuffer> {
   const sums = new Float64Array(outFeatures);
   for (let i = 0; i < x.length; i++) {
     const xi = x[i] as number;

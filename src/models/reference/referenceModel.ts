@@ -1,6 +1,8 @@
 // The correctness oracle: a Llama forward pass for ONE sequence, one token at a time, written as
 // the textbook equations over Float32Arrays. No batching, padding, paging or chunking, so none of
 // the engine's machinery can hide a mistake in both places at once. Weights come from the ONNX file.
+// Logits are typed Float32Array<ArrayBuffer>: always a fresh buffer, and assignable where callers
+// hold a plain `new Float32Array(n)`.
 import { join } from 'node:path';
 import type { DecoderShape } from '../llama/decoderShape.js';
 import { readLlamaShape } from '../llama/llamaConfig.js';
@@ -72,7 +74,7 @@ function addInPlace(x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + (y[i] as number);
 }
 
-function lmHead(model: ReferenceModel, h: Float32Array): Float32Array {
+function lmHead(model: ReferenceModel, h: Float32Array): Float32Array<ArrayBuffer> {
   const s = model.shape;
   if (!s.tieWordEmbeddings) return matVec(h, weight(model, LM_HEAD), s.vocabSize);
   const embed = weight(model, EMBED_TOKENS); // [vocab, hidden]: each row is the output vector of a token
@@ -95,7 +97,7 @@ export class ReferenceSequence {
   }
 
   /** Appends `tokenId` at the next position and returns the logits that predict the token after it. */
-  next(tokenId: number): Float32Array {
+  next(tokenId: number): Float32Array<ArrayBuffer> {
     const s = this.model.shape;
     if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= s.vocabSize) throw new Error(`reference model: token id ${tokenId} outside vocabulary of ${s.vocabSize}`);
     const embed = weight(this.model, EMBED_TOKENS);
@@ -114,7 +116,7 @@ export class ReferenceSequence {
 const asModel = (model: string | ReferenceModel): ReferenceModel => (typeof model === 'string' ? loadReferenceModel(model) : model);
 
 /** Logits after each of `tokenIds` (positions 0, 1, …); entry i predicts the token at position i + 1. */
-export function referenceLogits(model: string | ReferenceModel, tokenIds: readonly number[]): Float32Array[] {
+export function referenceLogits(model: string | ReferenceModel, tokenIds: readonly number[]): Array<Float32Array<ArrayBuffer>> {
   const sequence = new ReferenceSequence(asModel(model));
   return tokenIds.map((id) => sequence.next(id));
 }
@@ -123,7 +125,7 @@ export function referenceLogits(model: string | ReferenceModel, tokenIds: readon
 export function referenceGreedy(model: string | ReferenceModel, promptIds: readonly number[], maxNewTokens: number): number[] {
   if (promptIds.length === 0) throw new Error('reference model: the prompt must hold at least one token');
   const sequence = new ReferenceSequence(asModel(model));
-  let logits: Float32Array = new Float32Array(0);
+  let logits = new Float32Array(0);
   for (const id of promptIds) logits = sequence.next(id);
   const generated: number[] = [];
   while (generated.length < maxNewTokens) {
