@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EagerModel } from '../../../../src/backends/eager/eagerModel.js';
-import { asRequestId } from '../../../../src/core/contracts/ids.js';
-import { loadReferenceModel, referenceGreedy, type ReferenceModel } from '../../../../src/models/reference/index.js';
+import { loadReferenceModel, ReferenceSequence, type ReferenceModel } from '../../../../src/models/reference/index.js';
+import { argmax } from '../../../../src/models/reference/index.js';
 import { buildTinyModel, eagerCoreRig, loadEagerModel, randomIds, type TinyModelDir } from '../../../support/tinyModel.js';
+import { runUntilDone, type Arrival } from './runUntilDone.js';
 
 let tiny: TinyModelDir;
 let model: EagerModel;
@@ -10,7 +11,7 @@ let reference: ReferenceModel;
 
 beforeAll(async () => {
   tiny = buildTinyModel();
-  model = await loadEagerModel(tiny.dir);
+  model = await loadEagerModel(tiny.dir, { intraOpNumThreads: 1 });
   reference = loadReferenceModel(tiny.dir);
 });
 afterAll(async () => {
@@ -18,19 +19,95 @@ afterAll(async () => {
   tiny.remove();
 });
 
-describe('EagerRunner', () => {
-  describe('having one request', () => {
-    it('should produce the reference greedy tokens', async () => {
-      const { core, runner } = eagerCoreRig(model, { maxModelLen: 512, maxNumSeqs: 2, maxNumBatchedTokens: 128 });
-      const prompt = randomIds(1, 150, 3, model.io.vocabSize);
-      core.addRequest({ requestId: asRequestId('a'), promptTokenIds: prompt, maxTokens: 12, ignoreEos: true, sampling: { temperature: 0 } });
-      const outputs = new Map<string, readonly number[]>();
-      while (core.hasUnfinishedRequests()) {
-        const plan = core.beginStep();
-        const report = core.finishStep(plan ? await runner.execute(plan) : { sampled: [] });
-        for (const ended of report.ended) outputs.set(ended.requestId, ended.outputTokenIds);
+const REFERENCE_TOKENS = 8;
+const referenceRuns = new Map<number, { tokens: number[]; logits: Float32Array[] }>();
+
+/** The reference's greedy continuation of pool prompt `index` and the logits before each produced token (memoised). */
+function referenceRun(index: number): { tokens: number[]; logits: Float32Array[] } {
+  const known = referenceRuns.get(index);
+  if (known) return known;
+  const sequence = new ReferenceSequence(reference);
+  let last = new Float32Array(0);
+  for (const id of poolPrompt(index)) last = sequence.next(id);
+  const tokens: number[] = [];
+  const logits: Float32Array[] = [];
+  while (tokens.length < REFERENCE_TOKENS) {
+    logits.push(last);
+    const token = argmax(last);
+    tokens.push(token);
+    if (tokens.length < REFERENCE_TOKENS) last = sequence.next(token);
+  }
+  const run = { tokens, logits };
+  referenceRuns.set(index, run);
+  return run;
+}
+
+// Prompt lengths around block and chunk edges, up to two chunks of 512. The reference forward is plain
+// TypeScript (about 1.5 ms a token here), so the cases share this pool and the runs are memoised.
+const POOL_LENGTHS = [1, 40, 63, 64, 65, 127, 129, 200, 300, 450, 600];
+
+function poolPrompt(index: number): number[] {
+  return randomIds(1000 + index, POOL_LENGTHS[index] as number, 3, model.io.vocabSize);
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  return Number.isNaN(max) ? Infinity : max;
+}
+
+interface Case {
+  readonly chunkSize: number;
+  readonly interleave: boolean;
+  readonly prefixCaching: boolean;
+  readonly maxNumSeqs: number;
+  readonly seed: number;
+}
+
+/**
+ * 2–6 pool prompts with staggered arrival steps and 2–8 output tokens; with prefix caching, each prompt is
+ * sent again a few steps later, so that whole chunks are reused from the cache.
+ */
+function arrivalsFor(c: Case): Arrival[] {
+  const count = 2 + (c.seed % 5);
+  const picks = randomIds(c.seed * 31, count, 0, POOL_LENGTHS.length);
+  const arrivals = picks.map((pick, i) => ({ pick, id: `r${i}`, atStep: randomIds(c.seed * 17 + i, 1, 0, 10)[0] as number, maxTokens: 2 + ((c.seed + i) % 7) }));
+  const again = c.prefixCaching ? arrivals.map((a) => ({ ...a, id: `${a.id}-again`, atStep: a.atStep + 6 + (a.pick % 5) })) : [];
+  return [...arrivals, ...again].map((a) => ({ id: a.id, atStep: a.atStep, prompt: poolPrompt(a.pick), maxTokens: a.maxTokens, pick: a.pick }));
+}
+
+const CASES: Case[] = [
+  { chunkSize: 64, interleave: true, prefixCaching: false, maxNumSeqs: 1, seed: 1 },
+  { chunkSize: 64, interleave: false, prefixCaching: true, maxNumSeqs: 3, seed: 2 },
+  { chunkSize: 128, interleave: true, prefixCaching: true, maxNumSeqs: 8, seed: 3 },
+  { chunkSize: 128, interleave: false, prefixCaching: false, maxNumSeqs: 4, seed: 4 },
+  { chunkSize: 192, interleave: true, prefixCaching: false, maxNumSeqs: 2, seed: 5 },
+  { chunkSize: 256, interleave: true, prefixCaching: true, maxNumSeqs: 5, seed: 6 },
+  { chunkSize: 256, interleave: false, prefixCaching: false, maxNumSeqs: 8, seed: 7 },
+  { chunkSize: 512, interleave: true, prefixCaching: false, maxNumSeqs: 6, seed: 8 },
+  { chunkSize: 512, interleave: false, prefixCaching: true, maxNumSeqs: 2, seed: 9 },
+  { chunkSize: 64, interleave: true, prefixCaching: true, maxNumSeqs: 8, seed: 10 },
+];
+
+describe('EagerRunner under the engine core', () => {
+  describe.each(CASES)('having chunk $chunkSize, interleave $interleave, prefix caching $prefixCaching, max_num_seqs $maxNumSeqs (seed $seed)', (c) => {
+    it('should produce the reference greedy tokens, with logits within 1e-4 of the reference', async () => {
+      const rig = eagerCoreRig(
+        model,
+        { maxModelLen: 2048, maxNumSeqs: c.maxNumSeqs, maxNumBatchedTokens: c.chunkSize, enablePrefixCaching: c.prefixCaching },
+        { VLLM_SPYRE_CP_INTERLEAVE_STEPS: c.interleave ? '1' : '0' },
+      );
+      const arrivals = arrivalsFor(c);
+      const outcome = await runUntilDone(rig, arrivals);
+      for (const arrival of arrivals) {
+        const expected = referenceRun((arrival as Arrival & { pick: number }).pick);
+        expect(outcome.outputs.get(arrival.id), arrival.id).toEqual(expected.tokens.slice(0, arrival.maxTokens));
+        const got = outcome.logits.get(arrival.id) ?? [];
+        expect(got.length).toBe(arrival.maxTokens);
+        got.forEach((row, i) => expect(maxAbsDiff(row, expected.logits[i] as Float32Array), `${arrival.id} token ${i}`).toBeLessThan(1e-4));
       }
-      expect(outputs.get('a')).toEqual(referenceGreedy(reference, prompt, 12));
+      if (c.prefixCaching) expect(rig.core.stats().prefixCacheHitTokens).toBeGreaterThan(0);
+      expect(rig.core.stats().kvCacheUsage).toBe(0);
     });
   });
 });
