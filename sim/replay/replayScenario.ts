@@ -51,6 +51,7 @@ export function replayScenario(scenario: Scenario, logger: Logger = SILENT_LOGGE
   container.bind(Clock).toConstantValue(new VirtualClock());
   registerCore(container);
   const core = container.get(EngineCore);
+  core.setTracing(true);
   const backend = new DeterministicTokenBackend(new Map(pending.map((request) => [request.id, request.output_tokens ?? []])));
   const trace: StepTraceLine[] = [];
   const outputs = new Map<string, readonly number[]>();
@@ -62,7 +63,7 @@ export function replayScenario(scenario: Scenario, logger: Logger = SILENT_LOGGE
       outputs.set(ended.requestId, ended.outputTokenIds);
       finishReasons.set(ended.requestId, ended.reason);
     }
-    trace.push(report.trace);
+    trace.push(report.trace!);
   };
   while (pending.length > 0 || core.hasUnfinishedRequests()) {
     while (pending.length > 0 && (pending[0]!.arrival_step ?? 0) <= trace.length) addRequest(core, pending.shift()!);

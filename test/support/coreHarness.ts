@@ -29,7 +29,9 @@ export function createCoreHarness(flags: Omit<EngineFlags, 'model'>, env: Record
   container.bind(EngineConfig).toConstantValue(config);
   container.bind(Clock).toConstantValue(new VirtualClock());
   registerCore(container);
-  return { config, core: container.get(EngineCore), pool: container.get(BlockPool), kv: container.get(KvCacheManager), scheduler: container.get(SpyreScheduler) };
+  const core = container.get(EngineCore);
+  core.setTracing(true);
+  return { config, core, pool: container.get(BlockPool), kv: container.get(KvCacheManager), scheduler: container.get(SpyreScheduler) };
 }
 
 /** Emits `tokenOf(requestId, outputIndex)` for every token a step samples. */

@@ -27,7 +27,8 @@ export interface StepReport {
   readonly plan: StepPlan | undefined;
   readonly produced: readonly SampledToken[];
   readonly ended: readonly EndedRequest[];
-  readonly trace: StepTraceLine;
+  /** The SPEC §8 trace line, when tracing is on (`setTracing(true)`): building it costs more than the step. */
+  readonly trace: StepTraceLine | undefined;
 }
 
 /** Counters and gauges the metrics layer reads. */
@@ -49,6 +50,7 @@ export interface EngineCoreStats {
 @injectable()
 export class EngineCore {
   private stepCount = 0;
+  private tracing = false;
   private stepInFlight = false;
   private inFlightPlan: StepPlan | undefined;
   private readonly deferredEnds = new Map<RequestId, FinishReason>();
@@ -59,6 +61,11 @@ export class EngineCore {
     @inject(KvCacheManager) private readonly kv: KvCacheManager,
     @inject(Clock) private readonly clock: Clock,
   ) {}
+
+  /** Turns the per-step trace of SPEC §8 on or off (off by default: servers do not need it). */
+  setTracing(enabled: boolean): void {
+    this.tracing = enabled;
+  }
 
   /** Validates and queues a request; throws EngineError('invalid_request') with the reason. */
   addRequest(request: GenerationRequest): void {
@@ -102,17 +109,19 @@ export class EngineCore {
     for (const failure of update.failed) ended.push({ ...this.ended(failure.request), error: failure.message });
     ended.push(...this.applyDeferredEnds());
     this.stepCount += 1;
-    const trace = buildStepTraceLine(
-      {
-        step: this.stepCount,
-        timeS: this.clock.nowS(),
-        plan,
-        outputs: update.produced.map((produced) => produced.request.id),
-        finished: ended.map((request) => request.requestId),
-      },
-      this.scheduler,
-      this.kv,
-    );
+    const trace = this.tracing
+      ? buildStepTraceLine(
+          {
+            step: this.stepCount,
+            timeS: this.clock.nowS(),
+            plan,
+            outputs: update.produced.map((produced) => produced.request.id),
+            finished: ended.map((request) => request.requestId),
+          },
+          this.scheduler,
+          this.kv,
+        )
+      : undefined;
     return { plan, produced: update.produced.map((produced) => produced.token), ended, trace };
   }
 

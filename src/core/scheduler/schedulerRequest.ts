@@ -34,6 +34,8 @@ export class SchedulerRequest {
   /** Tokens handed out by the step in flight (prefill: the chunk's count; decode: 1). */
   numScheduledTokens = 0;
   finishReason: FinishReason | undefined;
+  /** Its left-padded decode block table, reused while its block count and the batch's stay the same. */
+  decodeBlockTable: readonly number[] = [];
 
   constructor(
     readonly id: RequestId,

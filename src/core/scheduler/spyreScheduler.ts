@@ -4,12 +4,26 @@ import type { DecodeBatchPlan, DecodeRowPlan, PrefillChunkPlan, SampledToken, St
 import { EngineError } from '../contracts/errors.js';
 import type { KvCacheManager, PrefixHit } from '../kv/kvCacheManager.js';
 import { fitsAfterRealignment, withinVolumetricLimit, type DecodingRequestView } from './admissionChecks.js';
-import { blocksForNextToken, decodeBatchTkv, tkvAfterJoin } from './batchTkv.js';
+import { blocksForNextToken, tkvAfterJoin } from './batchTkv.js';
 import { buildPrefillChunkPlan } from './prefillChunkPlan.js';
 import { chunkIndexFor, prefillGeometry, usablePrefixBlocks, type PrefillGeometry } from './prefillGeometry.js';
 import type { SchedulerLimits } from './schedulerLimits.js';
 import type { SchedulerRequest } from './schedulerRequest.js';
 import { finishReasonAfterToken } from './stopRules.js';
+
+/**
+ * The request's blocks left-padded with the null block to `numEntries`. Block lists only grow at the tail,
+ * so an unchanged length means unchanged content: the previous step's table is reused, not rebuilt.
+ */
+function paddedBlockTable(request: SchedulerRequest, blockIds: readonly number[], numEntries: number): readonly number[] {
+  const cached = request.decodeBlockTable;
+  const paddingBlocks = numEntries - blockIds.length;
+  if (cached.length === numEntries && cached[paddingBlocks] === blockIds[0] && cached[numEntries - 1] === blockIds[blockIds.length - 1]) return cached;
+  const table = new Array<number>(numEntries).fill(0, 0, paddingBlocks);
+  for (let block = 0; block < blockIds.length; block++) table[paddingBlocks + block] = blockIds[block]!;
+  request.decodeBlockTable = table;
+  return table;
+}
 
 /** A token a request produced in a step. */
 export interface ProducedToken {
@@ -112,9 +126,10 @@ export class SpyreScheduler {
   // ---- admission -------------------------------------------------------------------------------------
 
   private prefillCandidate(): PrefillCandidate | undefined {
+    const ongoing = this.running.find((request) => request.isPrefilling);
+    if (ongoing === undefined && this.waiting.length === 0) return undefined;
     const decoding = this.running.filter((request) => request.isDecoding);
     if (this.limits.interleaveSteps && this.previousStepWasPrefill && decoding.length > 0) return undefined;
-    const ongoing = this.running.find((request) => request.isPrefilling);
     if (ongoing !== undefined) return this.mayContinue(ongoing, decoding) ? { request: ongoing, newHit: undefined } : undefined;
     const head = this.waiting[0];
     if (head === undefined) return undefined;
@@ -191,28 +206,32 @@ export class SpyreScheduler {
     const scheduled: SchedulerRequest[] = [];
     for (const request of this.running.slice()) {
       // A request preempted earlier in this loop is back to 'waiting' and skipped here.
-      if (!request.isDecoding) continue;
-      if (this.reserveNextTokenSlot(request)) scheduled.push(request);
+      if (request.isDecoding && this.reserveNextTokenSlot(request)) scheduled.push(request);
     }
     if (scheduled.length === 0) return undefined;
     const { blockSize } = this.limits;
-    const shapes = scheduled.map((request) => ({ numComputedTokens: request.numComputedTokens, numBlocks: this.kv.numBlocksOf(request.id) }));
-    const maxBlocks = Math.max(...shapes.map((shape) => shape.numBlocks));
-    const rows: DecodeRowPlan[] = scheduled.map((request) => {
+    let maxBlocks = 0;
+    for (const request of scheduled) maxBlocks = Math.max(maxBlocks, this.kv.numBlocksOf(request.id));
+    let tkv = 0;
+    const rows = new Array<DecodeRowPlan>(scheduled.length);
+    for (let index = 0; index < scheduled.length; index++) {
+      const request = scheduled[index]!;
       const blockIds = this.kv.blocksOf(request.id);
       const paddingBlocks = maxBlocks - blockIds.length;
+      const blockTable = paddedBlockTable(request, blockIds, maxBlocks);
+      tkv = Math.max(tkv, paddingBlocks * blockSize + request.numComputedTokens + 1);
       request.numScheduledTokens = 1;
-      return {
+      rows[index] = {
         requestId: request.id,
         sampling: request.sampling,
         tokenId: request.tokenIds[request.numComputedTokens]!,
         position: request.numComputedTokens,
-        blockTable: [...new Array<number>(paddingBlocks).fill(0), ...blockIds],
+        blockTable,
         paddingBlocks,
         numPromptTokens: request.numPromptTokens,
       };
-    });
-    const plan: DecodeBatchPlan = { kind: 'decode', tkv: decodeBatchTkv(shapes, blockSize), rows };
+    }
+    const plan: DecodeBatchPlan = { kind: 'decode', tkv, rows };
     this.planned = { plan, scheduled };
     return plan;
   }
@@ -239,6 +258,7 @@ export class SpyreScheduler {
     request.prefixHit = { blockIds: [], numTokens: 0 };
     request.numUsablePrefixTokens = 0;
     request.numPrefillStepsRun = 0;
+    request.decodeBlockTable = [];
     this.waiting.unshift(request);
     this.preemptions += 1;
   }
@@ -284,15 +304,24 @@ export class SpyreScheduler {
   ): void {
     this.previousStepWasPrefill = false;
     this.tkv = plan.tkv;
-    for (const request of scheduled) {
+    for (let index = 0; index < scheduled.length; index++) {
+      const request = scheduled[index]!;
       if (request.status !== 'decoding') continue;
       request.numComputedTokens += 1;
-      this.appendSampled(request, result, produced, finished);
+      this.appendSampled(request, result, produced, finished, index);
     }
   }
 
-  private appendSampled(request: SchedulerRequest, result: StepResult, produced: ProducedToken[], finished: SchedulerRequest[]): void {
-    const token = result.sampled.find((sampled) => sampled.requestId === request.id);
+  private appendSampled(
+    request: SchedulerRequest,
+    result: StepResult,
+    produced: ProducedToken[],
+    finished: SchedulerRequest[],
+    rowIndex = 0,
+  ): void {
+    // Backends answer in row order; look further only when one does not.
+    const inOrder = result.sampled[rowIndex];
+    const token = inOrder?.requestId === request.id ? inOrder : result.sampled.find((sampled) => sampled.requestId === request.id);
     if (token === undefined) {
       throw new EngineError('backend_failed', `The backend returned no token for request '${request.id}' although the step sampled it.`);
     }
@@ -324,6 +353,7 @@ export class SpyreScheduler {
 
   /** Frees finished requests' blocks in the order given and forgets them. */
   release(requests: readonly SchedulerRequest[]): void {
+    if (requests.length === 0) return;
     for (const request of requests) {
       if (!this.requests.has(request.id)) continue;
       this.kv.free(request.id);
@@ -336,6 +366,10 @@ export class SpyreScheduler {
   /** Scheduled requests first, in scheduling order, then the held-back ones in their previous order. */
   private reorderRunning(scheduled: readonly SchedulerRequest[]): void {
     // Preemption takes victims from the tail, so every scheduled request is still running here.
+    if (scheduled.length === this.running.length) {
+      this.running = scheduled.slice();
+      return;
+    }
     const scheduledSet = new Set(scheduled);
     this.running = [...scheduled, ...this.running.filter((request) => !scheduledSet.has(request))];
   }

@@ -35,7 +35,7 @@ describe('having prefix caching on with chunk size 128 (SPEC §3)', () => {
     runUntilIdle(harness);
     harness.core.addRequest(request('second', promptOf(420), 2));
     const report = runStep(harness);
-    expect(report.trace.cachedBlocks).toBe(0);
+    expect(report.trace?.cachedBlocks).toBe(0);
     expect(harness.core.stats().prefixCacheHitTokens).toBe(0);
   });
 

@@ -1,0 +1,31 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint();
+
+async function restrictedImportMessages(filePath: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath });
+  return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
+}
+
+describe('having the lint rules of eslint.config.js', () => {
+  const wrongArrows: readonly [string, string][] = [
+    ['src/core/engine/x.ts', "import { Session } from 'onnxruntime-node';\nexport const s = Session;\n"],
+    ['src/core/kv/x.ts', "import koffi from 'koffi';\nexport const k = koffi;\n"],
+    ['src/core/scheduler/x.ts', "import { y } from '../../backends/eager/y.js';\nexport const z = y;\n"],
+    ['src/core/engine/x.ts', "import { y } from '../../../sim/kernel/virtualClock.js';\nexport const z = y;\n"],
+    ['src/backends/eager/x.ts', "import koffi from 'koffi';\nexport const k = koffi;\n"],
+    ['sim/kernel/x.ts', "import { y } from '../../src/backends/eager/y.js';\nexport const z = y;\n"],
+  ];
+  for (const [filePath, source] of wrongArrows) {
+    it(`when ${filePath} imports ${source.split("'")[1]}, should fail the check`, async () => {
+      expect(await restrictedImportMessages(filePath, source)).not.toEqual([]);
+    });
+  }
+
+  it('when core imports its own contracts, a backend imports core/contracts and koffi stays in ffi/, should pass', async () => {
+    expect(await restrictedImportMessages('src/core/engine/x.ts', "import { BLOCK_SIZE } from '../contracts/ids.js';\nexport const b = BLOCK_SIZE;\n")).toEqual([]);
+    expect(await restrictedImportMessages('src/backends/eager/x.ts', "import { BLOCK_SIZE } from '../../core/contracts/ids.js';\nexport const b = BLOCK_SIZE;\n")).toEqual([]);
+    expect(await restrictedImportMessages('src/backends/sendnn/ffi/x.ts', "import koffi from 'koffi';\nexport const k = koffi;\n")).toEqual([]);
+  });
+});
