@@ -1,11 +1,9 @@
+import { SHARED_DIR } from './sharedPaths.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { join, resolve } from 'node:path';
 
 /** `../shared/examples` beside the checkout: the worked scenarios with their exact step traces. */
-export const SHARED_EXAMPLES_DIR = resolve(here, '../../../shared/examples');
+export const SHARED_EXAMPLES_DIR = resolve(SHARED_DIR, 'examples');
 
 export interface GoldenExample {
   readonly name: string;

@@ -1,3 +1,4 @@
+import { REAL_MODEL_FIXTURES } from '../../support/sharedPaths.js';
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ModelDirError, readModelDir, requireTokenizer, type ModelDirErrorKind } from '../../../src/models/dir/index.js';
 import { buildTempModel, type TempModel } from './tinyModelFixture.js';
 
-const FIXTURES = '/work/shared/fixtures/real-models';
+const FIXTURES = REAL_MODEL_FIXTURES;
 
 function expectModelDirError(action: () => unknown, kind: ModelDirErrorKind, file: string, detail: RegExp): void {
   let caught: unknown;

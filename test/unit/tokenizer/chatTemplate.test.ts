@@ -1,9 +1,10 @@
+import { REAL_MODEL_FIXTURES } from '../../support/sharedPaths.js';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChatTemplate, ChatTemplateError, TextTokenizer } from '../../../src/tokenizer/index.js';
 import { tinyTokenizer } from './tinyTokenizer.js';
 
-const FIXTURES = '/work/shared/fixtures/real-models';
+const FIXTURES = REAL_MODEL_FIXTURES;
 const MESSAGES = [
   { role: 'system', content: 'You are terse.' },
   { role: 'user', content: 'Hi 🙂' },

@@ -1,3 +1,4 @@
+import { REAL_MODEL_FIXTURES } from '../../support/sharedPaths.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IncrementalDetokenizer } from '../../../src/tokenizer/index.js';
@@ -66,7 +67,7 @@ describe('having the incremental detokenizer over the byte-level tokenizer', () 
 describe('having a SentencePiece-style tokenizer (the real Llama fixture), whose tokens carry their leading space', () => {
   it('should stream the same text as decoding all ids at once, spaces included', async () => {
     const { TextTokenizer } = await import('../../../src/tokenizer/index.js');
-    const llama = TextTokenizer.fromModelDir('/work/shared/fixtures/real-models/ortgenai-tiny-llama-fp16');
+    const llama = TextTokenizer.fromModelDir(`${REAL_MODEL_FIXTURES}/ortgenai-tiny-llama-fp16`);
     for (const text of ['Hello, my dog is cute', 'naïve café 東京 🙂 done']) {
       const [bos, ...ids] = llama.encode(text);
       const detokenizer = new IncrementalDetokenizer(llama, {}, [bos as number]);

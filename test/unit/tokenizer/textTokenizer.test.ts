@@ -1,3 +1,4 @@
+import { REAL_MODEL_FIXTURES } from '../../support/sharedPaths.js';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { buildModel } from '../../../src/models/build/index.js';
 import { TextTokenizer } from '../../../src/tokenizer/index.js';
 import { MULTIBYTE_SAMPLES, tinyTokenizer } from './tinyTokenizer.js';
 
-const FIXTURES = '/work/shared/fixtures/real-models';
+const FIXTURES = REAL_MODEL_FIXTURES;
 
 describe('having the byte-level BPE tokenizer of the tiny preset', () => {
   let tokenizer: TextTokenizer;
