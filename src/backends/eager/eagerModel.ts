@@ -1,6 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import * as ort from 'onnxruntime-node';
 import { readModelDir, type ModelDirInfo } from '../../models/dir/index.js';
+import { probeChunkWithPast } from './chunkProbe.js';
 import { validateDecoderIo, type DecoderIoLayout } from './decoderIoLayout.js';
 import { eagerModelError } from './eagerModelError.js';
 
@@ -9,6 +10,8 @@ export interface EagerModel {
   readonly info: ModelDirInfo;
   readonly session: ort.InferenceSession;
   readonly io: DecoderIoLayout;
+  /** False for graphs that cannot run a multi-token chunk over a past: such chunks run one token per call. */
+  readonly chunkWithPast: boolean;
 }
 
 /** DI identifier of the loaded {@link EagerModel}. */
@@ -36,7 +39,8 @@ export async function loadEagerModel(modelDir: string, options: LoadEagerModelOp
     throw eagerModelError(info.onnxModelPath, `onnxruntime could not load the model: ${(error as Error).message}`);
   }
   try {
-    return { info, session, io: validateDecoderIo(info, session.inputMetadata, session.outputMetadata) };
+    const io = validateDecoderIo(info, session.inputMetadata, session.outputMetadata);
+    return { info, session, io, chunkWithPast: await probeChunkWithPast(session, io) };
   } catch (error) {
     await session.release();
     throw error;

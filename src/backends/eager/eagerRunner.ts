@@ -62,27 +62,52 @@ export class EagerRunner implements StepExecutor {
   private async prefill(plan: PrefillChunkPlan): Promise<StepResult> {
     const numNew = plan.endValidSlot - plan.firstValidSlot;
     const pastLength = plan.firstTokenIndex;
-    const b = this.buffers;
-    const ids = b.inputIds.reserve(numNew);
-    const positions = b.positionIds.reserve(numNew);
-    for (let i = 0; i < numNew; i++) {
-      ids[i * b.inputIds.stride] = plan.tokenIds[plan.firstValidSlot + i] as number;
-      positions[i * b.positionIds.stride] = pastLength + i;
-    }
-    if (b.inputIds.stride === 2) for (let i = 0; i < numNew; i++) { ids[2 * i + 1] = 0; positions[2 * i + 1] = 0; }
-    b.attentionMask.fill(pastLength + numNew, 1);
     const io = this.model.io;
     for (let layer = 0; layer < io.numLayers; layer++) {
-      const past = b.past(layer, io.numKvHeads * pastLength * io.headDim);
+      const past = this.buffers.past(layer, io.numKvHeads * pastLength * io.headDim);
       this.kv.gather(this.kv.keys[layer] as KvArray, plan.blockTable, plan.paddingBlocks, pastLength, past.key, 0, pastLength);
       this.kv.gather(this.kv.values[layer] as KvArray, plan.blockTable, plan.paddingBlocks, pastLength, past.value, 0, pastLength);
     }
-    const out = await this.model.session.run(b.feeds(1, numNew, pastLength));
+    const oneCall = this.model.chunkWithPast || pastLength === 0 || numNew === 1;
+    const out = oneCall ? await this.runChunk(plan, 0, numNew, pastLength, undefined) : await this.runTokenByToken(plan, numNew, pastLength);
     this.scatterPrefill(out, plan, pastLength, numNew);
     if (!plan.isLastChunk) return { sampled: [] };
     const state = new RequestSamplingState(resolveSampling(plan.sampling), this.seeds.nextUint32());
     this.states.set(plan.requestId, state);
-    return { sampled: [this.sample(plan.requestId, out, numNew - 1, state)] };
+    return { sampled: [this.sample(plan.requestId, out, oneCall ? numNew - 1 : 0, state)] };
+  }
+
+  /**
+   * Runs valid tokens [from, from + count) of the chunk over `pastLength` positions of past: the gathered
+   * past in the buffers, or the `present` tensors of the previous call.
+   */
+  private async runChunk(plan: PrefillChunkPlan, from: number, count: number, pastLength: number, previous: ort.InferenceSession.OnnxValueMapType | undefined): Promise<ort.InferenceSession.OnnxValueMapType> {
+    const b = this.buffers;
+    const ids = b.inputIds.reserve(count);
+    const positions = b.positionIds.reserve(count);
+    const stride = b.inputIds.stride;
+    for (let i = 0; i < count; i++) {
+      ids[i * stride] = plan.tokenIds[plan.firstValidSlot + from + i] as number;
+      positions[i * stride] = pastLength + i;
+      if (stride === 2) { ids[2 * i + 1] = 0; positions[2 * i + 1] = 0; }
+    }
+    b.attentionMask.fill(pastLength + count, 1);
+    const feeds = b.feeds(1, count, pastLength, previous === undefined);
+    if (previous !== undefined) {
+      const io = this.model.io;
+      for (let layer = 0; layer < io.numLayers; layer++) {
+        feeds[io.pastKeyNames[layer] as string] = previous[io.presentKeyNames[layer] as string] as ort.Tensor;
+        feeds[io.pastValueNames[layer] as string] = previous[io.presentValueNames[layer] as string] as ort.Tensor;
+      }
+    }
+    return this.model.session.run(feeds);
+  }
+
+  /** For graphs without multi-token chunks over a past: one call per token, each fed the previous presents. */
+  private async runTokenByToken(plan: PrefillChunkPlan, numNew: number, pastLength: number): Promise<ort.InferenceSession.OnnxValueMapType> {
+    let out: ort.InferenceSession.OnnxValueMapType | undefined;
+    for (let i = 0; i < numNew; i++) out = await this.runChunk(plan, i, 1, pastLength + i, out);
+    return out as ort.InferenceSession.OnnxValueMapType;
   }
 
   /** New KV of slots [firstValidSlot, endValidSlot) to `slotBlocks`, one copy per (block run, head). */

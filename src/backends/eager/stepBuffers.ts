@@ -65,14 +65,18 @@ export class StepBuffers {
     return { key: this.pastKeys[layer] as KvArray, value: this.pastValues[layer] as KvArray };
   }
 
-  /** The feeds for a [batch, sequence] step with `pastLength` past positions; fill the buffers first. */
-  feeds(batch: number, sequence: number, pastLength: number): Record<string, ort.Tensor> {
+  /**
+   * The feeds for a [batch, sequence] step with `pastLength` past positions; fill the buffers first.
+   * Without `pastFromBuffers` the caller sets the past tensors itself.
+   */
+  feeds(batch: number, sequence: number, pastLength: number, pastFromBuffers = true): Record<string, ort.Tensor> {
     const io = this.io;
     const feeds: Record<string, ort.Tensor> = {
       input_ids: this.inputIds.tensor([batch, sequence]),
       attention_mask: this.attentionMask.tensor([batch, pastLength + sequence]),
       position_ids: this.positionIds.tensor([batch, sequence]),
     };
+    if (!pastFromBuffers) return feeds;
     const dims = [batch, io.numKvHeads, pastLength, io.headDim];
     const length = batch * io.numKvHeads * pastLength * io.headDim;
     for (let layer = 0; layer < io.numLayers; layer++) {
