@@ -1,0 +1,162 @@
+// A thin typed wrapper over the bindings: native status codes become EngineError('backend_failed')
+// messages that name the library, the call and the library's own explanation.
+import { existsSync } from 'node:fs';
+import { EngineError } from '../../../core/contracts/errors.js';
+import { SENDNN_ABI_VERSION, type DeviceMemory, type SendnnModelDesc, type SendnnProgramShape, type SendnnRunInputs } from '../sendnnTypes.js';
+import { loadSendnnBindings, readAbiVersion, type NativeHandle, type NativeModelDesc, type NativeProgramShape, type OutSlot, type SendnnBindings } from './sendnnBindings.js';
+
+export type { NativeHandle } from './sendnnBindings.js';
+
+/** Native status of a failed call, so callers can tell a cache miss from a corrupt artifact. */
+export type SendnnStatusName =
+  | 'SENDNN_E_INVALID_ARGUMENT' | 'SENDNN_E_DEVICE_MEMORY' | 'SENDNN_E_NOT_COMPILED' | 'SENDNN_E_CACHE_MISS'
+  | 'SENDNN_E_ARTIFACT_MISMATCH' | 'SENDNN_E_ARTIFACT_CORRUPT' | 'SENDNN_E_IO' | 'SENDNN_E_UNSUPPORTED'
+  | 'SENDNN_E_DEVICE_FAULT' | 'SENDNN_E_HOST_MEMORY' | 'SENDNN_E_UNKNOWN';
+
+/** An EngineError('backend_failed') that also carries the native status. */
+export class SendnnCallError extends EngineError {
+  constructor(
+    readonly status: SendnnStatusName,
+    message: string,
+  ) {
+    super('backend_failed', message);
+  }
+}
+
+export const HOW_TO_GET_A_LIBRARY =
+  'Build the bundled emulator with `npm run build:native` (needs gcc or cc and make), or set SPYRE_SENDNN_LIBRARY to the path of a library that implements the sendnn ABI';
+
+const KIND_CODES = { prefill: 1, decode: 2, encoder: 3 } as const;
+
+function nativeModel(model: SendnnModelDesc): NativeModelDesc {
+  return {
+    vocab_size: model.vocabSize, hidden_size: model.hiddenSize, intermediate_size: model.intermediateSize, num_layers: model.numLayers,
+    num_heads: model.numHeads, num_kv_heads: model.numKvHeads, head_dim: model.headDim, tie_word_embeddings: model.tieWordEmbeddings ? 1 : 0,
+    rms_norm_eps: model.rmsNormEps, rope_theta: model.ropeTheta,
+  };
+}
+
+function nativeShape(shape: SendnnProgramShape): NativeProgramShape {
+  return { kind: KIND_CODES[shape.kind], batch_size: shape.batchSize, num_slots: shape.numSlots, max_context: shape.maxContext };
+}
+
+/** One loaded sendnn library. Every method is one native call. */
+export class SendnnLibrary {
+  readonly name: string;
+  readonly version: string;
+  readonly abiVersion: number;
+
+  private constructor(
+    readonly path: string,
+    private readonly native: SendnnBindings,
+  ) {
+    this.name = native.sendnn_library_name();
+    this.version = native.sendnn_library_version();
+    this.abiVersion = native.sendnn_abi_version();
+  }
+
+  /** Loads `path`; a missing file, a file that is not a library, or another ABI version is a clear error. */
+  static open(path: string): SendnnLibrary {
+    if (!existsSync(path)) {
+      throw new EngineError('backend_failed', `sendnn library not found: tried ${path}. ${HOW_TO_GET_A_LIBRARY} ${SENDNN_ABI_VERSION}.`);
+    }
+    let abiVersion: number;
+    try {
+      abiVersion = readAbiVersion(path);
+    } catch (error) {
+      throw new EngineError('backend_failed', `sendnn library ${path} could not be loaded (${(error as Error).message}). ${HOW_TO_GET_A_LIBRARY} ${SENDNN_ABI_VERSION}.`);
+    }
+    if (abiVersion !== SENDNN_ABI_VERSION) {
+      throw new EngineError('backend_failed', `sendnn library ${path} implements ABI version ${abiVersion}, but this engine needs ABI version ${SENDNN_ABI_VERSION}.`);
+    }
+    return new SendnnLibrary(path, loadSendnnBindings(path));
+  }
+
+  private check(call: string, status: number): void {
+    if (status === 0) return;
+    const statusName = this.native.sendnn_status_name(status) as SendnnStatusName;
+    throw new SendnnCallError(statusName, `sendnn library ${this.path}: ${call} failed with ${statusName}: ${this.native.sendnn_last_error()}`);
+  }
+
+  private handle(call: string, status: number, out: OutSlot<NativeHandle>): NativeHandle {
+    this.check(call, status);
+    if (out[0] === null) throw new SendnnCallError('SENDNN_E_UNKNOWN', `sendnn library ${this.path}: ${call} returned no handle`);
+    return out[0];
+  }
+
+  openDevice(capacityBytes: number): NativeHandle {
+    const out: OutSlot<NativeHandle> = [null];
+    return this.handle('sendnn_device_open', this.native.sendnn_device_open(capacityBytes, out), out);
+  }
+
+  closeDevice(device: NativeHandle): void {
+    this.check('sendnn_device_close', this.native.sendnn_device_close(device));
+  }
+
+  deviceMemory(device: NativeHandle): DeviceMemory {
+    const total: [number] = [0];
+    const used: [number] = [0];
+    this.check('sendnn_device_memory', this.native.sendnn_device_memory(device, total, used));
+    return { totalBytes: Number(total[0]), usedBytes: Number(used[0]) };
+  }
+
+  weightsBytes(model: SendnnModelDesc): number {
+    return Number(this.native.sendnn_weights_bytes(nativeModel(model)));
+  }
+
+  kvBytes(model: SendnnModelDesc, numBlocks: number): number {
+    return Number(this.native.sendnn_kv_bytes(nativeModel(model), numBlocks));
+  }
+
+  programBytes(model: SendnnModelDesc, shape: SendnnProgramShape): number {
+    return Number(this.native.sendnn_program_bytes(nativeModel(model), nativeShape(shape)));
+  }
+
+  allocWeights(device: NativeHandle, model: SendnnModelDesc): NativeHandle {
+    const out: OutSlot<NativeHandle> = [null];
+    return this.handle('sendnn_buffer_alloc_weights', this.native.sendnn_buffer_alloc_weights(device, nativeModel(model), out), out);
+  }
+
+  allocKv(device: NativeHandle, model: SendnnModelDesc, numBlocks: number): NativeHandle {
+    const out: OutSlot<NativeHandle> = [null];
+    return this.handle('sendnn_buffer_alloc_kv', this.native.sendnn_buffer_alloc_kv(device, nativeModel(model), numBlocks, out), out);
+  }
+
+  writeBuffer(buffer: NativeHandle, offsetBytes: number, data: Float32Array): void {
+    this.check('sendnn_buffer_write', this.native.sendnn_buffer_write(buffer, offsetBytes, data, data.byteLength));
+  }
+
+  freeBuffer(buffer: NativeHandle): void {
+    this.check('sendnn_buffer_free', this.native.sendnn_buffer_free(buffer));
+  }
+
+  compileProgram(device: NativeHandle, model: SendnnModelDesc, weights: NativeHandle, shape: SendnnProgramShape): NativeHandle {
+    const out: OutSlot<NativeHandle> = [null];
+    return this.handle('sendnn_program_compile', this.native.sendnn_program_compile(device, nativeModel(model), weights, nativeShape(shape), out), out);
+  }
+
+  saveProgram(program: NativeHandle, artifactPath: string, key: string): void {
+    this.check('sendnn_program_save', this.native.sendnn_program_save(program, artifactPath, key));
+  }
+
+  loadProgram(device: NativeHandle, model: SendnnModelDesc, shape: SendnnProgramShape, artifactPath: string, key: string): NativeHandle {
+    const out: OutSlot<NativeHandle> = [null];
+    return this.handle('sendnn_program_load', this.native.sendnn_program_load(device, nativeModel(model), nativeShape(shape), artifactPath, key, out), out);
+  }
+
+  freeProgram(program: NativeHandle): void {
+    this.check('sendnn_program_free', this.native.sendnn_program_free(program));
+  }
+
+  runProgram(program: NativeHandle, kv: NativeHandle, inputs: SendnnRunInputs): void {
+    this.check('sendnn_program_run', this.native.sendnn_program_run(
+      program, kv, inputs.numRows, inputs.numContextBlocks, inputs.tokenIds, inputs.positions, inputs.slotMask,
+      inputs.blockTables, inputs.slotBlocks, inputs.rowInfo, inputs.logits,
+    ));
+  }
+
+  /** The cheapest call across the boundary: what the FFI itself costs per call. */
+  abiVersionCall(): number {
+    return this.native.sendnn_abi_version();
+  }
+}

@@ -1,0 +1,166 @@
+/* The device: finite memory, buffers, and the validation of models and shapes. */
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+int32_t sendnn_device_open(uint64_t memory_capacity_bytes, sendnn_device **out_device) {
+  emu_clear_error();
+  if (out_device == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_open: out_device is null");
+  if (memory_capacity_bytes == 0) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_open: the memory capacity must be positive");
+  sendnn_device *device = calloc(1, sizeof *device);
+  if (device == NULL) return emu_fail(SENDNN_E_HOST_MEMORY, "sendnn_device_open: out of host memory");
+  device->capacity_bytes = memory_capacity_bytes;
+  const char *fail_at = getenv("SENDNN_EMU_FAIL_RUN");
+  device->fail_at_run = fail_at != NULL ? strtoll(fail_at, NULL, 10) : 0;
+  *out_device = device;
+  return SENDNN_OK;
+}
+
+int32_t sendnn_device_close(sendnn_device *device) {
+  emu_clear_error();
+  if (device == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_close: device is null");
+  if (device->open_objects != 0) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_close: %d buffers or programs are still allocated on the device", device->open_objects);
+  }
+  free(device);
+  return SENDNN_OK;
+}
+
+int32_t sendnn_device_memory(const sendnn_device *device, uint64_t *out_total_bytes, uint64_t *out_used_bytes) {
+  emu_clear_error();
+  if (device == NULL || out_total_bytes == NULL || out_used_bytes == NULL) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_memory: null argument");
+  }
+  *out_total_bytes = device->capacity_bytes;
+  *out_used_bytes = device->used_bytes;
+  return SENDNN_OK;
+}
+
+int32_t emu_charge(sendnn_device *device, uint64_t num_bytes, const char *what) {
+  uint64_t free_bytes = device->capacity_bytes - device->used_bytes;
+  if (num_bytes > free_bytes) {
+    return emu_fail(SENDNN_E_DEVICE_MEMORY,
+                    "device memory exceeded: %s needs %llu bytes, but only %llu of the device's %llu bytes are free (%llu in use)",
+                    what, (unsigned long long)num_bytes, (unsigned long long)free_bytes,
+                    (unsigned long long)device->capacity_bytes, (unsigned long long)device->used_bytes);
+  }
+  device->used_bytes += num_bytes;
+  device->open_objects += 1;
+  return SENDNN_OK;
+}
+
+void emu_release(sendnn_device *device, uint64_t num_bytes) {
+  device->used_bytes -= num_bytes;
+  device->open_objects -= 1;
+}
+
+int32_t emu_check_model(const sendnn_model_desc *model) {
+  if (model == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "model description is null");
+  if (model->vocab_size <= 0 || model->hidden_size <= 0 || model->intermediate_size <= 0 || model->num_layers <= 0 ||
+      model->num_heads <= 0 || model->num_kv_heads <= 0 || model->head_dim <= 0 || model->head_dim % 2 != 0 ||
+      model->num_heads % model->num_kv_heads != 0 || model->rms_norm_eps <= 0 || model->rope_theta <= 0 ||
+      (model->tie_word_embeddings != 0 && model->tie_word_embeddings != 1)) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT,
+                    "invalid model description (vocab %d, hidden %d, intermediate %d, layers %d, heads %d, kv heads %d, head dim %d)",
+                    model->vocab_size, model->hidden_size, model->intermediate_size, model->num_layers, model->num_heads,
+                    model->num_kv_heads, model->head_dim);
+  }
+  return SENDNN_OK;
+}
+
+int32_t emu_check_shape(const sendnn_model_desc *model, const sendnn_program_shape *shape) {
+  (void)model;
+  if (shape == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "program shape is null");
+  if (shape->kind == SENDNN_PROGRAM_ENCODER) {
+    return emu_fail(SENDNN_E_UNSUPPORTED, "encoder programs (batch %d, prompt length %d) are not implemented by %s %s",
+                    shape->batch_size, shape->num_slots, EMU_LIBRARY_NAME, EMU_LIBRARY_VERSION);
+  }
+  int valid = shape->batch_size > 0 && shape->num_slots > 0 && shape->max_context > 0 &&
+              shape->max_context % SENDNN_BLOCK_SIZE == 0;
+  if (shape->kind == SENDNN_PROGRAM_PREFILL_CHUNK) valid = valid && shape->batch_size == 1 && shape->num_slots % SENDNN_BLOCK_SIZE == 0;
+  else if (shape->kind == SENDNN_PROGRAM_DECODE) valid = valid && shape->num_slots == 1;
+  else valid = 0;
+  if (!valid) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT, "invalid program shape (kind %d, batch %d, slots %d, max context %d)",
+                    shape->kind, shape->batch_size, shape->num_slots, shape->max_context);
+  }
+  return SENDNN_OK;
+}
+
+uint64_t sendnn_weights_bytes(const sendnn_model_desc *model) {
+  if (emu_check_model(model) != SENDNN_OK) return 0;
+  return (uint64_t)emu_raw_weight_floats(model) * sizeof(float);
+}
+
+uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_blocks) {
+  if (emu_check_model(model) != SENDNN_OK || num_blocks <= 0) return 0;
+  return (uint64_t)emu_kv_floats_per_block(model) * (uint64_t)num_blocks * sizeof(float);
+}
+
+uint64_t sendnn_program_bytes(const sendnn_model_desc *model, const sendnn_program_shape *shape) {
+  if (emu_check_model(model) != SENDNN_OK || emu_check_shape(model, shape) != SENDNN_OK) return 0;
+  return (uint64_t)(emu_packed_weight_floats(model) + emu_scratch_floats(model, shape)) * sizeof(float);
+}
+
+static int32_t alloc_buffer(sendnn_device *device, const sendnn_model_desc *model, emu_buffer_kind kind, int32_t num_blocks,
+                            uint64_t num_bytes, const char *what, sendnn_buffer **out_buffer) {
+  int32_t status = emu_charge(device, num_bytes, what);
+  if (status != SENDNN_OK) return status;
+  sendnn_buffer *buffer = calloc(1, sizeof *buffer);
+  float *data = calloc(num_bytes / sizeof(float), sizeof(float));
+  if (buffer == NULL || data == NULL) {
+    free(buffer);
+    free(data);
+    emu_release(device, num_bytes);
+    return emu_fail(SENDNN_E_HOST_MEMORY, "%s: out of host memory for %llu bytes", what, (unsigned long long)num_bytes);
+  }
+  buffer->device = device;
+  buffer->kind = kind;
+  buffer->model = *model;
+  buffer->num_blocks = num_blocks;
+  buffer->num_bytes = num_bytes;
+  buffer->data = data;
+  *out_buffer = buffer;
+  return SENDNN_OK;
+}
+
+int32_t sendnn_buffer_alloc_weights(sendnn_device *device, const sendnn_model_desc *model, sendnn_buffer **out_buffer) {
+  emu_clear_error();
+  if (device == NULL || out_buffer == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_alloc_weights: null argument");
+  int32_t status = emu_check_model(model);
+  if (status != SENDNN_OK) return status;
+  return alloc_buffer(device, model, EMU_BUFFER_WEIGHTS, 0, sendnn_weights_bytes(model), "the weights buffer", out_buffer);
+}
+
+int32_t sendnn_buffer_alloc_kv(sendnn_device *device, const sendnn_model_desc *model, int32_t num_blocks, sendnn_buffer **out_buffer) {
+  emu_clear_error();
+  if (device == NULL || out_buffer == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_alloc_kv: null argument");
+  int32_t status = emu_check_model(model);
+  if (status != SENDNN_OK) return status;
+  if (num_blocks <= 1) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_alloc_kv: %d blocks (the null block and at least one more are needed)", num_blocks);
+  char what[96];
+  snprintf(what, sizeof what, "the KV cache of %d blocks", num_blocks);
+  return alloc_buffer(device, model, EMU_BUFFER_KV, num_blocks, sendnn_kv_bytes(model, num_blocks), what, out_buffer);
+}
+
+int32_t sendnn_buffer_write(sendnn_buffer *buffer, uint64_t offset_bytes, const void *data, uint64_t num_bytes) {
+  emu_clear_error();
+  if (buffer == NULL || (data == NULL && num_bytes > 0)) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_write: null argument");
+  if (offset_bytes > buffer->num_bytes || num_bytes > buffer->num_bytes - offset_bytes) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_write: %llu bytes at offset %llu overflow a buffer of %llu bytes",
+                    (unsigned long long)num_bytes, (unsigned long long)offset_bytes, (unsigned long long)buffer->num_bytes);
+  }
+  memcpy((char *)buffer->data + offset_bytes, data, num_bytes);
+  return SENDNN_OK;
+}
+
+int32_t sendnn_buffer_free(sendnn_buffer *buffer) {
+  emu_clear_error();
+  if (buffer == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_free: buffer is null");
+  emu_release(buffer->device, buffer->num_bytes);
+  free(buffer->data);
+  free(buffer);
+  return SENDNN_OK;
+}

@@ -1,0 +1,139 @@
+/*
+ * sendnn ABI: the C boundary between spyre-engine and a device library (the bundled CPU emulator,
+ * or a vendor library with the same ABI selected by SPYRE_SENDNN_LIBRARY).
+ *
+ * Rules of the boundary:
+ *  - Every call returns a status (SENDNN_OK or a SENDNN_E_* code); on failure, sendnn_last_error()
+ *    returns a human-readable message for the calling thread, valid until its next call.
+ *  - Programs run fixed shapes only: a program is compiled (or loaded from a cache artifact) for one
+ *    sendnn_program_shape, and running it with any other shape is SENDNN_E_NOT_COMPILED.
+ *  - Device memory is finite: every buffer and program is charged against the capacity given to
+ *    sendnn_device_open; a request beyond it is SENDNN_E_DEVICE_MEMORY.
+ *  - KV cache is paged in blocks of SENDNN_BLOCK_SIZE positions. Block 0 is the null block: writes
+ *    to it are discarded.
+ *
+ * Bump SENDNN_ABI_VERSION on any change of a signature, struct layout or documented meaning.
+ */
+#ifndef SENDNN_ABI_H
+#define SENDNN_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SENDNN_ABI_VERSION 1u
+#define SENDNN_BLOCK_SIZE 64
+
+/* Status codes. */
+#define SENDNN_OK 0
+#define SENDNN_E_INVALID_ARGUMENT 1  /* a null handle, a bad size, a block id outside the KV buffer */
+#define SENDNN_E_DEVICE_MEMORY 2     /* the device's memory capacity would be exceeded */
+#define SENDNN_E_NOT_COMPILED 3      /* a run whose shape is not the program's compiled shape */
+#define SENDNN_E_CACHE_MISS 4        /* no artifact at the given path */
+#define SENDNN_E_ARTIFACT_MISMATCH 5 /* an artifact for another key, model, shape or library version */
+#define SENDNN_E_ARTIFACT_CORRUPT 6  /* an artifact whose checksum or length is wrong */
+#define SENDNN_E_IO 7                /* a file could not be read or written */
+#define SENDNN_E_UNSUPPORTED 8       /* a program kind this library does not implement */
+#define SENDNN_E_DEVICE_FAULT 9      /* the device failed while running a program */
+#define SENDNN_E_HOST_MEMORY 10      /* the host could not allocate memory */
+
+/* Program kinds. */
+#define SENDNN_PROGRAM_PREFILL_CHUNK 1 /* batch 1, num_slots = chunk size */
+#define SENDNN_PROGRAM_DECODE 2        /* batch = decode batch size, num_slots = 1 */
+#define SENDNN_PROGRAM_ENCODER 3       /* batch = batch size, num_slots = prompt length */
+
+typedef struct sendnn_device sendnn_device;
+typedef struct sendnn_buffer sendnn_buffer;
+typedef struct sendnn_program sendnn_program;
+
+/*
+ * A Llama-style decoder (RMSNorm, rotate-half rotary, grouped-query attention, SwiGLU, fp32).
+ * The weights buffer holds float32 tensors, concatenated in this order, each row-major in the
+ * [in_features, out_features] layout a MatMul uses (V vocab, H hidden, I intermediate, Q = heads*head_dim,
+ * K = kv_heads*head_dim):
+ *   embed_tokens [V,H];
+ *   per layer: input_layernorm [H], q [H,Q], k [H,K], v [H,K], o [Q,H], post_attention_layernorm [H],
+ *              gate [H,I], up [H,I], down [I,H];
+ *   final norm [H]; lm_head [H,V] (absent when tie_word_embeddings: logits use embed_tokens rows).
+ */
+typedef struct sendnn_model_desc {
+  int32_t vocab_size;
+  int32_t hidden_size;
+  int32_t intermediate_size;
+  int32_t num_layers;
+  int32_t num_heads;
+  int32_t num_kv_heads;
+  int32_t head_dim;
+  int32_t tie_word_embeddings; /* 0 or 1 */
+  double rms_norm_eps;
+  double rope_theta;
+} sendnn_model_desc;
+
+/* The fixed shape of a program. max_context is the largest context (tkv) it attends to, a multiple of 64. */
+typedef struct sendnn_program_shape {
+  int32_t kind;
+  int32_t batch_size;
+  int32_t num_slots;
+  int32_t max_context;
+} sendnn_program_shape;
+
+/* Library identity. The strings are static. */
+uint32_t sendnn_abi_version(void);
+const char *sendnn_library_name(void);
+const char *sendnn_library_version(void);
+const char *sendnn_last_error(void);
+const char *sendnn_status_name(int32_t status);
+
+/* Devices. */
+int32_t sendnn_device_open(uint64_t memory_capacity_bytes, sendnn_device **out_device);
+int32_t sendnn_device_close(sendnn_device *device);
+int32_t sendnn_device_memory(const sendnn_device *device, uint64_t *out_total_bytes, uint64_t *out_used_bytes);
+
+/* Sizes a configuration will take on the device, for up-front checks. */
+uint64_t sendnn_weights_bytes(const sendnn_model_desc *model);
+uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_blocks);
+uint64_t sendnn_program_bytes(const sendnn_model_desc *model, const sendnn_program_shape *shape);
+
+/* Buffers: the raw weights (layout above) and the paged KV cache of num_blocks blocks. */
+int32_t sendnn_buffer_alloc_weights(sendnn_device *device, const sendnn_model_desc *model, sendnn_buffer **out_buffer);
+int32_t sendnn_buffer_alloc_kv(sendnn_device *device, const sendnn_model_desc *model, int32_t num_blocks, sendnn_buffer **out_buffer);
+int32_t sendnn_buffer_write(sendnn_buffer *buffer, uint64_t offset_bytes, const void *data, uint64_t num_bytes);
+int32_t sendnn_buffer_free(sendnn_buffer *buffer);
+
+/*
+ * Programs. Compiling re-lays out the weights for the shape and tunes its kernels (real work);
+ * saving writes the artifact (header with the key, library version, model, shape and a checksum, then
+ * the re-laid-out weights); loading reads and verifies an artifact and skips the compilation.
+ * `key` is an opaque caller string (model, shapes, config and versions) that a load must match.
+ */
+int32_t sendnn_program_compile(sendnn_device *device, const sendnn_model_desc *model, const sendnn_buffer *weights,
+                               const sendnn_program_shape *shape, sendnn_program **out_program);
+int32_t sendnn_program_save(const sendnn_program *program, const char *artifact_path, const char *key);
+int32_t sendnn_program_load(sendnn_device *device, const sendnn_model_desc *model, const sendnn_program_shape *shape,
+                            const char *artifact_path, const char *key, sendnn_program **out_program);
+int32_t sendnn_program_free(sendnn_program *program);
+
+/*
+ * Runs a program on the KV buffer. R = shape.batch_size rows of S = shape.num_slots slots each.
+ * num_rows must equal R and num_context_blocks must be <= shape.max_context / 64.
+ *   token_ids [R*S], positions [R*S] (rotary positions), slot_mask [R*S] (1 = real token, 0 = padding);
+ *   block_tables [R*num_context_blocks]: the block holding each 64 context positions of a row;
+ *   slot_blocks [R*ceil(S/64)]: where slot s of a row writes its KV (block slot_blocks[s/64], offset
+ *     (chunk_start+s)%64); 0 discards the write;
+ *   row_info [R*3]: per row {context_start, chunk_start, sample_slot}: the row attends to context
+ *     positions [context_start, chunk_start+s] for slot s (those before chunk_start through block_tables,
+ *     its own slots directly); sample_slot is the slot whose logits are returned, or -1 for none;
+ *   logits_out [R*V]: the logits of each row's sample slot (zeros when it samples nothing).
+ */
+int32_t sendnn_program_run(sendnn_program *program, sendnn_buffer *kv, int32_t num_rows, int32_t num_context_blocks,
+                           const int32_t *token_ids, const int32_t *positions, const uint8_t *slot_mask,
+                           const int32_t *block_tables, const int32_t *slot_blocks, const int32_t *row_info,
+                           float *logits_out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SENDNN_ABI_H */

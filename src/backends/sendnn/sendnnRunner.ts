@@ -1,0 +1,106 @@
+import { inject, injectable } from 'inversify';
+import type { StepExecutor } from '../../core/contracts/backend.js';
+import { EngineConfig } from '../../core/contracts/config.js';
+import { EngineError } from '../../core/contracts/errors.js';
+import type { RequestId } from '../../core/contracts/ids.js';
+import type { SamplingParams } from '../../core/contracts/requests.js';
+import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../../core/contracts/stepPlan.js';
+import { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
+import { resolveSampling } from '../../core/engine/sampling/samplingOptions.js';
+import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
+import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
+import type { ObtainedProgram } from './cache/programCache.js';
+import { RunBuffers } from './runBuffers.js';
+import { SendnnSession } from './sendnnSession.js';
+
+/**
+ * The sendnn backend: each step plan becomes one run of a compiled program on the device (the prefill
+ * program for a chunk, the smallest decode program that holds the batch), then the same sampler as the
+ * eager backend. A native failure fails the step's requests through `StepResult.failed`; the engine goes on.
+ */
+@injectable()
+export class SendnnRunner implements StepExecutor {
+  private readonly prefillBuffers: RunBuffers;
+  private readonly decodeBuffers: ReadonlyMap<ObtainedProgram, RunBuffers>;
+  private readonly sampler: TokenSampler;
+  private readonly seeds: SeededRandom;
+  private readonly states = new Map<RequestId, RequestSamplingState>();
+  /** Sees each sampled row's logits before sampling (the view is reused). For tests and tools. */
+  logitsObserver: ((requestId: RequestId, logits: Float32Array) => void) | undefined;
+
+  constructor(
+    @inject(SendnnSession) private readonly session: SendnnSession,
+    @inject(EngineConfig) config: EngineConfig,
+  ) {
+    const vocabSize = session.model.desc.vocabSize;
+    this.prefillBuffers = new RunBuffers(session.prefill.shape, vocabSize);
+    this.decodeBuffers = new Map(session.decode.map((program) => [program, new RunBuffers(program.shape, vocabSize)]));
+    this.sampler = new TokenSampler(vocabSize);
+    this.seeds = new SeededRandom(config.seed);
+  }
+
+  execute(plan: StepPlan): Promise<StepResult> {
+    return Promise.resolve(this.executeSync(plan));
+  }
+
+  /** Runs on the caller's stack: the native call is synchronous. */
+  executeSync(plan: StepPlan): StepResult {
+    try {
+      return plan.kind === 'prefill' ? this.prefill(plan) : this.decode(plan);
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      const ids = plan.kind === 'prefill' ? [plan.requestId] : plan.rows.map((row) => row.requestId);
+      for (const id of ids) this.states.delete(id);
+      return { sampled: [], failed: ids.map((requestId) => ({ requestId, message: `sendnn backend: ${error.message}` })) };
+    }
+  }
+
+  private prefill(plan: PrefillChunkPlan): StepResult {
+    if (plan.chunkSize !== this.prefillBuffers.shape.numSlots) {
+      throw new EngineError('backend_failed', `no compiled prefill program for chunk size ${plan.chunkSize} (compiled: ${this.prefillBuffers.shape.numSlots})`);
+    }
+    const inputs = this.prefillBuffers.fillPrefill(plan);
+    this.session.library.runProgram(this.session.prefill.handle, this.session.kv, inputs);
+    if (!plan.isLastChunk) return { sampled: [] };
+    const state = new RequestSamplingState(resolveSampling(plan.sampling), this.seeds.nextUint32());
+    this.states.set(plan.requestId, state);
+    return { sampled: [this.sample(plan.requestId, inputs.logits, 0, state)] };
+  }
+
+  private decode(plan: DecodeBatchPlan): StepResult {
+    const program = this.session.decodeProgramFor(plan.rows.length);
+    const buffers = program === undefined ? undefined : this.decodeBuffers.get(program);
+    if (program === undefined || buffers === undefined) {
+      throw new EngineError('backend_failed', `no compiled decode program for a batch of ${plan.rows.length} rows (largest: ${this.session.decode.at(-1)?.shape.batchSize ?? 0})`);
+    }
+    const inputs = buffers.fillDecode(plan);
+    this.session.library.runProgram(program.handle, this.session.kv, inputs);
+    const sampled = plan.rows.map((row, r) => this.sample(row.requestId, inputs.logits, r, this.stateOf(row.requestId, row.sampling)));
+    this.forgetFinished(plan.rows.map((row) => row.requestId));
+    return { sampled };
+  }
+
+  private stateOf(requestId: RequestId, sampling: SamplingParams): RequestSamplingState {
+    let state = this.states.get(requestId);
+    if (state === undefined) {
+      state = new RequestSamplingState(resolveSampling(sampling), this.seeds.nextUint32());
+      this.states.set(requestId, state);
+    }
+    return state;
+  }
+
+  /** Every decoding request is in every decode batch: a state whose request is absent belongs to one that ended. */
+  private forgetFinished(decoding: readonly RequestId[]): void {
+    if (this.states.size === decoding.length) return;
+    const keep = new Set(decoding);
+    for (const id of this.states.keys()) if (!keep.has(id)) this.states.delete(id);
+  }
+
+  private sample(requestId: RequestId, logits: Float32Array, row: number, state: RequestSamplingState): SampledToken {
+    const vocab = this.session.model.desc.vocabSize;
+    const rowLogits = logits.subarray(row * vocab, (row + 1) * vocab);
+    this.logitsObserver?.(requestId, rowLogits);
+    const choice = this.sampler.sample(rowLogits, state);
+    return choice.logprobs === undefined ? { requestId, tokenId: choice.tokenId } : { requestId, tokenId: choice.tokenId, extras: { logprobs: choice.logprobs } };
+  }
+}

@@ -1,0 +1,45 @@
+import { describeProgramShape, type ProgramShape } from '../../core/catalog/programShape.js';
+
+// Plain data that crosses the sendnn ABI (mirrors sendnn_abi.h). No koffi here: the runner and the
+// cache glue use these types, only ffi/ knows how they are marshalled.
+
+/** `SENDNN_ABI_VERSION` of the header this engine was written against. */
+export const SENDNN_ABI_VERSION = 1;
+
+/** The decoder a program computes (sendnn_model_desc). */
+export interface SendnnModelDesc {
+  readonly vocabSize: number;
+  readonly hiddenSize: number;
+  readonly intermediateSize: number;
+  readonly numLayers: number;
+  readonly numHeads: number;
+  readonly numKvHeads: number;
+  readonly headDim: number;
+  readonly tieWordEmbeddings: boolean;
+  readonly rmsNormEps: number;
+  readonly ropeTheta: number;
+}
+
+/** The fixed shape of a program (sendnn_program_shape): the core's catalog type. */
+export type SendnnProgramShape = ProgramShape;
+
+/** The inputs of one program run (see sendnn_program_run); reused buffers, sized by the caller. */
+export interface SendnnRunInputs {
+  readonly numRows: number;
+  readonly numContextBlocks: number;
+  readonly tokenIds: Int32Array;
+  readonly positions: Int32Array;
+  readonly slotMask: Uint8Array;
+  readonly blockTables: Int32Array;
+  readonly slotBlocks: Int32Array;
+  /** Per row: context start, chunk start, sample slot (-1: none). */
+  readonly rowInfo: Int32Array;
+  readonly logits: Float32Array;
+}
+
+export interface DeviceMemory {
+  readonly totalBytes: number;
+  readonly usedBytes: number;
+}
+
+export const describeShape = describeProgramShape;

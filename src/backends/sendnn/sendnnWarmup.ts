@@ -1,0 +1,66 @@
+// Warmup: make every program a configuration needs resident on the device, from the cache or compiled,
+// with progress and timing in the log. Fails fast when the configuration cannot fit the device.
+import { describeProgramShape, type ProgramShape } from '../../core/catalog/programShape.js';
+import { EngineError } from '../../core/contracts/errors.js';
+import type { Logger } from '../../core/contracts/logger.js';
+import { obtainProgram, type CachePolicy, type ObtainedProgram } from './cache/programCache.js';
+import type { NativeHandle, SendnnLibrary } from './ffi/sendnnLibrary.js';
+import type { SendnnModel } from './sendnnModel.js';
+
+const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+
+/** Throws when the KV cache and the programs cannot all fit in what is free on the device. */
+export function checkDeviceFits(library: SendnnLibrary, device: NativeHandle, model: SendnnModel, shapes: readonly ProgramShape[], kvBytes: number): void {
+  const memory = library.deviceMemory(device);
+  const freeBytes = memory.totalBytes - memory.usedBytes;
+  const parts = shapes.map((shape) => ({ what: `${describeProgramShape(shape)} program`, bytes: library.programBytes(model.desc, shape) }));
+  parts.unshift({ what: 'KV cache', bytes: kvBytes });
+  const neededBytes = parts.reduce((sum, part) => sum + part.bytes, 0);
+  if (neededBytes <= freeBytes) return;
+  throw new EngineError(
+    'backend_failed',
+    `device memory exceeded at warmup: the configuration needs ${neededBytes} bytes (${mib(neededBytes)}) but the device has ${freeBytes} bytes free ` +
+      `(capacity ${memory.totalBytes}): ${parts.map((part) => `${part.what} ${mib(part.bytes)}`).join(', ')}. ` +
+      'Lower --max-num-seqs, --max-model-len or --num-gpu-blocks-override, or give the device more memory (SPYRE_SENDNN_DEVICE_MEMORY_BYTES).',
+  );
+}
+
+/** Loads or compiles `shapes` in order; on failure frees what it made and rethrows. */
+export function warmupPrograms(
+  library: SendnnLibrary, device: NativeHandle, model: SendnnModel, shapes: readonly ProgramShape[], policy: CachePolicy, logger: Logger,
+): ObtainedProgram[] {
+  const startMs = performance.now();
+  const cacheText = policy.cacheDir === undefined ? 'disabled' : `enabled (${policy.cacheDir})`;
+  logger.info(`[sendnn] warmup: ${shapes.length} programs, compilation cache ${cacheText}${policy.compilationDisabled ? ', compilation disabled' : ''}`);
+  let weights: NativeHandle | undefined;
+  const inputs = {
+    weights: (): NativeHandle => {
+      if (weights === undefined) {
+        const handle = library.allocWeights(device, model.desc);
+        weights = handle;
+        library.writeBuffer(handle, 0, model.weights);
+      }
+      return weights;
+    },
+  };
+  const programs: ObtainedProgram[] = [];
+  try {
+    shapes.forEach((shape, index) => {
+      const program = obtainProgram(library, device, model, shape, policy, inputs, logger);
+      programs.push(program);
+      logger.info(`[sendnn] warmup ${index + 1}/${shapes.length}: ${describeProgramShape(shape)} ${program.source === 'cache' ? 'loaded from the cache' : program.source} in ${program.elapsedMs.toFixed(1)} ms`);
+    });
+  } catch (error) {
+    for (const program of programs) library.freeProgram(program.handle);
+    throw error;
+  } finally {
+    if (weights !== undefined) library.freeBuffer(weights);
+  }
+  const counts = { cache: 0, compiled: 0, recompiled: 0 };
+  for (const program of programs) counts[program.source] += 1;
+  logger.info(
+    `[sendnn] warmup done in ${((performance.now() - startMs) / 1000).toFixed(3)} s: ${counts.cache} from the cache, ${counts.compiled} compiled, ` +
+      `${counts.recompiled} recompiled; compilation cache ${cacheText}`,
+  );
+  return programs;
+}
