@@ -49,6 +49,11 @@ export function runSimulation(input: SimulationInput): SimulationOutcome {
   return new Simulation(input).run();
 }
 
+/** `EngineCore.setTracing` is newer than some cores this runs against, which always trace. */
+function enableTracing(core: EngineCore, enabled: boolean): void {
+  (core as { setTracing?: (enabled: boolean) => void }).setTracing?.(enabled);
+}
+
 class Simulation {
   private readonly queue = new EventQueue(256);
   private readonly clock = new VirtualClock();
@@ -71,6 +76,8 @@ class Simulation {
     container.bind(Clock).toConstantValue(this.clock);
     registerCore(container);
     this.core = container.get(EngineCore);
+    // Trace lines cost more than the step itself: build them only for a caller that keeps them.
+    enableTracing(this.core, input.onTrace !== undefined);
     this.requests = input.workload.requests;
     const golden = new Map<string, readonly number[]>();
     const indexOf = new Map<string, number>();
@@ -80,7 +87,7 @@ class Simulation {
     });
     this.backend = new DeterministicTokenBackend(golden);
     this.prompts = new PromptBuilder(input.workload);
-    this.metrics = new RequestMetrics(this.requests.length, indexOf, input.config.numBlocks - 1);
+    this.metrics = new RequestMetrics(this.requests.length, indexOf);
   }
 
   run(): SimulationOutcome {
@@ -166,8 +173,9 @@ class Simulation {
   private record(report: StepReport, startS: number): void {
     const nowS = this.clock.nowS();
     this.numSteps++;
-    this.metrics.stepEnded(report, startS, nowS);
-    this.input.onTrace?.(report.trace);
+    const stats = this.core.stats();
+    this.metrics.stepEnded(report, startS, nowS, stats);
+    if (this.input.onTrace !== undefined && report.trace !== undefined) this.input.onTrace(report.trace);
     if (this.input.workload.closedLoopConcurrency !== undefined) for (let i = 0; i < report.ended.length; i++) this.scheduleNextArrival(nowS);
   }
 }

@@ -1,4 +1,4 @@
-import type { StepReport } from '../../src/core/engine/engineCore.js';
+import type { EngineCoreStats, StepReport } from '../../src/core/engine/engineCore.js';
 import { DownsampledSeries, GrowableFloat64 } from './growableSeries.js';
 
 /**
@@ -32,7 +32,6 @@ export class RequestMetrics {
   constructor(
     numRequests: number,
     private readonly indexOf: ReadonlyMap<string, number>,
-    private readonly numUsableBlocks: number,
   ) {
     this.arrivalS = new Float64Array(numRequests);
     this.firstTokenS = new Float64Array(numRequests).fill(Number.NaN);
@@ -57,8 +56,8 @@ export class RequestMetrics {
     this.state[index] = 3;
   }
 
-  stepEnded(report: StepReport, startS: number, endS: number): void {
-    const kind = report.trace.kind;
+  stepEnded(report: StepReport, startS: number, endS: number, stats: EngineCoreStats): void {
+    const kind = report.plan === undefined ? 'idle' : report.plan.kind;
     if (kind === 'prefill') {
       this.numPrefillSteps++;
       this.prefillTotalS += endS - startS;
@@ -72,8 +71,7 @@ export class RequestMetrics {
       this.state[index] = ended.error === undefined ? 2 : 4;
       if (!Number.isNaN(this.firstTokenS[index]!)) this.prefillInterruptS[index] = this.prefillTotalS - this.prefillBaseS[index]!;
     }
-    const usage = 1 - report.trace.freeBlocks / this.numUsableBlocks;
-    this.occupancy.add(endS, usage, report.trace.waiting.length, report.trace.running.length);
+    this.occupancy.add(endS, stats.kvCacheUsage, stats.numWaiting, stats.numRunning);
   }
 
   private tokenProduced(index: number, timeS: number): void {

@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { replayScenario } from '../../../sim/replay/replayScenario.js';
 import { runCliAction } from '../runCliAction.js';
+import { registerSimRun } from './simRun.js';
+import { registerSimSweep } from './simSweep.js';
+import { registerSimTune } from './simTune.js';
 
 /** `spyre sim …`: the simulator's commands. */
 export function registerSimCommands(program: Command): void {
@@ -25,4 +28,7 @@ export function registerSimCommands(program: Command): void {
         );
       }),
     );
+  registerSimRun(sim);
+  registerSimSweep(sim);
+  registerSimTune(sim);
 }

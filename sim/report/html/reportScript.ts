@@ -1,0 +1,125 @@
+/**
+ * The page's own script (plain browser JavaScript, kept as a string): reads the embedded data and draws
+ * the charts with uPlot, which the page inlines before it. No network access at any point.
+ */
+export const REPORT_SCRIPT = String.raw`
+(function () {
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d', '#4d7c0f', '#7c3aed', '#b45309', '#0f766e', '#6b7280'];
+  var colour = function (i) { return palette[i % palette.length]; };
+  var ms = function (s) { return s * 1000; };
+  var fmt = function (v, digits) { return v === null || v === undefined ? '–' : Number(v).toFixed(digits === undefined ? 1 : digits); };
+  var width = function (el) { return Math.max(320, Math.floor(el.getBoundingClientRect().width) - 8); };
+
+  function summaryTable() {
+    var body = document.querySelector('#summary tbody');
+    data.runs.forEach(function (run, i) {
+      var r = run.report;
+      var tr = document.createElement('tr');
+      if (data.recommended === i) tr.className = 'recommended';
+      if (run.meetsTargets === false) tr.className += ' misses';
+      var cells = [
+        '<span class="swatch" style="background:' + colour(i) + '"></span>' + run.label,
+        r.settings.max_num_batched_tokens, r.settings.max_num_seqs, r.settings.interleave ? 'on' : 'off',
+        fmt(r.throughput.requests_per_s, 2), fmt(r.throughput.output_tokens_per_s, 0),
+        fmt(ms(r.ttft_s.p50), 0), fmt(ms(r.ttft_s.p99), 0), fmt(ms(r.itl_s.p50)), fmt(ms(r.itl_s.p99)),
+        fmt(ms(r.tpot_s.p50)), fmt(r.e2e_s.p50, 2), fmt(ms(r.prefill_interrupt_s.mean), 0),
+        fmt(100 * r.prefix_cache.hit_rate, 1) + '%', r.requests.completed + '/' + r.requests.total,
+      ];
+      tr.innerHTML = cells.map(function (c) { return '<td>' + c + '</td>'; }).join('');
+      body.appendChild(tr);
+    });
+  }
+
+  function itlChart() {
+    var el = document.getElementById('itl');
+    // x = -log10(1 - q): equal room for p50→p90, p90→p99 and p99→p99.9, where the prefill stalls live.
+    var tail = function (q) { return -Math.log10(Math.max(1 - q, 1e-4)); };
+    var q = data.runs[0].report.itl_distribution.q.map(tail);
+    var ticks = [[0, 'p0'], [tail(0.5), 'p50'], [1, 'p90'], [2, 'p99'], [3, 'p99.9'], [4, 'max']];
+    var series = [{ label: 'percentile', value: function (u, v) { return v === null ? '--' : (100 * (1 - Math.pow(10, -v))).toFixed(2); } }];
+    var columns = [q];
+    data.runs.forEach(function (run, i) {
+      series.push({ label: run.label, stroke: colour(i), width: 2 });
+      columns.push(run.report.itl_distribution.seconds.map(ms));
+    });
+    if (data.targets && data.targets.itl_p99_ms) {
+      series.push({ label: 'ITL p99 target', stroke: '#111827', dash: [6, 4], width: 1 });
+      columns.push(q.map(function () { return data.targets.itl_p99_ms; }));
+    }
+    new uPlot({
+      width: width(el), height: 320, series: series,
+      scales: { x: { time: false } },
+      axes: [
+        { label: 'percentile of inter-token latencies (tail stretched)', splits: function () { return ticks.map(function (t) { return t[0]; }); },
+          values: function (u, splits) { return splits.map(function (v) { var t = ticks.filter(function (t) { return t[0] === v; })[0]; return t ? t[1] : ''; }); } },
+        { label: 'ITL (ms)', size: 60 },
+      ],
+      legend: { live: true },
+    }, columns, el);
+  }
+
+  function tradeoffChart(elId, metric, axisLabel, target) {
+    var el = document.getElementById(elId);
+    var points = data.runs.map(function (run, i) { return { i: i, x: run.report.throughput.output_tokens_per_s, y: ms(run.report[metric].p99), group: run.group }; });
+    points.sort(function (a, b) { return a.x - b.x || a.i - b.i; });
+    var xs = points.map(function (p) { return p.x; });
+    var groups = [];
+    points.forEach(function (p) { if (groups.indexOf(p.group) < 0) groups.push(p.group); });
+    groups.sort();
+    var series = [{ label: 'output tokens/s' }];
+    var columns = [xs];
+    groups.forEach(function (g, gi) {
+      series.push({ label: g, stroke: colour(gi), width: 1.5, spanGaps: true, points: { show: true, size: 9, fill: colour(gi) } });
+      columns.push(points.map(function (p) { return p.group === g ? p.y : null; }));
+    });
+    if (target) {
+      series.push({ label: 'target', stroke: '#111827', dash: [6, 4], width: 1, points: { show: false } });
+      columns.push(xs.map(function () { return target; }));
+    }
+    new uPlot({
+      width: width(el), height: 300, series: series,
+      scales: { x: { time: false } },
+      axes: [{ label: 'throughput (output tokens/s)' }, { label: axisLabel, size: 64 }],
+    }, columns, el);
+  }
+
+  var timelinePlot;
+  function timelineChart(index) {
+    var el = document.getElementById('timeline');
+    if (timelinePlot) timelinePlot.destroy();
+    var t = data.runs[index].report.timeline;
+    timelinePlot = new uPlot({
+      width: width(el), height: 300,
+      series: [
+        { label: 'time (s)' },
+        { label: 'KV usage %', stroke: '#2563eb', fill: 'rgba(37,99,235,0.12)', width: 1.5, scale: '%' },
+        { label: 'waiting', stroke: '#dc2626', width: 1, scale: 'n' },
+        { label: 'running', stroke: '#16a34a', width: 1, scale: 'n' },
+      ],
+      scales: { x: { time: false }, '%': { range: [0, 100] }, n: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+      axes: [{ label: 'simulated time (s)' }, { scale: '%', label: 'KV cache usage (%)', size: 60 }, { scale: 'n', side: 1, label: 'requests', grid: { show: false } }],
+    }, [t.time_s, t.kv_usage.map(function (v) { return 100 * v; }), t.waiting, t.running], el);
+  }
+
+  function timelinePicker() {
+    var select = document.getElementById('timeline-run');
+    data.runs.forEach(function (run, i) {
+      var option = document.createElement('option');
+      option.value = String(i);
+      option.textContent = run.label;
+      select.appendChild(option);
+    });
+    var initial = data.recommended === undefined || data.recommended === null ? 0 : data.recommended;
+    select.value = String(initial);
+    select.addEventListener('change', function () { timelineChart(Number(select.value)); });
+    timelineChart(initial);
+  }
+
+  summaryTable();
+  itlChart();
+  tradeoffChart('tradeoff-itl', 'itl_s', 'ITL p99 (ms)', data.targets && data.targets.itl_p99_ms);
+  tradeoffChart('tradeoff-ttft', 'ttft_s', 'TTFT p99 (ms)', data.targets && data.targets.ttft_p99_ms);
+  timelinePicker();
+})();
+`;

@@ -1,0 +1,42 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { renderReportHtml } from '../../../sim/report/html/renderReportHtml.js';
+import { formatSummary } from '../../../sim/report/formatSummary.js';
+import { describeScenario } from '../../../sim/run/describeScenario.js';
+import { simulateScenario } from '../../../sim/run/simulateScenario.js';
+import { TraceFileWriter } from '../../../sim/run/traceFileWriter.js';
+import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
+import { runCliAction } from '../runCliAction.js';
+
+/** `spyre sim run SCENARIO --out DIR`: one timed simulation → report.json, report.html, trace.jsonl. */
+export function registerSimRun(sim: Command): void {
+  sim
+    .command('run')
+    .description('simulate a scenario on the virtual clock with its cost model; write report.json, report.html and trace.jsonl')
+    .argument('<scenario>', 'scenario JSON file (SPEC §8)')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--no-trace', 'do not write trace.jsonl (faster for large workloads)')
+    .action((scenarioPath: string, options: { out: string; trace: boolean }) =>
+      runCliAction(() => {
+        const scenario = loadScenarioFile(scenarioPath);
+        mkdirSync(options.out, { recursive: true });
+        const trace = options.trace ? new TraceFileWriter(join(options.out, 'trace.jsonl')) : undefined;
+        let report;
+        try {
+          report = simulateScenario(scenario, dirname(scenarioPath), trace === undefined ? {} : { onTrace: (line) => trace.write(line) });
+        } finally {
+          trace?.close();
+        }
+        writeFileSync(join(options.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+        const html = renderReportHtml({
+          title: 'spyre sim run',
+          subtitle: `${describeScenario(scenarioPath, scenario)} · cost model ${report.cost_model}`,
+          runs: [{ label: `chunk=${report.settings.max_num_batched_tokens} seqs=${report.settings.max_num_seqs}`, group: 'run', report }],
+        });
+        writeFileSync(join(options.out, 'report.html'), html);
+        process.stdout.write(formatSummary(report) + '\n');
+        process.stderr.write(`wrote report.json, report.html${trace === undefined ? '' : ', trace.jsonl'} to ${options.out}\n`);
+      }),
+    );
+}

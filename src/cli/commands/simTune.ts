@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { EngineError } from '../../core/contracts/errors.js';
+import { renderReportHtml } from '../../../sim/report/html/renderReportHtml.js';
+import { formatSweepTable } from '../../../sim/report/formatSummary.js';
+import { describeScenario } from '../../../sim/run/describeScenario.js';
+import { scenarioEngineConfig } from '../../../sim/scenario/scenarioEngineConfig.js';
+import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
+import { sweepPoints } from '../../../sim/sweep/sweepPoints.js';
+import { recommend, type LatencyTargets } from '../../../sim/tune/recommend.js';
+import { SILENT_LOGGER } from '../../core/contracts/logger.js';
+import { runCliAction } from '../runCliAction.js';
+import { sweepAxesFrom, workerCountFrom, type SweepFlags } from './simSweepOptions.js';
+import { runSweepWithProgress } from './simSweepRunner.js';
+
+const DEFAULT_CHUNK_SIZES = [128, 256, 512, 1024, 2048];
+
+function targetMs(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new EngineError('invalid_config', `${flag} takes a positive number of milliseconds; got '${text}'.`);
+  return value;
+}
+
+/** `spyre sim tune SCENARIO --itl-p99 MS --ttft-p99 MS`: sweep, then recommend the best setting within the targets. */
+export function registerSimTune(sim: Command): void {
+  sim
+    .command('tune')
+    .description('sweep settings and recommend the one with the best output throughput that meets the ITL/TTFT p99 targets')
+    .argument('<scenario>', 'scenario JSON file (SPEC §8)')
+    .option('--itl-p99 <ms>', 'target p99 inter-token latency, milliseconds')
+    .option('--ttft-p99 <ms>', 'target p99 time to first token, milliseconds')
+    .option('--chunk-sizes <list>', `max_num_batched_tokens candidates (default ${DEFAULT_CHUNK_SIZES.join(',')}, up to max_model_len)`)
+    .option('--max-num-seqs <list>', 'max_num_seqs candidates (default: the scenario\'s)')
+    .option('--interleave <list>', 'interleave candidates: on,off (default: the scenario\'s)')
+    .option('--workers <n>', 'worker threads (default: one per core; 0 runs on the main thread)')
+    .option('--out <dir>', 'also write sweep.json and report.html here')
+    .action((scenarioPath: string, options: SweepFlags & { itlP99?: string; ttftP99?: string; out?: string }) =>
+      runCliAction(async () => {
+        const targets: LatencyTargets = {
+          ...(options.itlP99 !== undefined ? { itlP99Ms: targetMs(options.itlP99, '--itl-p99') } : {}),
+          ...(options.ttftP99 !== undefined ? { ttftP99Ms: targetMs(options.ttftP99, '--ttft-p99') } : {}),
+        };
+        if (targets.itlP99Ms === undefined && targets.ttftP99Ms === undefined) throw new EngineError('invalid_config', 'spyre sim tune needs --itl-p99 and/or --ttft-p99.');
+        const scenario = loadScenarioFile(scenarioPath);
+        const maxModelLen = scenarioEngineConfig(scenario.config, SILENT_LOGGER).maxModelLen;
+        const points = sweepPoints(sweepAxesFrom(options, DEFAULT_CHUNK_SIZES.filter((size) => size <= maxModelLen)));
+        const results = await runSweepWithProgress(scenario, dirname(scenarioPath), points, workerCountFrom(options));
+        const candidates = results.map((result) => ({ label: result.point.label, group: result.point.group, report: result.report }));
+        const recommendation = recommend(candidates, targets);
+        process.stdout.write(
+          formatSweepTable(candidates.map((candidate, index) => ({ ...candidate, mark: index === recommendation.index ? '*' : recommendation.verdicts[index]!.meetsTargets ? ' ' : 'x' }))) +
+            '\n(* recommended, x misses the targets)\n' +
+            recommendation.message +
+            '\n',
+        );
+        if (options.out !== undefined) {
+          mkdirSync(options.out, { recursive: true });
+          writeFileSync(join(options.out, 'sweep.json'), JSON.stringify({ targets, recommendation, candidates }, null, 2) + '\n');
+          const html = renderReportHtml({
+            title: 'spyre sim tune',
+            subtitle: `${describeScenario(scenarioPath, scenario)} · cost model ${results[0]?.report.cost_model ?? ''}`,
+            runs: candidates.map((candidate, index) => ({ ...candidate, meetsTargets: recommendation.verdicts[index]!.meetsTargets })),
+            ...(recommendation.index !== undefined ? { recommended: recommendation.index } : {}),
+            targets: { ...(targets.itlP99Ms !== undefined ? { itl_p99_ms: targets.itlP99Ms } : {}), ...(targets.ttftP99Ms !== undefined ? { ttft_p99_ms: targets.ttftP99Ms } : {}) },
+            verdict: recommendation.message,
+          });
+          writeFileSync(join(options.out, 'report.html'), html);
+          process.stderr.write(`wrote sweep.json and report.html to ${options.out}\n`);
+        }
+        if (recommendation.index === undefined) process.exitCode = 1;
+      }),
+    );
+}
