@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { replayScenario } from '../../../sim/replay/replayScenario.js';
@@ -19,7 +20,10 @@ export function registerSimCommands(program: Command): void {
       runCliAction(() => {
         const result = replayScenario(loadScenarioFile(scenarioPath));
         const lines = result.trace.map((line) => JSON.stringify(line)).join('\n') + '\n';
-        if (options.trace !== undefined) writeFileSync(options.trace, lines);
+        if (options.trace !== undefined) {
+          mkdirSync(dirname(options.trace), { recursive: true });
+          writeFileSync(options.trace, lines);
+        }
         else process.stdout.write(lines);
         const finished = [...result.finishReasons.values()];
         process.stderr.write(
