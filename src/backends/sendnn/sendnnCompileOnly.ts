@@ -1,0 +1,56 @@
+// VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only: compile every program a configuration needs into the
+// cache, record the configuration's catalog entry, and return (the caller exits without serving).
+import { mkdirSync } from 'node:fs';
+import { catalogEntryFor, upsertEntry, type CatalogEntry } from '../../core/catalog/precompiledCatalog.js';
+import { describeProgramShape } from '../../core/catalog/programShape.js';
+import { decoderProgramShapes } from '../../core/catalog/requiredPrograms.js';
+import type { EngineConfig } from '../../core/contracts/config.js';
+import { EngineError } from '../../core/contracts/errors.js';
+import type { Logger } from '../../core/contracts/logger.js';
+import { catalogPathOf, describeArtifact, readCatalogFile, writeCatalogFile } from './cache/catalogFile.js';
+import type { ProgramSource } from './cache/programCache.js';
+import { SendnnLibrary } from './ffi/sendnnLibrary.js';
+import { resolveSendnnLibraryPath } from './nativeLibraryPath.js';
+import { loadSendnnModel } from './sendnnModel.js';
+import type { SendnnBackendOptions } from './sendnnOptions.js';
+import { catalogConfigurationOf, cacheDirOf } from './sendnnSession.js';
+import { warmupPrograms } from './sendnnWarmup.js';
+
+export interface CompileOnlyReport {
+  readonly cacheDir: string;
+  readonly catalogPath: string;
+  readonly entry: CatalogEntry;
+  readonly sources: readonly ProgramSource[];
+  readonly elapsedS: number;
+}
+
+export function runSendnnCompileOnly(config: EngineConfig, logger: Logger, options: SendnnBackendOptions): CompileOnlyReport {
+  const startMs = performance.now();
+  const cacheDir = cacheDirOf(config);
+  if (cacheDir === undefined) {
+    throw new EngineError('invalid_config', 'VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only needs TORCH_SENDNN_CACHE_ENABLE=1 and TORCH_SENDNN_CACHE_DIR set: it compiles into that cache.');
+  }
+  if (config.task !== 'generate') throw new EngineError('invalid_config', 'sendnn_compile_only compiles decoder (generate) models only; encoder programs are not implemented yet.');
+  mkdirSync(cacheDir, { recursive: true });
+  const library = SendnnLibrary.open(resolveSendnnLibraryPath(config.sendnnLibrary));
+  const model = loadSendnnModel(config.model);
+  const shapes = decoderProgramShapes({ maxModelLen: config.maxModelLen, maxNumSeqs: config.maxNumSeqs, chunkSize: config.maxNumBatchedTokens });
+  const device = library.openDevice(options.deviceMemoryBytes);
+  let programs;
+  try {
+    programs = warmupPrograms(library, device, model, shapes, { cacheDir, compilationDisabled: false }, logger);
+    for (const program of programs) library.freeProgram(program.handle);
+  } finally {
+    library.closeDevice(device);
+  }
+  const catalogConfig = catalogConfigurationOf(config, library);
+  const entry = catalogEntryFor(catalogConfig, {
+    abi_version: library.abiVersion,
+    model_fingerprint: model.fingerprint,
+    programs: programs.map((program) => describeArtifact(describeProgramShape(program.shape), program.artifactPath as string)),
+  });
+  writeCatalogFile(cacheDir, upsertEntry(readCatalogFile(cacheDir), entry, catalogConfig));
+  const elapsedS = (performance.now() - startMs) / 1000;
+  logger.info(`[sendnn] sendnn_compile_only: ${programs.length} programs in ${cacheDir}, catalog entry recorded in ${catalogPathOf(cacheDir)} (${elapsedS.toFixed(2)} s)`);
+  return { cacheDir, catalogPath: catalogPathOf(cacheDir), entry, sources: programs.map((program) => program.source), elapsedS };
+}
