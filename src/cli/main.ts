@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerSimCommands } from './commands/sim.js';
+import { registerGenerateCommands } from './commands/generate.js';
 
 const program = new Command('spyre')
   .description('spyre-engine: a vLLM-Spyre-style LLM serving engine and simulator')
   .showHelpAfterError();
 
 registerSimCommands(program);
+registerGenerateCommands(program);
 
 await program.parseAsync(process.argv);

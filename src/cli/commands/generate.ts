@@ -1,0 +1,101 @@
+// `spyre generate`: one prompt through the eager engine, streamed to stdout (or one JSON line).
+import { InvalidArgumentError, type Command } from 'commander';
+import { createLlmEngine } from '../../app/createLlmEngine.js';
+import { generationDefaults } from '../../app/generationDefaults.js';
+import { EngineError } from '../../core/contracts/errors.js';
+import type { LogLevel } from '../../core/contracts/config.js';
+import type { FinalOutput, GenerateParams } from '../../core/engine/generationTypes.js';
+import { ModelDirError } from '../../models/dir/index.js';
+import { runCliAction } from '../runCliAction.js';
+
+export interface GenerateCommandOptions {
+  readonly model: string;
+  readonly maxModelLen?: number;
+  readonly maxNumSeqs?: number;
+  readonly maxNumBatchedTokens?: number;
+  readonly enablePrefixCaching?: boolean;
+  readonly seed?: number;
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly topK?: number;
+  readonly json?: boolean;
+  readonly logLevel: LogLevel;
+}
+
+const integer = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('expected an integer.');
+  return parsed;
+};
+const decimal = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new InvalidArgumentError('expected a number.');
+  return parsed;
+};
+
+/** Runs the command; text goes to `stdout` as it is generated, log lines to stderr. */
+export async function runGenerate(prompt: string, options: GenerateCommandOptions, stdout: NodeJS.WritableStream = process.stdout): Promise<FinalOutput> {
+  const created = await createLlmEngine({
+    flags: {
+      model: options.model,
+      ...(options.maxModelLen !== undefined ? { maxModelLen: options.maxModelLen } : {}),
+      ...(options.maxNumSeqs !== undefined ? { maxNumSeqs: options.maxNumSeqs } : {}),
+      ...(options.maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens: options.maxNumBatchedTokens } : {}),
+      ...(options.enablePrefixCaching !== undefined ? { enablePrefixCaching: options.enablePrefixCaching } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      logLevel: options.logLevel,
+    },
+  });
+  try {
+    const params: GenerateParams = {
+      ...generationDefaults(created.model.info.generationConfig),
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+      ...(options.topP !== undefined ? { topP: options.topP } : {}),
+      ...(options.topK !== undefined ? { topK: options.topK } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    };
+    let final: FinalOutput | undefined;
+    for await (const output of created.engine.generate(prompt, params)) {
+      if (output.kind === 'final') final = output;
+      else if (!options.json && output.text.length > 0) stdout.write(output.text);
+    }
+    if (!final) throw new EngineError('invariant_violated', 'the request ended without a final output.');
+    stdout.write(options.json ? `${JSON.stringify({ text: final.text, token_ids: final.tokenIds, finish_reason: final.finishReason })}\n` : '\n');
+    return final;
+  } finally {
+    await created.close();
+  }
+}
+
+/** `spyre generate --model DIR [engine flags] [sampling flags] [--json] PROMPT`. */
+export function registerGenerateCommands(program: Command): void {
+  program
+    .command('generate')
+    .description('generate from one prompt with the eager backend (onnxruntime on the CPU), streaming the text to stdout')
+    .argument('<prompt>', 'the prompt text')
+    .requiredOption('--model <dir>', 'model directory (Hugging Face or onnxruntime-genai layout)')
+    .option('--max-model-len <n>', 'context length (default: the model config)', integer)
+    .option('--max-num-seqs <n>', 'maximum concurrent sequences', integer)
+    .option('--max-num-batched-tokens <n>', 'prefill chunk size, a multiple of 64', integer)
+    .option('--enable-prefix-caching', 'reuse KV blocks of identical prompt prefixes')
+    .option('--no-enable-prefix-caching', 'do not reuse KV blocks (the default)')
+    .option('--seed <n>', 'engine seed, also the request seed', integer)
+    .option('--max-tokens <n>', 'output tokens at most (default: what the context leaves)', integer)
+    .option('--temperature <t>', 'sampling temperature, 0 is greedy (default: generation_config.json, else 1)', decimal)
+    .option('--top-p <p>', 'nucleus sampling mass', decimal)
+    .option('--top-k <k>', 'sample among the k most likely tokens', integer)
+    .option('--json', 'print {text, token_ids, finish_reason} as one JSON line instead of streaming')
+    .option('--log-level <level>', 'debug | info | warning | error', 'warning')
+    .action((prompt: string, options: GenerateCommandOptions) =>
+      runCliAction(async () => {
+        try {
+          await runGenerate(prompt, options);
+        } catch (error) {
+          if (error instanceof ModelDirError) throw new EngineError('invalid_config', error.message);
+          throw error;
+        }
+      }),
+    );
+}
