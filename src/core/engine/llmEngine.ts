@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { StepExecutor } from '../contracts/backend.js';
 import { EngineError } from '../contracts/errors.js';
 import { asRequestId, type RequestId } from '../contracts/ids.js';
@@ -12,6 +12,8 @@ import type { BatchResult, FinalOutput, GenerateOptions, GenerateParams, Generat
 import { RequestStream } from './requestStream.js';
 import type { SampledLogprobs } from './sampling/logprobs.js';
 import { StopStringMatcher } from './stopStringMatcher.js';
+
+const IDLE_WAIT_MS = 1;
 
 /** Called after every executed step (metrics, traces); must not throw. */
 export type StepListener = (report: StepReport) => void;
@@ -110,7 +112,7 @@ export class LlmEngine {
 
   private ensureLoop(): void {
     if (this.loop !== undefined) return;
-    this.loop = this.runLoop().finally(() => {
+    this.loop = this.runLoop().catch((error: unknown) => this.failAll(error)).finally(() => {
       this.loop = undefined;
       if (this.streams.size > 0 && !this.closed) this.ensureLoop();
     });
@@ -121,9 +123,21 @@ export class LlmEngine {
       const plan = this.core.beginStep();
       const result = plan === undefined ? { sampled: [] } : await this.execute(plan);
       this.apply(this.core.finishStep(result));
-      await yieldToEventLoop();
+      // An idle step (nothing can run yet) waits a millisecond instead of spinning the CPU.
+      if (plan === undefined) await sleep(IDLE_WAIT_MS);
+      else await yieldToEventLoop();
     }
-    // Requests the core already ended without a report (aborted between steps) are settled by abort().
+  }
+
+  /** A broken invariant in the core stops the loop: every running request ends with the error. */
+  private failAll(error: unknown): void {
+    const message = `engine loop stopped: ${(error as Error).message}`;
+    this.logger.error(message);
+    for (const [requestId, stream] of this.streams) {
+      stream.fail(message);
+      this.core.abortRequest(requestId);
+    }
+    this.streams.clear();
   }
 
   private async execute(plan: StepPlan): Promise<StepResult> {
