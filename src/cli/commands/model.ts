@@ -4,16 +4,22 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { existsSync, readdirSync } from 'node:fs';
 import { buildModel, isPresetName, PRESET_NAMES, type BuildProgress, type BuiltModel, type PresetName } from '../../models/build/index.js';
+import { buildEncoderModel, ENCODER_PRESET_NAMES, isEncoderPresetName, type EncoderPresetName } from '../../models/build/encoder/index.js';
+
+const ALL_PRESET_NAMES: readonly string[] = [...PRESET_NAMES, ...ENCODER_PRESET_NAMES];
+
+/** What the summary line needs, from a decoder or an encoder build. */
+type BuiltSummary = Pick<BuiltModel, 'modelDir' | 'parameterCount' | 'weightBytes'> & { readonly shape: { readonly vocabSize: number }; readonly weightsLayout?: string };
 
 export interface ModelBuildCommandOptions {
-  readonly preset: PresetName;
+  readonly preset: PresetName | EncoderPresetName;
   readonly out: string;
   readonly seed: number;
   readonly force: boolean;
 }
 
-function parsePreset(value: string): PresetName {
-  if (!isPresetName(value)) throw new InvalidArgumentError(`unknown preset "${value}"; valid presets: ${PRESET_NAMES.join(', ')}.`);
+function parsePreset(value: string): PresetName | EncoderPresetName {
+  if (!isPresetName(value) && !isEncoderPresetName(value)) throw new InvalidArgumentError(`unknown preset "${value}"; valid presets: ${ALL_PRESET_NAMES.join(', ')}.`);
   return value;
 }
 
@@ -30,7 +36,7 @@ function formatValue(progress: BuildProgress, value: number): number {
 }
 
 /** Builds the model, drawing progress on `stderr`; refuses a non-empty output directory without `force`. */
-export function runModelBuild(options: ModelBuildCommandOptions, stderr: NodeJS.WritableStream = process.stderr): BuiltModel {
+export function runModelBuild(options: ModelBuildCommandOptions, stderr: NodeJS.WritableStream = process.stderr): BuiltSummary {
   if (!options.force && existsSync(options.out) && readdirSync(options.out).length > 0) {
     throw new Error(`${options.out} is not empty; pass --force to overwrite the model files in it.`);
   }
@@ -47,13 +53,15 @@ export function runModelBuild(options: ModelBuildCommandOptions, stderr: NodeJS.
     }
   };
   try {
-    return buildModel({ preset: options.preset, outDir: options.out, seed: options.seed, onProgress });
+    const preset = options.preset;
+    if (isEncoderPresetName(preset)) return { ...buildEncoderModel({ preset, outDir: options.out, seed: options.seed, onProgress }), weightsLayout: 'inline' };
+    return buildModel({ preset, outDir: options.out, seed: options.seed, onProgress });
   } finally {
     bar.stop();
   }
 }
 
-function summary(built: BuiltModel, elapsedS: number): string {
+function summary(built: BuiltSummary, elapsedS: number): string {
   const megabytes = (built.weightBytes / 1e6).toFixed(1);
   return `built ${built.modelDir}: ${built.parameterCount.toLocaleString('en-US')} parameters, vocabulary ${built.shape.vocabSize}, `
     + `${megabytes} MB of fp32 weights (${built.weightsLayout}), in ${elapsedS.toFixed(1)} s\n`;
@@ -63,14 +71,14 @@ export function registerModelCommands(program: Command): void {
   const model = program.command('model').description('generate and inspect model directories');
   model
     .command('build')
-    .description('write a deterministic random-weight Llama decoder in the Hugging Face layout (ONNX, tokenizer, configs)')
-    .requiredOption('--preset <name>', `model shape: ${PRESET_NAMES.join(' | ')}`, parsePreset)
+    .description('write a deterministic random-weight Llama decoder or BERT-style encoder in the Hugging Face layout (ONNX, tokenizer, configs)')
+    .requiredOption('--preset <name>', `model shape: ${ALL_PRESET_NAMES.join(' | ')}`, parsePreset)
     .requiredOption('--out <dir>', 'output directory (created if missing)')
     .option('--seed <n>', 'seed of the weights and tokenizer corpus', parseSeed, 0)
     .option('--force', 'overwrite the model files in a non-empty directory', false)
     .action((options: ModelBuildCommandOptions, command: Command) => {
       const startedMs = performance.now();
-      let built: BuiltModel;
+      let built: BuiltSummary;
       try {
         built = runModelBuild(options);
       } catch (error) {

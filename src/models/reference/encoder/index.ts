@@ -1,0 +1,3 @@
+export {
+  loadEncoderReference, referenceClassifierLogits, referenceEmbedding, referenceHiddenStates, type EncoderReferenceModel,
+} from './encoderReference.js';
