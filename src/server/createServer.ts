@@ -1,0 +1,79 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Clock } from '../core/contracts/clock.js';
+import type { EngineConfig } from '../core/contracts/config.js';
+import { SILENT_LOGGER, type Logger } from '../core/contracts/logger.js';
+import type { LlmEngine } from '../core/engine/llmEngine.js';
+import type { MetricsRecorder } from '../core/metrics/metricsRecorder.js';
+import { requireApiKey } from './auth.js';
+import { ApiError } from './errors/apiError.js';
+import { toHttpError } from './errors/openAiError.js';
+import { PerfMetricLog } from './metrics/perfMetricLog.js';
+import { PrometheusRecorder } from './metrics/prometheusRecorder.js';
+import { RequestMetricsTracker } from './metrics/requestMetricsTracker.js';
+import { registerChatCompletionsRoute } from './routes/chatCompletions.js';
+import { registerCompletionsRoute } from './routes/completions.js';
+import { registerInfoRoutes } from './routes/infoRoutes.js';
+import { registerTokenizeRoutes } from './routes/tokenizeRoutes.js';
+import type { ServerContext } from './serverContext.js';
+
+/** Default request body limit: far above any prompt max_model_len allows, far below what hurts the server. */
+export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+const WALL_CLOCK: Clock = { nowS: () => performance.now() / 1000 };
+
+export interface CreateServerOptions {
+  readonly logger?: Logger;
+  readonly bodyLimitBytes?: number;
+  /** What /version answers. */
+  readonly version?: string;
+  readonly clock?: Clock;
+  /** More recorders of the serving metrics (tests, extra sinks). */
+  readonly recorders?: readonly MetricsRecorder[];
+}
+
+export interface SpyreServer {
+  readonly app: FastifyInstance;
+  readonly context: ServerContext;
+}
+
+/**
+ * The OpenAI-compatible HTTP server over an engine: routes, error mapping, auth and metrics, without
+ * listening (the caller listens, or injects requests in tests). Errors of every kind leave as OpenAI's
+ * `{error: {message, type, param, code}}` with the status of HTTP_ERROR_TABLE.
+ */
+export function createServer(engine: LlmEngine, config: EngineConfig, options: CreateServerOptions = {}): SpyreServer {
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, forceCloseConnections: false });
+  const clock = options.clock ?? WALL_CLOCK;
+  const prometheus = new PrometheusRecorder({ modelName: config.servedModelName, maxModelLen: config.maxModelLen });
+  const recorders: MetricsRecorder[] = [prometheus, ...(options.recorders ?? [])];
+  if (config.perfMetricLoggingEnabled) recorders.push(new PerfMetricLog(config.perfMetricLoggingDir ?? '.'));
+  const tracker = new RequestMetricsTracker(recorders, clock, () => engine.core.stats());
+  engine.onStep((report) => tracker.onStep(report));
+  const context: ServerContext = {
+    engine,
+    config,
+    logger: options.logger ?? SILENT_LOGGER,
+    clock,
+    tracker,
+    prometheus,
+    version: options.version ?? '0.0.0',
+    acceptedModelNames: new Set([config.servedModelName, config.model]),
+    logRequests: !config.disableLogRequests,
+  };
+
+  app.setErrorHandler((error, _request, reply) => {
+    const answer = toHttpError(error);
+    if (answer.status >= 500) context.logger.error(`${answer.body.error.message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
+    return reply.code(answer.status).send(answer.body);
+  });
+  app.setNotFoundHandler((request) => {
+    throw new ApiError('route_not_found', `No route ${request.method} ${request.url}.`);
+  });
+  if (config.apiKey !== undefined) requireApiKey(app, config.apiKey);
+
+  registerCompletionsRoute(app, context);
+  registerChatCompletionsRoute(app, context);
+  registerInfoRoutes(app, context);
+  registerTokenizeRoutes(app, context);
+  return { app, context };
+}

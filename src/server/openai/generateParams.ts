@@ -1,0 +1,45 @@
+import type { GenerateParams } from '../../core/engine/generationTypes.js';
+import { ApiError } from '../errors/apiError.js';
+import type { ChatRequest } from '../schemas/chatRequest.js';
+import type { CompletionRequest } from '../schemas/completionRequest.js';
+
+type SharedRequest = CompletionRequest | ChatRequest;
+
+/** Refuses what this server does not do, each with a 400 naming the field (SPEC §1.4 for prompt_logprobs). */
+export function refuseUnsupported(request: SharedRequest): void {
+  if (request.n !== undefined && request.n !== null && request.n !== 1) {
+    throw new ApiError('invalid_request', `'n': only n=1 is supported, got ${request.n}.`, 'n');
+  }
+  if (request.best_of !== undefined && request.best_of !== null && request.best_of !== 1) {
+    throw new ApiError('invalid_request', `'best_of': only best_of=1 is supported, got ${request.best_of}.`, 'best_of');
+  }
+  if (request.prompt_logprobs !== undefined && request.prompt_logprobs !== null) {
+    throw new ApiError('invalid_request', 'Prompt logprobs are currently not supported.', 'prompt_logprobs');
+  }
+}
+
+function defined<T>(value: T | null | undefined): value is T {
+  return value !== undefined && value !== null;
+}
+
+/** The engine's parameters for an OpenAI request; `logprobs` is the number of top entries wanted (0: none). */
+export function toGenerateParams(request: SharedRequest, maxTokens: number | null | undefined, logprobs: number): GenerateParams {
+  return {
+    ...(defined(maxTokens) ? { maxTokens } : {}),
+    ...(defined(request.min_tokens) ? { minTokens: request.min_tokens } : {}),
+    ...(defined(request.temperature) ? { temperature: request.temperature } : {}),
+    ...(defined(request.top_p) ? { topP: request.top_p } : {}),
+    ...(defined(request.top_k) ? { topK: request.top_k } : {}),
+    ...(defined(request.min_p) ? { minP: request.min_p } : {}),
+    ...(defined(request.seed) ? { seed: request.seed } : {}),
+    ...(defined(request.repetition_penalty) ? { repetitionPenalty: request.repetition_penalty } : {}),
+    ...(defined(request.presence_penalty) ? { presencePenalty: request.presence_penalty } : {}),
+    ...(defined(request.frequency_penalty) ? { frequencyPenalty: request.frequency_penalty } : {}),
+    ...(defined(request.stop) ? { stop: request.stop } : {}),
+    ...(defined(request.stop_token_ids) ? { stopTokenIds: request.stop_token_ids } : {}),
+    ...(defined(request.include_stop_str_in_output) ? { includeStopStrInOutput: request.include_stop_str_in_output } : {}),
+    ...(defined(request.ignore_eos) ? { ignoreEos: request.ignore_eos } : {}),
+    ...(defined(request.cache_salt) ? { cacheSalt: request.cache_salt } : {}),
+    ...(logprobs > 0 ? { logprobs } : {}),
+  };
+}

@@ -1,0 +1,26 @@
+import type { ChatTurn, TextCodec } from '../../core/contracts/textCodec.js';
+import { ApiError } from '../errors/apiError.js';
+import type { ChatRequest } from '../schemas/chatRequest.js';
+import type { CompletionRequest } from '../schemas/completionRequest.js';
+
+/** The prompt's token ids. One prompt per request: a list of several is refused (n and batching are 1). */
+export function completionPromptIds(prompt: CompletionRequest['prompt'], codec: TextCodec): readonly number[] {
+  if (typeof prompt === 'string') return codec.encode(prompt);
+  if (prompt.length === 0) throw new ApiError('invalid_request', "'prompt': must not be empty.", 'prompt');
+  const first = prompt[0];
+  if (typeof first === 'number') return prompt as readonly number[];
+  if (prompt.length > 1) throw new ApiError('invalid_request', `'prompt': one prompt per request is supported, got ${prompt.length}.`, 'prompt');
+  return typeof first === 'string' ? codec.encode(first) : (first as readonly number[]);
+}
+
+function turnText(content: ChatRequest['messages'][number]['content']): string {
+  if (content === undefined || content === null) return '';
+  if (typeof content === 'string') return content;
+  return content.map((part) => part.text).join('');
+}
+
+/** Chat turns → prompt ids through the model's chat template (its own bos, as transformers does). */
+export function chatPromptIds(messages: ChatRequest['messages'], codec: TextCodec): readonly number[] {
+  const turns: ChatTurn[] = messages.map((message) => ({ role: message.role, content: turnText(message.content) }));
+  return codec.encode(codec.applyChatTemplate(turns, { addGenerationPrompt: true }), { addSpecialTokens: false });
+}

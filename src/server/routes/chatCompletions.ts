@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { GenerationOutput } from '../../core/engine/generationTypes.js';
+import { ApiError } from '../errors/apiError.js';
+import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
+import { engineLogprobs, LogprobsFormatter, type ChatTokenLogprob } from '../openai/logprobsFormat.js';
+import { chatPromptIds } from '../openai/prompts.js';
+import { createdNowS, toOpenAiUsage } from '../openai/usage.js';
+import { chatRequestSchema, type ChatRequest } from '../schemas/chatRequest.js';
+import { parseBody } from '../schemas/parseBody.js';
+import type { ServerContext } from '../serverContext.js';
+import { newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
+import { SseWriter } from './sse.js';
+
+interface ChatLogprobsRequest {
+  readonly formatter: LogprobsFormatter;
+  readonly topN: number;
+}
+
+function deltaLogprobs(output: GenerationOutput, wanted: ChatLogprobsRequest | undefined): ChatTokenLogprob[] | undefined {
+  if (wanted === undefined || output.kind !== 'delta' || output.logprobs === undefined) return undefined;
+  return wanted.formatter.chat(output.tokenIds, output.logprobs, wanted.topN);
+}
+
+async function streamChat(started: StartedGeneration, request: ChatRequest, reply: FastifyReply, wanted: ChatLogprobsRequest | undefined, model: string): Promise<void> {
+  const sse = new SseWriter(reply);
+  const base = { id: started.requestId, object: 'chat.completion.chunk', created: createdNowS(), model };
+  const includeUsage = request.stream_options?.include_usage === true;
+  const usageField = includeUsage ? { usage: null } : {};
+  sse.send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], ...usageField });
+  try {
+    for await (const output of started.outputs) {
+      if (!sse.isOpen) continue;
+      if (output.kind === 'delta') {
+        const content = deltaLogprobs(output, wanted);
+        if (output.text === '' && content === undefined) continue;
+        sse.send({ ...base, choices: [{ index: 0, delta: { content: output.text }, logprobs: content ? { content } : null, finish_reason: null }], ...usageField });
+      } else {
+        sse.send({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: output.finishReason }], ...usageField });
+        if (includeUsage) sse.send({ ...base, choices: [], usage: toOpenAiUsage(output.usage) });
+      }
+    }
+  } catch (error) {
+    sse.sendError(error);
+  }
+  sse.end();
+}
+
+async function chatAtOnce(started: StartedGeneration, wanted: ChatLogprobsRequest | undefined, model: string): Promise<unknown> {
+  const content: ChatTokenLogprob[] = [];
+  for await (const output of started.outputs) {
+    content.push(...(deltaLogprobs(output, wanted) ?? []));
+    if (output.kind === 'final') {
+      return {
+        id: started.requestId,
+        object: 'chat.completion',
+        created: createdNowS(),
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content: output.text }, logprobs: wanted ? { content } : null, finish_reason: output.finishReason }],
+        usage: toOpenAiUsage(output.usage),
+      };
+    }
+  }
+  throw new ApiError('internal', 'The request ended without a final output.');
+}
+
+/** POST /v1/chat/completions. */
+export function registerChatCompletionsRoute(app: FastifyInstance, context: ServerContext): void {
+  app.post('/v1/chat/completions', async (httpRequest, reply) => {
+    const request = parseBody(chatRequestSchema, httpRequest.body);
+    requireServedModel(context, request.model);
+    refuseUnsupported(request);
+    const promptIds = chatPromptIds(request.messages, context.engine.codec);
+    const topN = request.logprobs === true ? (request.top_logprobs ?? 0) : undefined;
+    if (request.logprobs !== true && request.top_logprobs !== undefined && request.top_logprobs !== null && request.top_logprobs > 0) {
+      throw new ApiError('invalid_request', "'top_logprobs': needs 'logprobs': true.", 'top_logprobs');
+    }
+    const params = toGenerateParams(request, request.max_completion_tokens ?? request.max_tokens, engineLogprobs(topN));
+    const wanted = topN !== undefined ? { formatter: new LogprobsFormatter(context.engine.codec), topN } : undefined;
+    const started = startGeneration(context, reply, newRequestId('chatcmpl'), promptIds, params);
+    if (request.stream === true) return streamChat(started, request, reply, wanted, request.model);
+    return chatAtOnce(started, wanted, request.model);
+  });
+}

@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FinishReason } from '../../core/contracts/requests.js';
+import type { GenerationOutput } from '../../core/engine/generationTypes.js';
+import { engineLogprobs, LogprobsFormatter, mergeCompletionLogprobs, type CompletionLogprobs } from '../openai/logprobsFormat.js';
+import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
+import { completionPromptIds } from '../openai/prompts.js';
+import { createdNowS, toOpenAiUsage } from '../openai/usage.js';
+import { ApiError } from '../errors/apiError.js';
+import { completionRequestSchema, type CompletionRequest } from '../schemas/completionRequest.js';
+import { parseBody } from '../schemas/parseBody.js';
+import type { ServerContext } from '../serverContext.js';
+import { newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
+import { SseWriter } from './sse.js';
+
+interface CompletionChoice {
+  readonly index: 0;
+  readonly text: string;
+  readonly logprobs: CompletionLogprobs | null;
+  readonly finish_reason: FinishReason | null;
+  readonly stop_reason: null;
+}
+
+function choice(text: string, logprobs: CompletionLogprobs | null, finishReason: FinishReason | null): CompletionChoice {
+  return { index: 0, text, logprobs, finish_reason: finishReason, stop_reason: null };
+}
+
+interface LogprobsRequest {
+  readonly formatter: LogprobsFormatter;
+  readonly topN: number;
+}
+
+function deltaLogprobs(output: GenerationOutput, wanted: LogprobsRequest | undefined): CompletionLogprobs | null {
+  if (wanted === undefined || output.kind !== 'delta' || output.logprobs === undefined) return null;
+  return wanted.formatter.completion(output.tokenIds, output.logprobs, wanted.topN);
+}
+
+async function streamCompletion(started: StartedGeneration, request: CompletionRequest, reply: FastifyReply, formatter: LogprobsRequest | undefined, model: string): Promise<void> {
+  const sse = new SseWriter(reply);
+  const base = { id: started.requestId, object: 'text_completion', created: createdNowS(), model };
+  const includeUsage = request.stream_options?.include_usage === true;
+  const usageField = includeUsage ? { usage: null } : {};
+  try {
+    for await (const output of started.outputs) {
+      if (!sse.isOpen) continue;
+      if (output.kind === 'delta') {
+        const logprobs = deltaLogprobs(output, formatter);
+        if (output.text !== '' || logprobs !== null) sse.send({ ...base, choices: [choice(output.text, logprobs, null)], ...usageField });
+      } else {
+        sse.send({ ...base, choices: [choice('', null, output.finishReason)], ...usageField });
+        if (includeUsage) sse.send({ ...base, choices: [], usage: toOpenAiUsage(output.usage) });
+      }
+    }
+  } catch (error) {
+    sse.sendError(error);
+  }
+  sse.end();
+}
+
+async function completeAtOnce(started: StartedGeneration, formatter: LogprobsRequest | undefined, model: string): Promise<unknown> {
+  const logprobParts: CompletionLogprobs[] = [];
+  for await (const output of started.outputs) {
+    const logprobs = deltaLogprobs(output, formatter);
+    if (logprobs !== null) logprobParts.push(logprobs);
+    if (output.kind === 'final') {
+      return {
+        id: started.requestId,
+        object: 'text_completion',
+        created: createdNowS(),
+        model,
+        choices: [choice(output.text, formatter !== undefined ? mergeCompletionLogprobs(logprobParts) : null, output.finishReason)],
+        usage: toOpenAiUsage(output.usage),
+      };
+    }
+  }
+  throw new ApiError('internal', 'The request ended without a final output.');
+}
+
+/** POST /v1/completions. */
+export function registerCompletionsRoute(app: FastifyInstance, context: ServerContext): void {
+  app.post('/v1/completions', async (httpRequest, reply) => {
+    const request = parseBody(completionRequestSchema, httpRequest.body);
+    requireServedModel(context, request.model);
+    refuseUnsupported(request);
+    if (request.echo === true) throw new ApiError('invalid_request', "'echo': echoing the prompt is not supported.", 'echo');
+    if (request.suffix !== undefined && request.suffix !== null) throw new ApiError('invalid_request', "'suffix': suffixes are not supported.", 'suffix');
+    const promptIds = completionPromptIds(request.prompt, context.engine.codec);
+    const topN = request.logprobs ?? undefined;
+    const params = toGenerateParams(request, request.max_tokens, engineLogprobs(topN));
+    const formatter = topN !== undefined ? { formatter: new LogprobsFormatter(context.engine.codec), topN } : undefined;
+    const started = startGeneration(context, reply, newRequestId('cmpl'), promptIds, params);
+    if (request.stream === true) return streamCompletion(started, request, reply, formatter, request.model);
+    return completeAtOnce(started, formatter, request.model);
+  });
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import type { GenerateParams, GenerationOutput } from '../../core/engine/generationTypes.js';
+import { ApiError } from '../errors/apiError.js';
+import type { ServerContext } from '../serverContext.js';
+
+/** A request accepted by the engine: its id and the outputs to send, tracked for the metrics. */
+export interface StartedGeneration {
+  readonly requestId: string;
+  readonly numPromptTokens: number;
+  readonly outputs: AsyncIterable<GenerationOutput>;
+  /** True once the client went away (the request was aborted). */
+  clientGone(): boolean;
+}
+
+/** 404 for a model this server does not serve (OpenAI's answer), naming it and the served one. */
+export function requireServedModel(context: ServerContext, model: string): void {
+  if (!context.acceptedModelNames.has(model)) {
+    throw new ApiError('model_not_found', `The model '${model}' does not exist. This server serves '${context.config.servedModelName}'.`, 'model');
+  }
+}
+
+export function newRequestId(prefix: 'cmpl' | 'chatcmpl'): string {
+  return `${prefix}-${randomUUID().replaceAll('-', '')}`;
+}
+
+/**
+ * Queues the request (throws at once, before any byte is sent, when the engine refuses it) and ties it to
+ * the connection: when the client disconnects before the answer is complete, the request is aborted at
+ * once and its KV blocks are freed.
+ */
+export function startGeneration(context: ServerContext, reply: FastifyReply, requestId: string, promptIds: readonly number[], params: GenerateParams): StartedGeneration {
+  const controller = new AbortController();
+  const outputs = context.engine.generate({ promptTokenIds: promptIds }, params, { signal: controller.signal, requestId });
+  context.tracker.onArrival(requestId, promptIds.length);
+  if (context.logRequests) context.logger.info(`Received request ${requestId}: prompt tokens ${promptIds.length}, params: ${JSON.stringify(params)}.`);
+  const response = reply.raw;
+  const onClose = (): void => {
+    if (!response.writableFinished) controller.abort();
+  };
+  response.on('close', onClose);
+  const tracker = context.tracker;
+  return {
+    requestId,
+    numPromptTokens: promptIds.length,
+    clientGone: () => controller.signal.aborted,
+    outputs: {
+      async *[Symbol.asyncIterator]() {
+        let ended = false;
+        try {
+          for await (const output of outputs) {
+            tracker.onOutput(requestId, output);
+            if (output.kind === 'final') ended = true;
+            yield output;
+          }
+        } finally {
+          if (!ended) tracker.onAbandoned(requestId);
+          response.off('close', onClose);
+        }
+      },
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { detokenizeRequestSchema, tokenizeRequestSchema } from '../schemas/tokenizeRequest.js';
+import { parseBody } from '../schemas/parseBody.js';
+import type { ServerContext } from '../serverContext.js';
+import { requireServedModel } from './generation.js';
+
+/** POST /tokenize and /detokenize, in vLLM's shapes. */
+export function registerTokenizeRoutes(app: FastifyInstance, context: ServerContext): void {
+  const codec = context.engine.codec;
+  app.post('/tokenize', async (httpRequest) => {
+    const request = parseBody(tokenizeRequestSchema, httpRequest.body);
+    if (typeof request.model === 'string') requireServedModel(context, request.model);
+    const tokens =
+      'prompt' in request
+        ? codec.encode(request.prompt, { addSpecialTokens: request.add_special_tokens ?? true })
+        : codec.encode(codec.applyChatTemplate(request.messages, { addGenerationPrompt: request.add_generation_prompt ?? true }), { addSpecialTokens: false });
+    return { count: tokens.length, max_model_len: context.config.maxModelLen, tokens };
+  });
+
+  app.post('/detokenize', async (httpRequest) => {
+    const request = parseBody(detokenizeRequestSchema, httpRequest.body);
+    if (typeof request.model === 'string') requireServedModel(context, request.model);
+    return { prompt: codec.decode(request.tokens) };
+  });
+}
