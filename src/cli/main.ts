@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerSimCommands } from './commands/sim.js';
 import { registerGenerateCommands } from './commands/generate.js';
+import { registerCatalogCommands } from './commands/catalog.js';
 
 const program = new Command('spyre')
   .description('spyre-engine: a vLLM-Spyre-style LLM serving engine and simulator')
@@ -9,5 +10,6 @@ const program = new Command('spyre')
 
 registerSimCommands(program);
 registerGenerateCommands(program);
+registerCatalogCommands(program);
 
 await program.parseAsync(process.argv);

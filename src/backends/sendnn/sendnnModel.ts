@@ -16,7 +16,12 @@ export interface SendnnModel {
 
 /** Reads a Llama model directory built by `spyre model build` (or laid out the same way). */
 export function loadSendnnModel(modelDir: string): SendnnModel {
-  const reference = loadReferenceModel(modelDir);
+  let reference: ReturnType<typeof loadReferenceModel>;
+  try {
+    reference = loadReferenceModel(modelDir);
+  } catch (error) {
+    throw new EngineError('invalid_config', `sendnn backend: cannot read the model directory ${modelDir}: ${(error as Error).message}`);
+  }
   const s = reference.shape;
   const desc: SendnnModelDesc = {
     vocabSize: s.vocabSize, hiddenSize: s.hiddenSize, intermediateSize: s.intermediateSize, numLayers: s.numHiddenLayers,
