@@ -49,11 +49,6 @@ export function runSimulation(input: SimulationInput): SimulationOutcome {
   return new Simulation(input).run();
 }
 
-/** `EngineCore.setTracing` is newer than some cores this runs against, which always trace. */
-function enableTracing(core: EngineCore, enabled: boolean): void {
-  (core as { setTracing?: (enabled: boolean) => void }).setTracing?.(enabled);
-}
-
 class Simulation {
   private readonly queue = new EventQueue(256);
   private readonly clock = new VirtualClock();
@@ -77,7 +72,7 @@ class Simulation {
     registerCore(container);
     this.core = container.get(EngineCore);
     // Trace lines cost more than the step itself: build them only for a caller that keeps them.
-    enableTracing(this.core, input.onTrace !== undefined);
+    this.core.setTracing(input.onTrace !== undefined);
     this.requests = input.workload.requests;
     const golden = new Map<string, readonly number[]>();
     const indexOf = new Map<string, number>();

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { replayScenario } from '../../../sim/replay/replayScenario.js';
 import { runCliAction } from '../runCliAction.js';
+import { registerSimCalibrate } from './simCalibrate.js';
 import { registerSimRun } from './simRun.js';
 import { registerSimSweep } from './simSweep.js';
 import { registerSimTune } from './simTune.js';
@@ -35,4 +36,5 @@ export function registerSimCommands(program: Command): void {
   registerSimRun(sim);
   registerSimSweep(sim);
   registerSimTune(sim);
+  registerSimCalibrate(sim);
 }

@@ -1,0 +1,125 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { createLlmEngine } from '../../app/createLlmEngine.js';
+import { WALL_CLOCK } from '../../app/wallClock.js';
+import { StepExecutor } from '../../core/contracts/backend.js';
+import type { Clock } from '../../core/contracts/clock.js';
+import { EngineError } from '../../core/contracts/errors.js';
+import { SILENT_LOGGER } from '../../core/contracts/logger.js';
+import { DEFAULT_CALIBRATION_GRID, validateGrid, type CalibrationGrid } from '../../../sim/calibrate/calibrationGrid.js';
+import { fitProfile } from '../../../sim/calibrate/fitProfile.js';
+import { probeShapes, profileExecutor } from '../../../sim/calibrate/profileExecutor.js';
+import { blocksNeeded } from '../../../sim/calibrate/probePlans.js';
+import { SyntheticStepExecutor } from '../../../sim/calibrate/syntheticExecutor.js';
+import { HARDWARE_PROFILE_NAMES, HARDWARE_PROFILES, type HardwareProfileName } from '../../../sim/cost/hardwareProfiles.js';
+import { LinearCostModel } from '../../../sim/cost/linearCostModel.js';
+import { VirtualClock } from '../../../sim/kernel/virtualClock.js';
+import { parseNumberList } from '../../../sim/sweep/sweepPoints.js';
+import { runCliAction } from '../runCliAction.js';
+
+interface CalibrateFlags {
+  readonly out: string;
+  readonly executor: string;
+  readonly model?: string;
+  readonly profile: string;
+  readonly noise: string;
+  readonly threads?: string;
+  readonly chunkSizes?: string;
+  readonly contextChunks?: string;
+  readonly batchSizes?: string;
+  readonly tkvs?: string;
+  readonly repeats: string;
+  readonly warmup: string;
+  readonly maxContext?: string;
+}
+
+interface Subject {
+  readonly executor: StepExecutor;
+  readonly stopwatch: Clock;
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+function gridFrom(flags: CalibrateFlags): CalibrationGrid {
+  const list = (text: string | undefined, flag: string, fallback: readonly number[]): readonly number[] => {
+    if (text === undefined) return fallback;
+    try {
+      return parseNumberList(text, flag);
+    } catch (error) {
+      throw new EngineError('invalid_config', (error as Error).message);
+    }
+  };
+  return validateGrid({
+    chunkSizes: list(flags.chunkSizes, '--chunk-sizes', DEFAULT_CALIBRATION_GRID.chunkSizes),
+    contextChunks: list(flags.contextChunks, '--context-chunks', DEFAULT_CALIBRATION_GRID.contextChunks),
+    batchSizes: list(flags.batchSizes, '--batch-sizes', DEFAULT_CALIBRATION_GRID.batchSizes),
+    tkvs: list(flags.tkvs, '--tkvs', DEFAULT_CALIBRATION_GRID.tkvs),
+    repeats: Number(flags.repeats),
+    warmup: Number(flags.warmup),
+    maxContextTokens: flags.maxContext !== undefined ? Number(flags.maxContext) : DEFAULT_CALIBRATION_GRID.maxContextTokens,
+  });
+}
+
+async function subjectFor(flags: CalibrateFlags, grid: CalibrationGrid): Promise<Subject> {
+  if (flags.executor === 'synthetic') {
+    if (!(HARDWARE_PROFILE_NAMES as readonly string[]).includes(flags.profile)) throw new EngineError('invalid_config', `--profile must be one of ${HARDWARE_PROFILE_NAMES.join(', ')}; got '${flags.profile}'.`);
+    const profile = HARDWARE_PROFILES[flags.profile as HardwareProfileName];
+    const clock = new VirtualClock();
+    return {
+      executor: new SyntheticStepExecutor(new LinearCostModel(profile.coefficients), clock, Number(flags.noise)),
+      stopwatch: clock,
+      description: `synthetic:${profile.name} noise=${flags.noise}`,
+      close: () => Promise.resolve(),
+    };
+  }
+  if (flags.executor !== 'eager') throw new EngineError('invalid_config', `--executor must be synthetic or eager; got '${flags.executor}'.`);
+  if (flags.model === undefined) throw new EngineError('invalid_config', '--executor eager needs --model DIR (a model directory, e.g. from spyre model build).');
+  const maxTkv = Math.max(...grid.tkvs.filter((tkv) => tkv <= grid.maxContextTokens));
+  const created = await createLlmEngine({
+    flags: { model: flags.model, maxModelLen: grid.maxContextTokens, maxNumSeqs: Math.max(...grid.batchSizes), numBlocks: blocksNeeded(grid.maxContextTokens, Math.max(...grid.batchSizes), maxTkv) },
+    env: { VLLM_SPYRE_DYNAMO_BACKEND: 'eager' },
+    logger: SILENT_LOGGER,
+    ...(flags.threads !== undefined ? { intraOpNumThreads: Number(flags.threads) } : {}),
+  });
+  return { executor: created.container.get(StepExecutor), stopwatch: WALL_CLOCK, description: `eager:${flags.model}${flags.threads !== undefined ? ` threads=${flags.threads}` : ''}`, close: () => created.close() };
+}
+
+/** `spyre sim calibrate`: profile a backend over a grid of step shapes and fit the simulator's cost model. */
+export function registerSimCalibrate(sim: Command): void {
+  sim
+    .command('calibrate')
+    .description('time a backend on a grid of prefill and decode shapes, fit the linear cost model, write a profile for cost_model {"file": …}')
+    .requiredOption('--out <file>', 'profile JSON to write')
+    .option('--executor <kind>', 'synthetic (a known cost model on a virtual clock) or eager (onnxruntime on this CPU)', 'synthetic')
+    .option('--model <dir>', 'model directory (eager)')
+    .option('--profile <name>', `cost model of the synthetic executor: ${HARDWARE_PROFILE_NAMES.join(' | ')}`, 'spyre-illustrative')
+    .option('--noise <fraction>', 'relative noise of the synthetic executor', '0')
+    .option('--threads <n>', 'onnxruntime intra-op threads (eager)')
+    .option('--chunk-sizes <list>', `prefill chunk sizes (default ${DEFAULT_CALIBRATION_GRID.chunkSizes.join(',')})`)
+    .option('--context-chunks <list>', `attended context in chunks (default ${DEFAULT_CALIBRATION_GRID.contextChunks.join(',')})`)
+    .option('--batch-sizes <list>', `decode batch sizes (default ${DEFAULT_CALIBRATION_GRID.batchSizes.join(',')})`)
+    .option('--tkvs <list>', `decode tkv values (default ${DEFAULT_CALIBRATION_GRID.tkvs.join(',')})`)
+    .option('--max-context <tokens>', 'skip shapes longer than this', String(DEFAULT_CALIBRATION_GRID.maxContextTokens))
+    .option('--repeats <n>', 'timed runs per shape (median kept)', String(DEFAULT_CALIBRATION_GRID.repeats))
+    .option('--warmup <n>', 'untimed runs per shape first', String(DEFAULT_CALIBRATION_GRID.warmup))
+    .action((flags: CalibrateFlags) =>
+      runCliAction(async () => {
+        const grid = gridFrom(flags);
+        const subject = await subjectFor(flags, grid);
+        const bar = new SingleBar({ format: 'profiling [{bar}] {value}/{total} shapes | {duration}s', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+        bar.start(probeShapes(grid).length, 0);
+        let samples;
+        try {
+          samples = await profileExecutor(subject.executor, grid, subject.stopwatch, (done) => bar.update(done));
+        } finally {
+          bar.stop();
+          await subject.close();
+        }
+        const profile = fitProfile(samples, { name: subject.description, executor: flags.executor, repeats: grid.repeats });
+        writeFileSync(flags.out, JSON.stringify(profile, null, 2) + '\n');
+        const coefficients = Object.entries(profile.linear).map(([name, value]) => `  ${name.padEnd(28)} ${value.toExponential(4)}`).join('\n');
+        process.stdout.write(`fitted on ${profile.fit.num_samples} runs of ${samples.length} shapes (${subject.description}): R² ${profile.fit.r_squared.toFixed(4)}, RMS residual ${(profile.fit.rms_residual_s * 1000).toFixed(3)} ms\n${coefficients}\nwrote ${flags.out}; use it with "cost_model": {"file": "${flags.out}"} (or "use": "table")\n`);
+      }),
+    );
+}
