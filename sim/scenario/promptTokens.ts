@@ -16,5 +16,8 @@ export function mulberry32(seed: number): () => number {
 /** The prompt of `{"length": n, "seed": s}`. */
 export function generatePromptTokens(length: number, seed: number): number[] {
   const random = mulberry32(seed);
-  return Array.from({ length }, () => Math.floor(random() * SCENARIO_VOCAB_SIZE));
+  // A plain loop into a preallocated array: the simulator builds one prompt per arriving request.
+  const tokens = new Array<number>(length);
+  for (let index = 0; index < length; index++) tokens[index] = Math.floor(random() * SCENARIO_VOCAB_SIZE);
+  return tokens;
 }
