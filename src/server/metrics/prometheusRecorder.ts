@@ -81,6 +81,8 @@ export class PrometheusRecorder implements MetricsRecorder {
     for (const metric of [this.promptTokens, this.generationTokens, this.prefixQueries, this.prefixHits, this.preemptions]) metric.inc(this.labels, 0);
     for (const reason of ['stop', 'length', 'abort']) this.success.inc({ ...this.labels, [FINISHED_REASON_LABEL]: reason }, 0);
     for (const metric of [this.running, this.waiting, this.kvUsage]) metric.set(this.labels, 0);
+    const histograms = [this.ttft, this.itl, this.tpot, this.e2e, this.queue, this.prefill, this.decode, this.requestPromptTokens, this.requestGenerationTokens, this.iterationTokens];
+    for (const metric of histograms) metric.zero(this.labels);
   }
 
   recordStep(numScheduledTokens: number, stats: EngineStatsSample): void {
