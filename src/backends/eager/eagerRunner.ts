@@ -33,6 +33,8 @@ export class EagerRunner implements StepExecutor {
   private readonly seeds: SeededRandom;
   private readonly states = new Map<RequestId, RequestSamplingState>();
   private logitsRow: Float32Array;
+  /** The last decode step, whose presents the next one reuses when it continues the same batch. */
+  private previousDecode: { readonly requestIds: readonly RequestId[]; readonly positions: readonly number[]; readonly out: ort.InferenceSession.OnnxValueMapType } | undefined;
   /** Sees each row's logits (float32) before sampling; the view is reused, copy what you keep. For tests and tools. */
   logitsObserver: ((requestId: RequestId, logits: Float32Array) => void) | undefined;
 
@@ -55,6 +57,7 @@ export class EagerRunner implements StepExecutor {
       const message = `eager backend: ${(error as Error).message}`;
       const ids = plan.kind === 'prefill' ? [plan.requestId] : plan.rows.map((row) => row.requestId);
       for (const id of ids) this.states.delete(id);
+      this.previousDecode = undefined;
       return { sampled: [], failed: ids.map((requestId) => ({ requestId, message })) };
     }
   }
@@ -146,15 +149,19 @@ export class EagerRunner implements StepExecutor {
       for (let i = 0; i < pastLength - row.position; i++) mask[(rowStart + i) * maskStride] = 0;
     });
     const io = this.model.io;
-    const rowElements = io.numKvHeads * pastLength * io.headDim;
-    for (let layer = 0; layer < io.numLayers; layer++) {
-      const past = b.past(layer, batch * rowElements);
-      rows.forEach((row, r) => {
-        this.kv.gather(this.kv.keys[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.key, r * rowElements, pastLength);
-        this.kv.gather(this.kv.values[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.value, r * rowElements, pastLength);
-      });
+    const previous = this.continuedDecode(plan);
+    if (previous === undefined) this.gatherDecodePast(plan, pastLength);
+    const feeds = b.feeds(batch, 1, pastLength, previous === undefined);
+    if (previous !== undefined) {
+      // The same rows, each one token further: last step's presents are exactly this step's past.
+      for (let layer = 0; layer < io.numLayers; layer++) {
+        feeds[io.pastKeyNames[layer] as string] = previous[io.presentKeyNames[layer] as string] as ort.Tensor;
+        feeds[io.pastValueNames[layer] as string] = previous[io.presentValueNames[layer] as string] as ort.Tensor;
+      }
     }
-    const out = await this.model.session.run(b.feeds(batch, 1, pastLength));
+    this.previousDecode = undefined;
+    const out = await this.model.session.run(feeds);
+    this.previousDecode = { requestIds: rows.map((row) => row.requestId), positions: rows.map((row) => row.position), out };
     const totalLength = pastLength + 1;
     const presentRow = io.numKvHeads * totalLength * io.headDim;
     for (let layer = 0; layer < io.numLayers; layer++) {
@@ -170,6 +177,33 @@ export class EagerRunner implements StepExecutor {
     const sampled = rows.map((row, r) => this.sample(row.requestId, out, r, this.stateOf(row.requestId, row.sampling)));
     this.forgetFinished(rows.map((row) => row.requestId));
     return { sampled };
+  }
+
+  /** Each row's past, right-aligned to `pastLength`, gathered from the paged store. */
+  private gatherDecodePast(plan: DecodeBatchPlan, pastLength: number): void {
+    const io = this.model.io;
+    const rowElements = io.numKvHeads * pastLength * io.headDim;
+    for (let layer = 0; layer < io.numLayers; layer++) {
+      const past = this.buffers.past(layer, plan.rows.length * rowElements);
+      plan.rows.forEach((row, r) => {
+        this.kv.gather(this.kv.keys[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.key, r * rowElements, pastLength);
+        this.kv.gather(this.kv.values[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.value, r * rowElements, pastLength);
+      });
+    }
+  }
+
+  /**
+   * The previous decode step's outputs when this batch continues it: the same requests in the same order,
+   * each one position further. Prefill steps in between do not matter (they write other requests' blocks).
+   */
+  private continuedDecode(plan: DecodeBatchPlan): ort.InferenceSession.OnnxValueMapType | undefined {
+    const previous = this.previousDecode;
+    if (previous === undefined || previous.requestIds.length !== plan.rows.length) return undefined;
+    for (let r = 0; r < plan.rows.length; r++) {
+      const row = plan.rows[r] as DecodeBatchPlan['rows'][number];
+      if (previous.requestIds[r] !== row.requestId || (previous.positions[r] as number) + 1 !== row.position) return undefined;
+    }
+    return previous.out;
   }
 
   private stateOf(requestId: RequestId, sampling: SamplingParams): RequestSamplingState {
