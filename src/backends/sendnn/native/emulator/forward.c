@@ -124,8 +124,9 @@ static void attend_one(const run_state *s, int32_t layer, int32_t r, int32_t hea
 static void attention(const run_state *s, int32_t layer) {
   const sendnn_model_desc *m = &s->p->model;
   int32_t pairs = s->rows * s->slots * m->num_heads;
+  long work = (long)pairs * (long)s->ctx_blocks * SENDNN_BLOCK_SIZE * m->head_dim;
   memset(s->attn, 0, sizeof(float) * (size_t)s->rows * (size_t)s->slots * (size_t)(m->num_heads * m->head_dim));
-#pragma omp parallel for schedule(dynamic, 4)
+#pragma omp parallel for schedule(dynamic, 4) if (work > 1048576)
   for (int32_t pair = 0; pair < pairs; pair++) {
     int32_t r = pair / m->num_heads;
     if (!s->slot_mask[r]) continue;
