@@ -3,7 +3,7 @@
  * requests. Each run is a full `simulateScenario` (workload generation, the real engine core, metrics and
  * the report), with no trace kept, on one thread.
  *
- *   npx tsx bench/simSpeed.bench.ts [--sizes 1000,10000,100000] [--seqs 32] [--repeats 3]
+ *   npx tsx bench/simSpeed.bench.ts [--sizes 1000,10000,100000] [--seqs 32] [--rate 6] [--repeats 3]
  */
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
@@ -18,8 +18,10 @@ const argValue = (name: string, fallback: string): string => {
 const sizes = argValue('--sizes', '1000,10000,100000').split(',').map(Number);
 const maxNumSeqs = Number(argValue('--seqs', '32'));
 const repeats = Number(argValue('--repeats', '3'));
+/** Arrival rate, requests/s. The default keeps the illustrative profile just below saturation at 32 seqs. */
+const rate = Number(argValue('--rate', '6'));
 
-/** A chat-like workload near saturation for the illustrative profile: mean prompt 256, mean output 72. */
+/** A chat-like workload (mean prompt 256, mean output 72) at `rate` requests/s. */
 function scenario(numRequests: number) {
   return parseScenario(
     {
@@ -27,7 +29,7 @@ function scenario(numRequests: number) {
       workload: {
         num_requests: numRequests,
         seed: 1,
-        arrival: { process: 'poisson', rate: maxNumSeqs * 0.9 },
+        arrival: { process: 'poisson', rate },
         prompt_len: { dist: 'lognormal', mean: 256, std: 128, max: 1024 },
         output_len: { dist: 'uniform', min: 16, max: 128 },
       },
@@ -63,4 +65,4 @@ for (const size of sizes) {
   );
   console.log(lines.at(-1));
 }
-console.log(`max_num_seqs ${maxNumSeqs}, chunk 512, median of ${repeats} runs (1 for 100k), node ${process.version}`);
+console.log(`Poisson ${rate} req/s, max_num_seqs ${maxNumSeqs}, chunk 512, spyre-illustrative; median of ${repeats} runs (1 for 100k), node ${process.version}`);
