@@ -45,6 +45,7 @@ export function createServer(engine: LlmEngine, config: EngineConfig, options: C
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, forceCloseConnections: false });
   const clock = options.clock ?? WALL_CLOCK;
   const prometheus = new PrometheusRecorder({ modelName: config.servedModelName, maxModelLen: config.maxModelLen });
+  prometheus.baseline(engine.core.stats());
   const recorders: MetricsRecorder[] = [prometheus, ...(options.recorders ?? [])];
   if (config.perfMetricLoggingEnabled) recorders.push(new PerfMetricLog(config.perfMetricLoggingDir ?? '.'));
   const tracker = new RequestMetricsTracker(recorders, clock, () => engine.core.stats());

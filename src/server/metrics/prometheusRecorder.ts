@@ -117,6 +117,13 @@ export class PrometheusRecorder implements MetricsRecorder {
     this.requestGenerationTokens.observe(this.labels, timings.numGenerationTokens);
   }
 
+  /** Starts the counters that follow engine totals from `stats` (work done before the server, e.g. warmup, is not counted). */
+  baseline(stats: EngineStatsSample): void {
+    this.lastTotals.queried = stats.prefixCacheQueriedTokens;
+    this.lastTotals.hits = stats.prefixCacheHitTokens;
+    this.lastTotals.preemptions = stats.numPreemptions;
+  }
+
   /** The exposition text, refreshed from `stats` first when given. */
   async scrape(stats?: EngineStatsSample): Promise<string> {
     if (stats !== undefined) this.recordState(stats);

@@ -1,0 +1,119 @@
+// `spyre serve`'s composition root: model load and warmup with a progress bar on stderr, the server on
+// its host and port, and a graceful shutdown.
+import { Presets, SingleBar } from 'cli-progress';
+import { createLlmEngine, type CreatedLlmEngine } from '../../app/createLlmEngine.js';
+import { stderrLogger } from '../../app/stderrLogger.js';
+import type { EngineFlags } from '../../core/config/engineFlags.js';
+import type { EnvSource } from '../../core/config/envVars.js';
+import { EngineError } from '../../core/contracts/errors.js';
+import type { Logger } from '../../core/contracts/logger.js';
+import { createServer, type SpyreServer } from '../createServer.js';
+import { BufferedLogger } from './bufferedLogger.js';
+import { curlExample } from './curlExample.js';
+import { packageVersion } from './packageVersion.js';
+import { warmUpEngine } from './warmup.js';
+
+/** How long in-flight requests may run on after SIGINT/SIGTERM before they are aborted. */
+export const SHUTDOWN_GRACE_S = 10;
+
+export interface RunServeOptions {
+  readonly flags: EngineFlags;
+  readonly env?: EnvSource;
+  readonly stderr?: NodeJS.WritableStream;
+  readonly graceS?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: SpyreServer;
+  readonly created: CreatedLlmEngine;
+  /** Stops accepting, lets in-flight requests finish for up to `graceS`, then aborts them and releases the model. */
+  shutdown(reason: string): Promise<void>;
+}
+
+function progressBar(stderr: NodeJS.WritableStream): SingleBar {
+  return new SingleBar({ stream: stderr, format: '{stage} [{bar}] {percentage}% | {value}/{total}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+}
+
+async function loadAndWarmUp(flags: EngineFlags, env: EnvSource, logger: BufferedLogger, stderr: NodeJS.WritableStream): Promise<CreatedLlmEngine> {
+  const bar = progressBar(stderr);
+  bar.start(1, 0, { stage: 'loading model  ' });
+  let created: CreatedLlmEngine;
+  try {
+    created = await createLlmEngine({ flags, env, logger });
+    bar.update(1);
+  } finally {
+    bar.stop();
+    logger.release();
+  }
+  logger.hold();
+  bar.start(1, 0, { stage: 'warming up     ' });
+  try {
+    await warmUpEngine(created.engine, created.config, (done, total) => {
+      bar.setTotal(total);
+      bar.update(done);
+    });
+  } catch (error) {
+    await created.close();
+    throw error;
+  } finally {
+    bar.stop();
+    logger.release();
+  }
+  return created;
+}
+
+/** Closes the server and the engine, aborting whatever still runs after `graceS`. */
+async function shutdownGracefully(server: SpyreServer, created: CreatedLlmEngine, graceS: number, logger: Logger): Promise<void> {
+  const inFlight = created.engine.numUnfinishedRequests;
+  logger.info(`Shutting down: no new connections; ${inFlight} request(s) in flight get up to ${graceS} s to finish.`);
+  const abortTimer = setTimeout(() => {
+    logger.warn(`Aborting ${created.engine.numUnfinishedRequests} request(s) still running after ${graceS} s.`);
+    void created.engine.close();
+    server.app.server.closeAllConnections();
+  }, graceS * 1000);
+  abortTimer.unref();
+  try {
+    await server.app.close();
+  } finally {
+    clearTimeout(abortTimer);
+    await created.close();
+  }
+  logger.info('Server stopped.');
+}
+
+/** Loads the model, warms it up, listens, and prints the summary, the URL and a curl example. */
+export async function runServe(options: RunServeOptions): Promise<RunningServer> {
+  const stderr = options.stderr ?? process.stderr;
+  const baseLogger = stderrLogger(options.flags.logLevel ?? 'info');
+  const logger = new BufferedLogger(baseLogger);
+  if (options.flags.task !== undefined && options.flags.task !== 'generate') {
+    throw new EngineError('invalid_config', `--task ${options.flags.task} is not served yet: spyre serve runs generative models (--task generate).`);
+  }
+  const created = await loadAndWarmUp(options.flags, options.env ?? process.env, logger, stderr);
+  const server = createServer(created.engine, created.config, { logger: baseLogger, version: packageVersion() });
+  try {
+    await server.app.listen({ host: created.config.host, port: created.config.port });
+  } catch (error) {
+    await created.close();
+    throw new EngineError('invalid_config', `could not listen on ${created.config.host}:${created.config.port}: ${(error as Error).message}`);
+  }
+  const address = server.app.server.address();
+  const port = address !== null && typeof address === 'object' ? address.port : created.config.port;
+  const url = `http://${created.config.host.includes(':') ? `[${created.config.host}]` : created.config.host}:${port}`;
+  baseLogger.info(`Serving ${created.config.servedModelName} on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
+  stderr.write(`\nTry it:\n${curlExample(url, created.config.servedModelName, created.config.apiKey !== undefined)}\n\n`);
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    server,
+    created,
+    shutdown: (reason: string) => {
+      if (stopping === undefined) {
+        baseLogger.info(`${reason} received.`);
+        stopping = shutdownGracefully(server, created, options.graceS ?? SHUTDOWN_GRACE_S, baseLogger);
+      }
+      return stopping;
+    },
+  };
+}
