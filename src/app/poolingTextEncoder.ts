@@ -1,0 +1,52 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+import { readFileSync } from 'node:fs';
+import { EngineError } from '../core/contracts/errors.js';
+import type { EncodedInput, PoolingTextEncoder } from '../core/contracts/pooling.js';
+import { readJsonObject } from '../models/dir/jsonFile.js';
+import type { ModelDirInfo } from '../models/dir/index.js';
+
+/** Texts and text pairs to ids with the model's tokenizer.json: its post-processor adds [CLS]/[SEP] and token types. */
+export class TokenizerPoolingTextEncoder implements PoolingTextEncoder {
+  constructor(private readonly tokenizer: Tokenizer) {}
+
+  static fromModelDir(info: ModelDirInfo): PoolingTextEncoder {
+    if (!info.tokenizer) return new NoTokenizerTextEncoder(info.dir);
+    const json = JSON.parse(readFileSync(info.tokenizer.tokenizerJsonPath, 'utf8')) as object;
+    const config = info.tokenizer.tokenizerConfigPath ? readJsonObject(info.tokenizer.tokenizerConfigPath) : {};
+    try {
+      return new TokenizerPoolingTextEncoder(new Tokenizer(json, config));
+    } catch (error) {
+      throw new EngineError('invalid_config', `${info.tokenizer.tokenizerJsonPath}: tokenizer does not load: ${(error as Error).message}`);
+    }
+  }
+
+  encode(text: string): EncodedInput {
+    const encoded = this.tokenizer.encode(text, { return_token_type_ids: true });
+    return { tokenIds: encoded.ids, ...(encoded.token_type_ids ? { tokenTypeIds: encoded.token_type_ids } : {}) };
+  }
+
+  encodePair(query: string, document: string): EncodedInput {
+    const encoded = this.tokenizer.encode(query, { text_pair: document, return_token_type_ids: true });
+    return { tokenIds: encoded.ids, ...(encoded.token_type_ids ? { tokenTypeIds: encoded.token_type_ids } : {}) };
+  }
+}
+
+/** For a model that ships no tokenizer (e.g. a bare ONNX export): text is refused, token ids still work. */
+export class NoTokenizerTextEncoder implements PoolingTextEncoder {
+  constructor(private readonly modelDir: string) {}
+
+  encode(): EncodedInput {
+    throw this.error();
+  }
+
+  encodePair(): EncodedInput {
+    throw this.error();
+  }
+
+  private error(): EngineError {
+    return new EngineError(
+      'invalid_request',
+      `The model at ${this.modelDir} ships no tokenizer (no tokenizer.json), so it cannot take text: send token ids instead.`,
+    );
+  }
+}
