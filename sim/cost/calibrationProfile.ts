@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EngineError } from '../../src/core/contracts/errors.js';
-import { linearCoefficientsSchema, profileTableSchema } from './costModelSpec.js';
+import { linearCoefficientsSchema, prefillCostBasisSchema, profileTableSchema } from './costModelSpec.js';
 
 export const CALIBRATION_PROFILE_FORMAT = 'spyre-sim-profile/1';
 
@@ -11,6 +11,8 @@ export const calibrationProfileSchema = z.strictObject({
   name: z.string(),
   executor: z.string(),
   repeats: z.number().int().positive(),
+  /** What the measured backend's prefill costs by (see PrefillCostBasis). */
+  basis: prefillCostBasisSchema,
   linear: linearCoefficientsSchema,
   fit: z.strictObject({ rms_residual_s: z.number(), r_squared: z.number(), num_samples: z.number().int() }),
   table: profileTableSchema,

@@ -22,11 +22,17 @@ export const profileTableSchema = z.strictObject({
  * `cost_model` of a scenario: a named hardware profile, linear coefficients, a profile table, or a profile
  * file written by `spyre sim calibrate` (its fitted linear model by default, or its measured table).
  */
+export const prefillCostBasisSchema = z.enum(['padded', 'valid']);
+
+/**
+ * `basis` says what a prefill chunk costs by: `padded` (its whole fixed-shape program: Spyre) or `valid`
+ * (its prompt tokens only: the eager backend). A profile file carries the basis of the backend it measured.
+ */
 export const costModelSpecSchema = z.union([
   z.strictObject({ profile: z.enum(HARDWARE_PROFILE_NAMES as [HardwareProfileName, ...HardwareProfileName[]]) }),
-  z.strictObject({ linear: linearCoefficientsSchema }),
-  z.strictObject({ table: profileTableSchema }),
-  z.strictObject({ file: z.string().min(1), use: z.enum(['linear', 'table']).default('linear') }),
+  z.strictObject({ linear: linearCoefficientsSchema, basis: prefillCostBasisSchema.default('padded') }),
+  z.strictObject({ table: profileTableSchema, basis: prefillCostBasisSchema.default('padded') }),
+  z.strictObject({ file: z.string().min(1), use: z.enum(['linear', 'table']).default('linear'), basis: prefillCostBasisSchema.optional() }),
 ]);
 
 export type CostModelSpec = z.infer<typeof costModelSpecSchema>;

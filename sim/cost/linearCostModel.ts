@@ -1,4 +1,4 @@
-import type { StepCostModel, StepShape } from './stepShape.js';
+import { shapeForBasis, type PrefillCostBasis, type StepCostModel, type StepShape } from './stepShape.js';
 
 /**
  * Coefficients of the linear step-time model, in seconds:
@@ -55,12 +55,13 @@ export class LinearCostModel implements StepCostModel {
   constructor(
     readonly coefficients: LinearCostCoefficients,
     readonly name = 'linear',
+    readonly basis: PrefillCostBasis = 'padded',
   ) {
     this.vector = Float64Array.from(LINEAR_COEFFICIENT_NAMES.map((key) => coefficients[key]));
   }
 
   stepLatencyS(shape: StepShape): number {
-    const features = linearFeatures(shape, this.features);
+    const features = linearFeatures(shapeForBasis(shape, this.basis), this.features);
     let latencyS = 0;
     for (let index = 0; index < NUM_LINEAR_FEATURES; index++) latencyS += features[index]! * this.vector[index]!;
     // A fitted model can dip below zero far outside its grid; time never runs backwards.

@@ -12,10 +12,11 @@ export function resolveCostModel(spec: CostModelSpec, baseDir: string): StepCost
     const profile = HARDWARE_PROFILES[spec.profile];
     return new LinearCostModel(profile.coefficients, `profile:${profile.name} (${profile.status})`);
   }
-  if ('linear' in spec) return new LinearCostModel(spec.linear, 'linear');
-  if ('table' in spec) return new TableCostModel(spec.table, 'table');
+  if ('linear' in spec) return new LinearCostModel(spec.linear, 'linear', spec.basis);
+  if ('table' in spec) return new TableCostModel(spec.table, 'table', spec.basis);
   const path = isAbsolute(spec.file) ? spec.file : resolve(baseDir, spec.file);
   const profile = loadCalibrationProfile(path);
-  const name = `file:${spec.file} (${spec.use}, ${profile.name})`;
-  return spec.use === 'table' ? new TableCostModel(profile.table, name) : new LinearCostModel(profile.linear, name);
+  const basis = spec.basis ?? profile.basis;
+  const name = `file:${spec.file} (${spec.use}, ${basis} prefill, ${profile.name})`;
+  return spec.use === 'table' ? new TableCostModel(profile.table, name, basis) : new LinearCostModel(profile.linear, name, basis);
 }

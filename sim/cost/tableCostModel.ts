@@ -1,5 +1,5 @@
 import { RaggedGrid, type GridPoint } from './gridInterpolation.js';
-import type { StepCostModel, StepShape } from './stepShape.js';
+import { shapeForBasis, type PrefillCostBasis, type StepCostModel, type StepShape } from './stepShape.js';
 
 /** A measured prefill point: one chunk of `chunk_tokens` slots attending to `context_tokens` positions. */
 export interface PrefillProfilePoint {
@@ -29,6 +29,7 @@ export class TableCostModel implements StepCostModel {
   constructor(
     table: ProfileTable,
     readonly name = 'table',
+    readonly basis: PrefillCostBasis = 'padded',
   ) {
     const prefillPoints: GridPoint[] = table.prefill.map((point) => ({ x: point.chunk_tokens, y: point.context_tokens, value: point.seconds }));
     const decodePoints: GridPoint[] = table.decode.map((point) => ({ x: point.batch_size, y: point.tkv, value: point.seconds }));
@@ -36,7 +37,8 @@ export class TableCostModel implements StepCostModel {
     this.decode = new RaggedGrid(decodePoints, 'cost_model.table.decode');
   }
 
-  stepLatencyS(shape: StepShape): number {
+  stepLatencyS(stepShape: StepShape): number {
+    const shape = shapeForBasis(stepShape, this.basis);
     const latencyS = shape.kind === 'prefill' ? this.prefill.valueAt(shape.chunkTokens, shape.contextTokens) : this.decode.valueAt(shape.batchSize, shape.tkv);
     return Math.max(latencyS, 0);
   }

@@ -38,6 +38,8 @@ interface Subject {
   readonly executor: StepExecutor;
   readonly stopwatch: Clock;
   readonly description: string;
+  /** The eager backend feeds only a chunk's prompt tokens; compiled backends run the whole chunk. */
+  readonly basis: 'padded' | 'valid';
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ async function subjectFor(flags: CalibrateFlags, grid: CalibrationGrid): Promise
       executor: new SyntheticStepExecutor(new LinearCostModel(profile.coefficients), clock, Number(flags.noise)),
       stopwatch: clock,
       description: `synthetic:${profile.name} noise=${flags.noise}`,
+      basis: 'padded',
       close: () => Promise.resolve(),
     };
   }
@@ -82,7 +85,7 @@ async function subjectFor(flags: CalibrateFlags, grid: CalibrationGrid): Promise
     logger: SILENT_LOGGER,
     ...(flags.threads !== undefined ? { intraOpNumThreads: Number(flags.threads) } : {}),
   });
-  return { executor: created.container.get(StepExecutor), stopwatch: WALL_CLOCK, description: `eager:${flags.model}${flags.threads !== undefined ? ` threads=${flags.threads}` : ''}`, close: () => created.close() };
+  return { executor: created.container.get(StepExecutor), stopwatch: WALL_CLOCK, description: `eager:${flags.model}${flags.threads !== undefined ? ` threads=${flags.threads}` : ''}`, basis: 'valid', close: () => created.close() };
 }
 
 /** `spyre sim calibrate`: profile a backend over a grid of step shapes and fit the simulator's cost model. */
@@ -116,7 +119,7 @@ export function registerSimCalibrate(sim: Command): void {
           bar.stop();
           await subject.close();
         }
-        const profile = fitProfile(samples, { name: subject.description, executor: flags.executor, repeats: grid.repeats });
+        const profile = fitProfile(samples, { name: subject.description, executor: flags.executor, repeats: grid.repeats, basis: subject.basis });
         writeFileSync(flags.out, JSON.stringify(profile, null, 2) + '\n');
         const coefficients = Object.entries(profile.linear).map(([name, value]) => `  ${name.padEnd(28)} ${value.toExponential(4)}`).join('\n');
         process.stdout.write(`fitted on ${profile.fit.num_samples} runs of ${samples.length} shapes (${subject.description}): R² ${profile.fit.r_squared.toFixed(4)}, RMS residual ${(profile.fit.rms_residual_s * 1000).toFixed(3)} ms\n${coefficients}\nwrote ${flags.out}; use it with "cost_model": {"file": "${flags.out}"} (or "use": "table")\n`);

@@ -21,7 +21,7 @@ const GRID: CalibrationGrid = { chunkSizes: [128, 256, 512], contextChunks: [1, 
 async function calibrate(noise: number) {
   const clock = new VirtualClock();
   const samples = await profileExecutor(new SyntheticStepExecutor(new LinearCostModel(KNOWN), clock, noise, 9), GRID, clock);
-  return { samples, profile: fitProfile(samples, { name: 'synthetic', executor: 'synthetic', repeats: GRID.repeats }) };
+  return { samples, profile: fitProfile(samples, { name: 'synthetic', executor: 'synthetic', repeats: GRID.repeats, basis: 'padded' }) };
 }
 
 describe('having an executor whose step cost is known', () => {
