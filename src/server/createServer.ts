@@ -42,7 +42,7 @@ export interface SpyreServer {
  * `{error: {message, type, param, code}}` with the status of HTTP_ERROR_TABLE.
  */
 export function createServer(engine: LlmEngine, config: EngineConfig, options: CreateServerOptions = {}): SpyreServer {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, forceCloseConnections: false });
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, forceCloseConnections: 'idle' });
   const clock = options.clock ?? WALL_CLOCK;
   const prometheus = new PrometheusRecorder({ modelName: config.servedModelName, maxModelLen: config.maxModelLen });
   prometheus.baseline(engine.core.stats());

@@ -69,8 +69,8 @@ async function shutdownGracefully(server: SpyreServer, created: CreatedLlmEngine
   logger.info(`Shutting down: no new connections; ${inFlight} request(s) in flight get up to ${graceS} s to finish.`);
   const abortTimer = setTimeout(() => {
     logger.warn(`Aborting ${created.engine.numUnfinishedRequests} request(s) still running after ${graceS} s.`);
-    void created.engine.close();
-    server.app.server.closeAllConnections();
+    // Aborted streams still send their last chunk and [DONE]; then whatever connection is left goes.
+    void created.engine.close().then(() => setImmediate(() => server.app.server.closeAllConnections()));
   }, graceS * 1000);
   abortTimer.unref();
   try {

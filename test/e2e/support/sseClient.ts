@@ -16,14 +16,15 @@ export async function streamRequest(url: string, body: unknown, disconnectAfterE
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal });
   const events: Record<string, unknown>[] = [];
   if (response.body === null) return { status: response.status, events, sawDone: false, disconnected: false };
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
   let buffer = '';
   let sawDone = false;
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer += value;
+      buffer += decoder.decode(value, { stream: true });
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const event = buffer.slice(0, end);
