@@ -4,6 +4,8 @@ import { registerSimCommands } from './commands/sim.js';
 import { registerGenerateCommands } from './commands/generate.js';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerEmbedCommands } from './commands/embed.js';
+import { registerBenchCommands } from './commands/bench.js';
 
 const program = new Command('spyre')
   .description('spyre-engine: a vLLM-Spyre-style LLM serving engine and simulator')
@@ -13,5 +15,7 @@ registerSimCommands(program);
 registerGenerateCommands(program);
 registerCatalogCommands(program);
 registerServeCommand(program);
+registerEmbedCommands(program);
+registerBenchCommands(program);
 
 await program.parseAsync(process.argv);

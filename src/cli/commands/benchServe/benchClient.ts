@@ -1,0 +1,74 @@
+import type { BenchRequest } from './dataset.js';
+
+/** What one benchmark request measured, in seconds from its send. */
+export interface RequestOutcome {
+  readonly success: boolean;
+  readonly error?: string;
+  readonly promptLen: number;
+  readonly outputTokens: number;
+  readonly ttftS: number;
+  /** Gaps between consecutive streamed chunks after the first. */
+  readonly itlS: readonly number[];
+  readonly latencyS: number;
+}
+
+export interface BenchTarget {
+  readonly completionsUrl: string;
+  readonly model: string;
+  readonly ignoreEos: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+interface StreamEvent {
+  readonly choices?: readonly { readonly text?: string }[];
+  readonly usage?: { readonly completion_tokens: number } | null;
+  readonly error?: { readonly message: string };
+}
+
+/** Sends one streaming completion and times its chunks (vLLM bench's async_request_openai_completions). */
+export async function sendBenchRequest(target: BenchTarget, request: BenchRequest): Promise<RequestOutcome> {
+  const startS = performance.now() / 1000;
+  const failed = (error: string): RequestOutcome => ({ success: false, error, promptLen: request.promptIds.length, outputTokens: 0, ttftS: 0, itlS: [], latencyS: performance.now() / 1000 - startS });
+  let response: Response;
+  try {
+    response = await fetch(target.completionsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...target.headers },
+      body: JSON.stringify({
+        model: target.model, prompt: request.promptIds, max_tokens: request.outputLen, temperature: 0, stream: true,
+        stream_options: { include_usage: true }, ignore_eos: target.ignoreEos,
+      }),
+    });
+  } catch (error) {
+    return failed((error as Error).message);
+  }
+  if (response.status !== 200 || response.body === null) return failed(`HTTP ${response.status}: ${await response.text()}`);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let ttftS: number | undefined;
+  let lastS = startS;
+  const itlS: number[] = [];
+  let outputTokens = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const data = buffer.slice(0, end).replace(/^data: /, '');
+      buffer = buffer.slice(end + 2);
+      if (data === '[DONE]' || data === '') continue;
+      const event = JSON.parse(data) as StreamEvent;
+      if (event.error !== undefined) return failed(event.error.message);
+      if (event.usage) outputTokens = event.usage.completion_tokens;
+      if ((event.choices?.[0]?.text ?? '') === '') continue;
+      const nowS = performance.now() / 1000;
+      if (ttftS === undefined) ttftS = nowS - startS;
+      else itlS.push(nowS - lastS);
+      lastS = nowS;
+    }
+  }
+  const latencyS = performance.now() / 1000 - startS;
+  return { success: true, promptLen: request.promptIds.length, outputTokens, ttftS: ttftS ?? latencyS, itlS, latencyS };
+}
