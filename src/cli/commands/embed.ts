@@ -1,0 +1,84 @@
+// `spyre embed`: texts through a pooling model's embedding path; JSON vectors (OpenAI's embeddings
+// response shape) or a one-line-per-text summary on stdout, log lines on stderr.
+import { InvalidArgumentError, type Command } from 'commander';
+import { createPoolingEngine } from '../../app/createPoolingEngine.js';
+import type { LogLevel } from '../../core/contracts/config.js';
+import { EngineError } from '../../core/contracts/errors.js';
+import type { EmbeddingResult } from '../../core/scheduler/pooling/poolingResults.js';
+import { ModelDirError } from '../../models/dir/index.js';
+import { runCliAction } from '../runCliAction.js';
+
+export interface EmbedCommandOptions {
+  readonly model: string;
+  readonly dims?: boolean;
+  /** commander's --no-normalize gives false; absent means "as the model says". */
+  readonly normalize?: boolean;
+  readonly deviceMemoryBytes?: number;
+  readonly logLevel: LogLevel;
+}
+
+const positiveInteger = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer.');
+  return parsed;
+};
+
+function summaryLine(result: EmbeddingResult): string {
+  const norm = Math.hypot(...result.embedding);
+  const head = Array.from(result.embedding.slice(0, 4), (value) => value.toFixed(4)).join(', ');
+  return `${result.index}: ${result.embedding.length} dims, norm ${norm.toFixed(6)}, ${result.promptTokens} tokens, [${head}, …]`;
+}
+
+/** Embeds `texts` with the model of `options.model`; warmup shapes come from VLLM_SPYRE_WARMUP_* in `env`. */
+export async function runEmbed(
+  texts: readonly string[],
+  options: EmbedCommandOptions,
+  stdout: NodeJS.WritableStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<readonly EmbeddingResult[]> {
+  const created = await createPoolingEngine({
+    flags: { model: options.model, task: 'embed', logLevel: options.logLevel },
+    env,
+    ...(options.deviceMemoryBytes !== undefined ? { deviceMemoryBytes: options.deviceMemoryBytes } : {}),
+  });
+  try {
+    const results = await created.engine.embed(texts, options.normalize === false ? { normalize: false } : {});
+    if (options.dims) {
+      stdout.write(`${results.map(summaryLine).join('\n')}\n`);
+    } else {
+      const promptTokens = results.reduce((sum, result) => sum + result.promptTokens, 0);
+      stdout.write(`${JSON.stringify({
+        object: 'list',
+        model: created.config.servedModelName,
+        data: results.map((result) => ({ object: 'embedding', index: result.index, embedding: Array.from(result.embedding) })),
+        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      })}\n`);
+    }
+    return results;
+  } finally {
+    await created.close();
+  }
+}
+
+/** `spyre embed --model DIR [--dims] [--no-normalize] [--device-memory-bytes N] TEXT…`. */
+export function registerEmbedCommands(program: Command): void {
+  program
+    .command('embed')
+    .description('embed texts with a pooling model (eager backend); warmup shapes from VLLM_SPYRE_WARMUP_PROMPT_LENS / _BATCH_SIZES')
+    .argument('<texts...>', 'the texts to embed, one vector each')
+    .requiredOption('--model <dir>', 'embedding model directory (Hugging Face layout with onnx/model.onnx)')
+    .option('--dims', 'print a summary per text (dimensions, norm, tokens, first values) instead of JSON vectors')
+    .option('--no-normalize', 'do not L2-normalise (default: as the model config says)')
+    .option('--device-memory-bytes <n>', 'device memory budget of the up-front warmup-shape check', positiveInteger)
+    .option('--log-level <level>', 'debug | info | warning | error', 'warning')
+    .action((texts: string[], options: EmbedCommandOptions) =>
+      runCliAction(async () => {
+        try {
+          await runEmbed(texts, options);
+        } catch (error) {
+          if (error instanceof ModelDirError) throw new EngineError('invalid_config', error.message);
+          throw error;
+        }
+      }),
+    );
+}
