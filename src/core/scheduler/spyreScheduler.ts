@@ -62,6 +62,8 @@ export class SpyreScheduler {
   private previousStepWasPrefill = false;
   private planned: { plan: StepPlan | undefined; scheduled: readonly SchedulerRequest[] } | undefined;
   private preemptions = 0;
+  /** Requests ended while still in the waiting queue, not yet removed from it. */
+  private numEndedWhileWaiting = 0;
 
   constructor(
     private readonly kv: KvCacheManager,
@@ -193,7 +195,8 @@ export class SpyreScheduler {
   }
 
   private startPrefill(request: SchedulerRequest, hit: PrefixHit, numUsableTokens: number): void {
-    this.waiting.splice(this.waiting.indexOf(request), 1);
+    // The candidate is always the head of the queue (FCFS).
+    this.waiting.shift();
     this.running.push(request);
     request.status = 'prefilling';
     request.prefixHit = hit;
@@ -347,6 +350,7 @@ export class SpyreScheduler {
 
   /** Ends a request (called by the engine for stop strings too); its blocks go back at `release`. */
   finish(request: SchedulerRequest, reason: FinishReason): void {
+    if (request.status === 'waiting') this.numEndedWhileWaiting += 1;
     request.status = 'finished';
     request.finishReason = reason;
   }
@@ -360,7 +364,12 @@ export class SpyreScheduler {
       this.requests.delete(request.id);
     }
     this.running = this.running.filter((request) => request.status !== 'finished');
-    this.waiting = this.waiting.filter((request) => request.status !== 'finished');
+    // Only an abort ends a waiting request; finishing ones are running, so the (possibly long) waiting
+    // queue is rebuilt only when it holds an ended request.
+    if (this.numEndedWhileWaiting > 0) {
+      this.waiting = this.waiting.filter((request) => request.status !== 'finished');
+      this.numEndedWhileWaiting = 0;
+    }
   }
 
   /** Scheduled requests first, in scheduling order, then the held-back ones in their previous order. */
