@@ -8,6 +8,7 @@ import { registerSimCalibrate } from './simCalibrate.js';
 import { registerSimRun } from './simRun.js';
 import { registerSimSweep } from './simSweep.js';
 import { registerSimTune } from './simTune.js';
+import { registerSimValidate } from './simValidate.js';
 
 /** `spyre sim …`: the simulator's commands. */
 export function registerSimCommands(program: Command): void {
@@ -37,4 +38,5 @@ export function registerSimCommands(program: Command): void {
   registerSimSweep(sim);
   registerSimTune(sim);
   registerSimCalibrate(sim);
+  registerSimValidate(sim);
 }

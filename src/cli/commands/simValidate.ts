@@ -1,0 +1,60 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createLlmEngine } from '../../app/createLlmEngine.js';
+import { WALL_CLOCK } from '../../app/wallClock.js';
+import { SILENT_LOGGER } from '../../core/contracts/logger.js';
+import { simulateScenario } from '../../../sim/run/simulateScenario.js';
+import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
+import { scenarioWorkload } from '../../../sim/scenario/scenarioWorkload.js';
+import { compareReports, formatValidation } from '../../../sim/validate/compareReports.js';
+import { measureRealRun } from '../../../sim/validate/measureRealRun.js';
+import { runCliAction } from '../runCliAction.js';
+
+/** `spyre sim validate SCENARIO --model DIR --profile PROFILE.json`: the real eager engine vs the calibrated simulator. */
+export function registerSimValidate(sim: Command): void {
+  sim
+    .command('validate')
+    .description('run a scenario on the real engine (eager backend, wall clock) and in the simulator with a calibrated profile; print the relative errors')
+    .argument('<scenario>', 'scenario JSON file (SPEC §8); its config is used for both runs')
+    .requiredOption('--model <dir>', 'model directory for the eager backend')
+    .requiredOption('--profile <file>', 'profile written by spyre sim calibrate on this machine')
+    .option('--use <model>', 'linear (the fit) or table (interpolated measurements)', 'linear')
+    .option('--threads <n>', 'onnxruntime intra-op threads')
+    .option('--out <dir>', 'write measured.json, simulated.json and validation.json here')
+    .action((scenarioPath: string, options: { model: string; profile: string; use: string; threads?: string; out?: string }) =>
+      runCliAction(async () => {
+        const scenario = loadScenarioFile(scenarioPath);
+        const c = scenario.config;
+        const created = await createLlmEngine({
+          flags: {
+            model: options.model,
+            ...(c.max_model_len !== undefined ? { maxModelLen: c.max_model_len } : {}),
+            ...(c.max_num_seqs !== undefined ? { maxNumSeqs: c.max_num_seqs } : {}),
+            ...(c.max_num_batched_tokens !== undefined ? { maxNumBatchedTokens: c.max_num_batched_tokens } : {}),
+            ...(c.enable_prefix_caching !== undefined ? { enablePrefixCaching: c.enable_prefix_caching } : {}),
+            ...(c.num_blocks !== undefined ? { numBlocks: c.num_blocks } : {}),
+          },
+          env: { ...c.env, VLLM_SPYRE_DYNAMO_BACKEND: 'eager' },
+          logger: SILENT_LOGGER,
+          ...(options.threads !== undefined ? { intraOpNumThreads: Number(options.threads) } : {}),
+        });
+        let measured;
+        try {
+          measured = await measureRealRun(created.engine, created.config, scenarioWorkload(scenario, dirname(scenarioPath)), WALL_CLOCK);
+        } finally {
+          await created.close();
+        }
+        const use = options.use === 'table' ? 'table' : 'linear';
+        const simulated = simulateScenario({ ...scenario, cost_model: { file: resolve(options.profile), use } }, dirname(scenarioPath));
+        const rows = compareReports(measured, simulated);
+        process.stdout.write(`${formatValidation(rows)}\n(${measured.requests.completed}/${measured.requests.total} requests measured; simulated with ${simulated.cost_model})\n`);
+        if (options.out !== undefined) {
+          mkdirSync(options.out, { recursive: true });
+          writeFileSync(join(options.out, 'measured.json'), JSON.stringify(measured, null, 2) + '\n');
+          writeFileSync(join(options.out, 'simulated.json'), JSON.stringify(simulated, null, 2) + '\n');
+          writeFileSync(join(options.out, 'validation.json'), JSON.stringify(rows, null, 2) + '\n');
+        }
+      }),
+    );
+}
