@@ -27,6 +27,8 @@ export interface CreateServerOptions {
   /** What /version answers. */
   readonly version?: string;
   readonly clock?: Clock;
+  /** Rows of the model's logits: prompt token ids at or above it are refused with a 400. */
+  readonly vocabSize?: number;
   /** More recorders of the serving metrics (tests, extra sinks). */
   readonly recorders?: readonly MetricsRecorder[];
 }
@@ -60,6 +62,7 @@ export function createServer(engine: LlmEngine, config: EngineConfig, options: C
     version: options.version ?? '0.0.0',
     acceptedModelNames: new Set([config.servedModelName, config.model]),
     logRequests: !config.disableLogRequests,
+    vocabSize: options.vocabSize,
   };
 
   app.setErrorHandler((error, _request, reply) => {

@@ -17,4 +17,6 @@ export interface ServerContext {
   /** Model names a request may ask for: the served name (and the model path it was started with). */
   readonly acceptedModelNames: ReadonlySet<string>;
   readonly logRequests: boolean;
+  /** When known, token ids must be below it. */
+  readonly vocabSize: number | undefined;
 }

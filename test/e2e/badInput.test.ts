@@ -45,6 +45,7 @@ const CASES: readonly BadCase[] = [
     param: 'prompt',
     message: /^Could not add request: prompt length is 500 tokens, which gets padded to 512 tokens, maximum number of output tokens is 20 tokens, but max model context length is 512\.$/,
   },
+  { name: 'a token id outside the vocabulary', path: '/v1/completions', body: completion({ prompt: [5, 99999] }), status: 400, param: 'prompt', message: /token id 99999 is outside the vocabulary/ },
   { name: 'temperature < 0', path: '/v1/completions', body: completion({ temperature: -0.5 }), status: 400, param: 'temperature', message: /'temperature': must be >= 0/ },
   { name: 'top_p above 1', path: '/v1/completions', body: completion({ top_p: 1.5 }), status: 400, param: 'top_p', message: /'top_p': must be in \(0, 1\]/ },
   { name: 'n = 2', path: '/v1/completions', body: completion({ n: 2 }), status: 400, param: 'n', message: /'n': only n=1 is supported/ },

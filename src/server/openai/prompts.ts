@@ -3,6 +3,13 @@ import { ApiError } from '../errors/apiError.js';
 import type { ChatRequest } from '../schemas/chatRequest.js';
 import type { CompletionRequest } from '../schemas/completionRequest.js';
 
+/** Refuses token ids the model has no row for (they would fail inside the device step). */
+export function requireKnownTokenIds(ids: readonly number[], vocabSize: number | undefined, field: string): void {
+  if (vocabSize === undefined) return;
+  const unknown = ids.find((id) => id >= vocabSize);
+  if (unknown !== undefined) throw new ApiError('invalid_request', `'${field}': token id ${unknown} is outside the vocabulary (ids 0 to ${vocabSize - 1}).`, field);
+}
+
 /** The prompt's token ids. One prompt per request: a list of several is refused (n and batching are 1). */
 export function completionPromptIds(prompt: CompletionRequest['prompt'], codec: TextCodec): readonly number[] {
   if (typeof prompt === 'string') return codec.encode(prompt);

@@ -3,7 +3,7 @@ import type { FinishReason } from '../../core/contracts/requests.js';
 import type { GenerationOutput } from '../../core/engine/generationTypes.js';
 import { engineLogprobs, LogprobsFormatter, mergeCompletionLogprobs, type CompletionLogprobs } from '../openai/logprobsFormat.js';
 import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
-import { completionPromptIds } from '../openai/prompts.js';
+import { completionPromptIds, requireKnownTokenIds } from '../openai/prompts.js';
 import { createdNowS, toOpenAiUsage } from '../openai/usage.js';
 import { ApiError } from '../errors/apiError.js';
 import { completionRequestSchema, type CompletionRequest } from '../schemas/completionRequest.js';
@@ -84,6 +84,7 @@ export function registerCompletionsRoute(app: FastifyInstance, context: ServerCo
     if (request.echo === true) throw new ApiError('invalid_request', "'echo': echoing the prompt is not supported.", 'echo');
     if (request.suffix !== undefined && request.suffix !== null) throw new ApiError('invalid_request', "'suffix': suffixes are not supported.", 'suffix');
     const promptIds = completionPromptIds(request.prompt, context.engine.codec);
+    requireKnownTokenIds(promptIds, context.vocabSize, 'prompt');
     const topN = request.logprobs ?? undefined;
     const params = toGenerateParams(request, request.max_tokens, engineLogprobs(topN));
     const formatter = topN !== undefined ? { formatter: new LogprobsFormatter(context.engine.codec), topN } : undefined;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { detokenizeRequestSchema, tokenizeRequestSchema } from '../schemas/tokenizeRequest.js';
+import { requireKnownTokenIds } from '../openai/prompts.js';
 import { parseBody } from '../schemas/parseBody.js';
 import type { ServerContext } from '../serverContext.js';
 import { requireServedModel } from './generation.js';
@@ -20,6 +21,7 @@ export function registerTokenizeRoutes(app: FastifyInstance, context: ServerCont
   app.post('/detokenize', async (httpRequest) => {
     const request = parseBody(detokenizeRequestSchema, httpRequest.body);
     if (typeof request.model === 'string') requireServedModel(context, request.model);
+    requireKnownTokenIds(request.tokens, context.vocabSize, 'tokens');
     return { prompt: codec.decode(request.tokens) };
   });
 }

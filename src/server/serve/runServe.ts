@@ -91,7 +91,7 @@ export async function runServe(options: RunServeOptions): Promise<RunningServer>
     throw new EngineError('invalid_config', `--task ${options.flags.task} is not served yet: spyre serve runs generative models (--task generate).`);
   }
   const created = await loadAndWarmUp(options.flags, options.env ?? process.env, logger, stderr);
-  const server = createServer(created.engine, created.config, { logger: baseLogger, version: packageVersion() });
+  const server = createServer(created.engine, created.config, { logger: baseLogger, version: packageVersion(), vocabSize: created.model.io.vocabSize });
   try {
     await server.app.listen({ host: created.config.host, port: created.config.port });
   } catch (error) {
