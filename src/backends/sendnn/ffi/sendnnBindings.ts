@@ -59,6 +59,15 @@ export interface NativeProgramShape {
 
 let typesDeclared = false;
 
+/**
+ * OpenMP threads that spin at barriers (libgomp's default) steal the core the other thread needs on a
+ * shared machine, and nothing else in the process runs OpenMP. libgomp reads this once, when it is first
+ * loaded, i.e. with the library; an explicit setting wins.
+ */
+function preferPassiveOpenMp(): void {
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+}
+
 function declareTypes(): void {
   if (typesDeclared) return;
   koffi.opaque('sendnn_device');
@@ -98,6 +107,7 @@ const PROTOTYPES: readonly string[] = [
 /** Loads the library at `path` and declares every ABI function. Throws what koffi throws (the caller words it). */
 export function loadSendnnBindings(path: string): SendnnBindings {
   declareTypes();
+  preferPassiveOpenMp();
   const library = koffi.load(path);
   const bindings: Record<string, unknown> = {};
   for (const prototype of PROTOTYPES) {
@@ -109,5 +119,6 @@ export function loadSendnnBindings(path: string): SendnnBindings {
 
 /** Only the version query, so that a library of another ABI is identified before its symbols are declared. */
 export function readAbiVersion(path: string): number {
+  preferPassiveOpenMp();
   return (koffi.load(path).func('uint32_t sendnn_abi_version(void)') as () => number)();
 }
