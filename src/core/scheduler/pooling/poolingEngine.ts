@@ -70,8 +70,13 @@ export class PoolingEngine {
 
   /** Relevance of each document to the query, from a one-label cross-encoder. */
   async score(query: PoolingInput, documents: readonly PoolingInput[], options: PoolingCallOptions = {}): Promise<readonly ScoreResult[]> {
+    return this.scorePairs(documents.map((document) => [query, document] as const), options);
+  }
+
+  /** Relevance of each (query, document) pair (vLLM's N:N `text_1` / `text_2` lists). */
+  async scorePairs(pairs: ReadonlyArray<readonly [PoolingInput, PoolingInput]>, options: PoolingCallOptions = {}): Promise<readonly ScoreResult[]> {
     this.requireScorer();
-    const encoded = documents.map((document) => this.encodePair(query, document));
+    const encoded = pairs.map(([query, document]) => this.encodePair(query, document));
     const outputs = await this.submit(encoded, options);
     const activate = this.description.scoreActivation === 'sigmoid' ? sigmoid : (x: number): number => x;
     return outputs.map((output, index) => ({ index, score: activate(output[0] as number), promptTokens: encoded[index]!.tokenIds.length }));

@@ -59,6 +59,8 @@ describe('having the tiny-cross-encoder model served by the pooling engine', () 
       expect(ranked.map((entry) => entry.index)).toEqual(order.slice(0, 3));
       expect(ranked[0]!.relevanceScore).toBeCloseTo(expectedScores[order[0]!]!, 5);
       await expect(created.engine.rerank(QUERY, DOCUMENTS, { topN: -1 })).rejects.toThrow('top_n must be a non-negative integer, but it was -1.');
+      const pairs = await created.engine.scorePairs([[QUERY, DOCUMENTS[2]!], [QUERY, DOCUMENTS[0]!]]);
+      expect(pairs.map((pair) => pair.score)).toEqual([expect.closeTo(expectedScores[2]!, 5), expect.closeTo(expectedScores[0]!, 5)]);
     } finally {
       await created.close();
     }
