@@ -1,26 +1,47 @@
 import { CALIBRATION_PROFILE_FORMAT, type CalibrationProfile } from '../cost/calibrationProfile.js';
 import { fitLeastSquares } from '../cost/leastSquares.js';
 import { coefficientsFromVector, linearFeatures, NUM_LINEAR_FEATURES } from '../cost/linearCostModel.js';
-import type { PrefillCostBasis } from '../cost/stepShape.js';
+import { shapeForBasis, type PrefillCostBasis, type StepShape } from '../cost/stepShape.js';
 import type { ProfileSample } from './profileExecutor.js';
+
+function median(values: readonly number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Samples of the same shape (as the basis prices it) pooled: the table holds one median per shape. */
+function pooledByShape(samples: readonly ProfileSample[], basis: PrefillCostBasis): { shape: StepShape; runsS: number[] }[] {
+  const pooled = new Map<string, { shape: StepShape; runsS: number[] }>();
+  for (const sample of samples) {
+    const shape = shapeForBasis(sample.shape, basis);
+    const key = shape.kind === 'prefill' ? `p:${shape.chunkTokens}:${shape.contextTokens}` : `d:${shape.batchSize}:${shape.tkv}`;
+    const entry = pooled.get(key) ?? { shape, runsS: [] };
+    entry.runsS.push(...sample.runsS);
+    pooled.set(key, entry);
+  }
+  return [...pooled.values()];
+}
 
 /**
  * Fits the linear step-time model to measured samples by least squares (every timed run is one
  * observation, so noisy shapes weigh as much as they were measured) and keeps the medians as a table.
+ * Shapes are read under the backend's prefill cost basis, as the simulator will price them.
  */
 export function fitProfile(samples: readonly ProfileSample[], meta: { readonly name: string; readonly executor: string; readonly repeats: number; readonly basis: PrefillCostBasis }): CalibrationProfile {
   const rows: Float64Array[] = [];
   const targets: number[] = [];
-  for (const sample of samples) {
-    for (const seconds of sample.runsS) {
-      rows.push(linearFeatures(sample.shape, new Float64Array(NUM_LINEAR_FEATURES)));
+  const pooled = pooledByShape(samples, meta.basis);
+  for (const { shape, runsS } of pooled) {
+    for (const seconds of runsS) {
+      rows.push(linearFeatures(shape, new Float64Array(NUM_LINEAR_FEATURES)));
       targets.push(seconds);
     }
   }
   const fit = fitLeastSquares(rows, targets);
   const table = {
-    prefill: samples.flatMap((sample) => (sample.shape.kind === 'prefill' ? [{ chunk_tokens: sample.shape.chunkTokens, context_tokens: sample.shape.contextTokens, seconds: sample.seconds }] : [])),
-    decode: samples.flatMap((sample) => (sample.shape.kind === 'decode' ? [{ batch_size: sample.shape.batchSize, tkv: sample.shape.tkv, seconds: sample.seconds }] : [])),
+    prefill: pooled.flatMap(({ shape, runsS }) => (shape.kind === 'prefill' ? [{ chunk_tokens: shape.chunkTokens, context_tokens: shape.contextTokens, seconds: median(runsS) }] : [])),
+    decode: pooled.flatMap(({ shape, runsS }) => (shape.kind === 'decode' ? [{ batch_size: shape.batchSize, tkv: shape.tkv, seconds: median(runsS) }] : [])),
   };
   return {
     format: CALIBRATION_PROFILE_FORMAT,

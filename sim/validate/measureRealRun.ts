@@ -1,6 +1,8 @@
 import type { Clock } from '../../src/core/contracts/clock.js';
 import type { EngineConfig } from '../../src/core/contracts/config.js';
 import type { LlmEngine } from '../../src/core/engine/llmEngine.js';
+import type { ProfileSample } from '../calibrate/profileExecutor.js';
+import { stepShapeOf } from '../cost/stepShape.js';
 import { buildReport } from '../report/buildReport.js';
 import { RequestMetrics } from '../report/requestMetrics.js';
 import type { SimulationReport } from '../report/simulationReport.js';
@@ -13,7 +15,16 @@ import type { SimWorkload } from '../workload/simRequest.js';
  * the engine's step listener), so the two reports compare like for like. Open loop: requests are submitted
  * at their arrival times; closed loop: a new one as soon as one ends. Lengths are exact (ignore_eos).
  */
-export async function measureRealRun(engine: LlmEngine, config: EngineConfig, workload: SimWorkload, clock: Clock): Promise<SimulationReport> {
+export interface RealRun {
+  readonly report: SimulationReport;
+  /**
+   * Every executed step's shape and wall time (end of the previous step to its own end: the engine loop
+   * runs steps back to back and reports idle ones too, so this is the step plus a yield to the event loop).
+   */
+  readonly steps: readonly ProfileSample[];
+}
+
+export async function measureRealRun(engine: LlmEngine, config: EngineConfig, workload: SimWorkload, clock: Clock): Promise<RealRun> {
   const requests = workload.requests;
   const indexOf = new Map(requests.map((spec, index) => [spec.id, index]));
   const metrics = new RequestMetrics(requests.length, indexOf);
@@ -22,8 +33,10 @@ export async function measureRealRun(engine: LlmEngine, config: EngineConfig, wo
   const now = (): number => clock.nowS() - originS;
   let lastStepEndS = 0;
   let numSteps = 0;
+  const steps: ProfileSample[] = [];
   engine.onStep((report) => {
     const endS = now();
+    if (report.plan !== undefined) steps.push({ shape: stepShapeOf(report.plan), seconds: endS - lastStepEndS, runsS: [endS - lastStepEndS] });
     // The engine reports when a step ends, not when it began: the previous end stands in for the start
     // (only prefill-interrupt and busy-time figures use it; TTFT, ITL and throughput do not).
     metrics.stepEnded(report, lastStepEndS, endS, engine.core.stats());
@@ -33,6 +46,8 @@ export async function measureRealRun(engine: LlmEngine, config: EngineConfig, wo
   const submit = async (index: number): Promise<void> => {
     const spec = requests[index]!;
     const promptTokenIds = prompts.promptTokensOf(spec);
+    // An empty engine starts its loop at once: the next step's time counts from here, not from the last step.
+    if (engine.numUnfinishedRequests === 0) lastStepEndS = now();
     metrics.arrived(index, now(), promptTokenIds.length);
     const stream = engine.generate({ promptTokenIds }, { ...(spec.maxTokens > 0 ? { maxTokens: spec.maxTokens } : {}), ignoreEos: true, temperature: 0 }, { requestId: spec.id });
     for await (const output of stream) void output;
@@ -55,5 +70,5 @@ export async function measureRealRun(engine: LlmEngine, config: EngineConfig, wo
     );
   }
   metrics.occupancy.close();
-  return buildReport({ metrics, stats: engine.core.stats(), numSteps, endTimeS: now() }, config, 'measured on the wall clock');
+  return { report: buildReport({ metrics, stats: engine.core.stats(), numSteps, endTimeS: now() }, config, 'measured on the wall clock'), steps };
 }

@@ -7,6 +7,7 @@ import { SILENT_LOGGER } from '../../core/contracts/logger.js';
 import { simulateScenario } from '../../../sim/run/simulateScenario.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { scenarioWorkload } from '../../../sim/scenario/scenarioWorkload.js';
+import { fitProfile } from '../../../sim/calibrate/fitProfile.js';
 import { compareReports, formatValidation } from '../../../sim/validate/compareReports.js';
 import { measureRealRun } from '../../../sim/validate/measureRealRun.js';
 import { runCliAction } from '../runCliAction.js';
@@ -18,11 +19,11 @@ export function registerSimValidate(sim: Command): void {
     .description('run a scenario on the real engine (eager backend, wall clock) and in the simulator with a calibrated profile; print the relative errors')
     .argument('<scenario>', 'scenario JSON file (SPEC §8); its config is used for both runs')
     .requiredOption('--model <dir>', 'model directory for the eager backend')
-    .requiredOption('--profile <file>', 'profile written by spyre sim calibrate on this machine')
+    .option('--profile <file>', 'profile written by spyre sim calibrate on this machine (compared in addition to the in-situ fit)')
     .option('--use <model>', 'linear (the fit) or table (interpolated measurements)', 'linear')
     .option('--threads <n>', 'onnxruntime intra-op threads')
     .option('--out <dir>', 'write measured.json, simulated.json and validation.json here')
-    .action((scenarioPath: string, options: { model: string; profile: string; use: string; threads?: string; out?: string }) =>
+    .action((scenarioPath: string, options: { model: string; profile?: string; use: string; threads?: string; out?: string }) =>
       runCliAction(async () => {
         const scenario = loadScenarioFile(scenarioPath);
         const c = scenario.config;
@@ -39,21 +40,30 @@ export function registerSimValidate(sim: Command): void {
           logger: SILENT_LOGGER,
           ...(options.threads !== undefined ? { intraOpNumThreads: Number(options.threads) } : {}),
         });
-        let measured;
+        let real;
         try {
-          measured = await measureRealRun(created.engine, created.config, scenarioWorkload(scenario, dirname(scenarioPath)), WALL_CLOCK);
+          real = await measureRealRun(created.engine, created.config, scenarioWorkload(scenario, dirname(scenarioPath)), WALL_CLOCK);
         } finally {
           await created.close();
         }
+        const measured = real.report;
         const use = options.use === 'table' ? 'table' : 'linear';
-        const simulated = simulateScenario({ ...scenario, cost_model: { file: resolve(options.profile), use } }, dirname(scenarioPath));
-        const rows = compareReports(measured, simulated);
-        process.stdout.write(`${formatValidation(rows)}\n(${measured.requests.completed}/${measured.requests.total} requests measured; simulated with ${simulated.cost_model})\n`);
+        // In-situ: the cost model fitted to the real run's own steps, so that machine-load drift between a
+        // separate calibration and this run does not hide what the simulator itself gets right or wrong.
+        const inSitu = fitProfile(real.steps, { name: 'in-situ fit of the measured run', executor: 'eager', repeats: 1, basis: 'valid' });
+        const simulatedInSitu = simulateScenario({ ...scenario, cost_model: { linear: inSitu.linear, basis: 'valid' } }, dirname(scenarioPath));
+        const comparisons: { label: string; simulated: typeof measured }[] = [{ label: `in-situ linear fit (R² ${inSitu.fit.r_squared.toFixed(3)} over ${inSitu.fit.num_samples} steps)`, simulated: simulatedInSitu }];
+        if (options.profile !== undefined) {
+          comparisons.push({ label: `calibrated profile ${options.profile} (${use})`, simulated: simulateScenario({ ...scenario, cost_model: { file: resolve(options.profile), use } }, dirname(scenarioPath)) });
+        }
+        const results = comparisons.map((comparison) => ({ label: comparison.label, rows: compareReports(measured, comparison.simulated) }));
+        for (const result of results) process.stdout.write(`simulated with the ${result.label}:\n${formatValidation(result.rows)}\n`);
+        process.stdout.write(`(${measured.requests.completed}/${measured.requests.total} requests measured)\n`);
         if (options.out !== undefined) {
           mkdirSync(options.out, { recursive: true });
           writeFileSync(join(options.out, 'measured.json'), JSON.stringify(measured, null, 2) + '\n');
-          writeFileSync(join(options.out, 'simulated.json'), JSON.stringify(simulated, null, 2) + '\n');
-          writeFileSync(join(options.out, 'validation.json'), JSON.stringify(rows, null, 2) + '\n');
+          writeFileSync(join(options.out, 'in-situ-profile.json'), JSON.stringify(inSitu, null, 2) + '\n');
+          writeFileSync(join(options.out, 'validation.json'), JSON.stringify(results, null, 2) + '\n');
         }
       }),
     );
