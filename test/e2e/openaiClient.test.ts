@@ -1,15 +1,23 @@
 // The official openai client against the real server on loopback, over the real tiny model.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBenchServe } from '../../src/cli/commands/benchServe/runBenchServe.js';
+import { PERF_LOG_FILE } from '../../src/server/metrics/perfMetricLog.js';
 import { SERVED_MODEL, startServerRig, type ServerRig } from './support/serverRig.js';
 
 let rig: ServerRig;
+let perfDir: string;
 
 beforeAll(async () => {
-  rig = await startServerRig();
+  perfDir = mkdtempSync(join(tmpdir(), 'spyre-perf-'));
+  rig = await startServerRig({ env: { VLLM_SPYRE_PERF_METRIC_LOGGING_ENABLED: '1', VLLM_SPYRE_PERF_METRIC_LOGGING_DIR: perfDir } });
 });
 afterAll(async () => {
   await rig?.close();
+  rmSync(perfDir, { recursive: true, force: true });
 });
 
 /** vLLM's extra sampling fields, which the openai client sends through untouched. */
@@ -134,4 +142,39 @@ describe('having the OpenAI-compatible server over the tiny model', () => {
       expect(await (await fetch(`${rig.baseUrl}/version`)).json()).toEqual({ version: '0.0.0' });
     });
   });
+
+  describe('when the perf metric log is on (VLLM_SPYRE_PERF_METRIC_LOGGING_ENABLED=1)', () => {
+    it('should append one JSON line per finished request with the phase times', async () => {
+      const before = readPerfLines().length;
+      await complete({ prompt: 'Log me', max_tokens: 6, ignore_eos: true });
+      const lines = readPerfLines();
+      expect(lines).toHaveLength(before + 1);
+      const line = lines.at(-1) as Record<string, unknown>;
+      expect(line).toMatchObject({ finish_reason: 'length', generation_tokens: 6 });
+      for (const field of ['e2e_seconds', 'queued_seconds', 'prefill_seconds', 'decode_seconds', 'prefill_interrupt_seconds', 'decode_only_itl_seconds']) {
+        expect(typeof line[field]).toBe('number');
+      }
+      expect(line['e2e_seconds'] as number).toBeGreaterThanOrEqual((line['prefill_seconds'] as number) + (line['decode_seconds'] as number) - 1e-9);
+    });
+  });
+
+  describe('when spyre bench serve runs a small random dataset against it', () => {
+    it('should complete every request with exactly the asked output tokens and count them', async () => {
+      const result = await runBenchServe({
+        baseUrl: rig.baseUrl, model: undefined, requestRate: 200, burstiness: 1, maxConcurrency: 4, ignoreEos: true, apiKey: undefined, seed: 1, progress: undefined,
+        dataset: { name: 'shared-prefix', numPrompts: 12, inputLen: 20, outputLen: 7, rangeRatio: 0, prefixLen: 64, numPrefixGroups: 2, firstTokenId: 10, vocabSpan: 246, seed: 1 },
+      });
+      expect(result.model).toBe(SERVED_MODEL);
+      expect(result.metrics).toMatchObject({ completed: 12, failed: 0, totalInputTokens: 12 * 84, totalOutputTokens: 12 * 7 });
+      expect(result.metrics.ttftMs.p99).toBeGreaterThan(0);
+    });
+  });
 });
+
+function readPerfLines(): unknown[] {
+  try {
+    return readFileSync(join(perfDir, PERF_LOG_FILE), 'utf8').trim().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as unknown);
+  } catch {
+    return [];
+  }
+}
