@@ -70,10 +70,13 @@ async function transformersJsFigures(): Promise<Record<string, number>> {
   const stamps = streamer.stamps;
   const figures: Record<string, number> = { single_decode_tok_s: (stamps.length - 1) / (((stamps.at(-1) as number) - (stamps[0] as number)) / 1000) };
   for (const n of CONCURRENCY) {
-    // Its best case: one static batch of all n prompts, left-padded (transformers.js has no continuous batching).
+    // What a server built on it does with n concurrent requests: n independent generate() calls.
+    const [, concurrentS] = await timeS(() => Promise.all(benchPrompts(n, PROMPT_WORDS).map((prompt) => model.generate({ ...tokenizer(prompt), ...generation }))));
+    figures[`concurrent_${n}_output_tok_s`] = (n * outputTokens) / concurrentS;
+    // Its best case: one static batch of all n prompts known up front, left-padded (it has no continuous batching).
     const inputs = tokenizer(benchPrompts(n, PROMPT_WORDS), { padding: true });
-    const [, seconds] = await timeS(() => model.generate({ ...inputs, ...generation }));
-    figures[`concurrent_${n}_output_tok_s`] = (n * outputTokens) / seconds;
+    const [, staticS] = await timeS(() => model.generate({ ...inputs, ...generation }));
+    figures[`static_batch_${n}_output_tok_s`] = (n * outputTokens) / staticS;
   }
   await model.dispose();
   return figures;
@@ -81,12 +84,18 @@ async function transformersJsFigures(): Promise<Record<string, number>> {
 
 const ours = await engineFigures();
 const theirs = await transformersJsFigures();
-const rows = Object.keys(ours).map((key) => ({
-  figure: key,
-  spyre_engine: Number((ours[key] as number).toFixed(1)),
-  transformers_js: Number((theirs[key] as number).toFixed(1)),
-  ratio: Number(((ours[key] as number) / (theirs[key] as number)).toFixed(2)),
-}));
+const round = (value: number | undefined, digits: number): number | null => (value === undefined ? null : Number(value.toFixed(digits)));
+const rows = Object.keys(ours).map((key) => {
+  const staticKey = key.replace('concurrent_', 'static_batch_');
+  return {
+    figure: key,
+    spyre_engine: round(ours[key], 1),
+    transformers_js: round(theirs[key], 1),
+    ratio: round((ours[key] as number) / (theirs[key] as number), 2),
+    tjs_static_batch: staticKey === key ? null : round(theirs[staticKey], 1),
+    ratio_vs_static: staticKey === key ? null : round((ours[key] as number) / (theirs[staticKey] as number), 2),
+  };
+});
 process.stdout.write(`model ${modelDir}, ${outputTokens} output tokens per request, prompts of ${PROMPT_WORDS} words, greedy\n`);
 console.table(rows);
 process.stdout.write(`${JSON.stringify(rows)}\n`);
