@@ -55,6 +55,22 @@ describe('createLlmEngine over a generated model', () => {
     });
   });
 
+  describe('when logprobs are asked for', () => {
+    it('should attach the top-n log-probabilities to every delta, the greedy choice being the top one', async () => {
+      const deltas: GenerationOutput[] = [];
+      for await (const output of created.engine.generate('log probs', { temperature: 0, maxTokens: 5, ignoreEos: true, logprobs: 3 })) if (output.kind === 'delta' && output.tokenIds.length > 0) deltas.push(output);
+      expect(deltas).toHaveLength(5);
+      for (const delta of deltas) {
+        if (delta.kind !== 'delta') continue;
+        const [entry] = delta.logprobs ?? [];
+        expect(entry?.top).toHaveLength(3);
+        expect(entry?.top[0]?.tokenId).toBe(delta.tokenIds[0]);
+        expect(entry?.logprob).toBeCloseTo(entry?.top[0]?.logprob ?? NaN, 6);
+        expect(entry?.logprob).toBeLessThan(0);
+      }
+    });
+  });
+
   describe('when a running request is aborted', () => {
     it('should free its KV blocks and keep serving', async () => {
       const controller = new AbortController();

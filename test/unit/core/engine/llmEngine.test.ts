@@ -60,6 +60,15 @@ describe('LlmEngine', () => {
     });
   });
 
+  describe('having stop token ids and min_tokens', () => {
+    it('should end at a stop id only once min_tokens are produced, the id included in the output', async () => {
+      const { engine, executor } = llmEngineRig();
+      executor.scripts.set('r', idsOf('axbxc'));
+      const outputs = await collect(engine.generate('q', { maxTokens: 10, stopTokenIds: idsOf('x'), minTokens: 3 }, { requestId: 'r' }));
+      expect(outputs.at(-1)).toMatchObject({ finishReason: 'stop', tokenIds: idsOf('axbx') });
+    });
+  });
+
   describe('when the signal aborts a running request', () => {
     it('should end its stream with abort and free its blocks at once', async () => {
       const { engine } = llmEngineRig();
