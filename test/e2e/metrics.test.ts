@@ -72,6 +72,26 @@ describe('having a server with prefix caching and 128-token chunks', () => {
     });
   });
 
+  describe('when a client of a non-streaming request hangs up before the answer', () => {
+    it('should abort the request at once and free its blocks', async () => {
+      const before = await scrape(rig.baseUrl);
+      const controller = new AbortController();
+      const pending = fetch(`${rig.baseUrl}/v1/completions`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, signal: controller.signal,
+        body: JSON.stringify({ model: SERVED_MODEL, prompt: 'Talk for a long time', max_tokens: 400, ignore_eos: true }),
+      });
+      while (rig.created.engine.core.stats().numRunning === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      controller.abort();
+      await expect(pending).rejects.toThrow();
+      await engineDrained();
+      const after = await scrape(rig.baseUrl);
+      const aborted = (sample: Awaited<ReturnType<typeof scrape>>): number => sampleValue(sample.samples, 'vllm:request_success_total', { ...LABELS, finished_reason: 'abort' }) ?? 0;
+      expect(aborted(after) - aborted(before)).toBe(1);
+      expect(sampleValue(after.samples, 'vllm:request_success_total', { ...LABELS, finished_reason: 'length' })).toBe(sampleValue(before.samples, 'vllm:request_success_total', { ...LABELS, finished_reason: 'length' }));
+      expect(rig.created.engine.core.stats().kvCacheUsage).toBe(0);
+    });
+  });
+
   describe('when the same 299-token prompt is sent twice', () => {
     it('should count 192 prefix-cache hit tokens (SPEC §3: whole 128-token chunks, last chunk recomputed)', async () => {
       const before = await scrape(rig.baseUrl);

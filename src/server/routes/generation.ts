@@ -39,6 +39,8 @@ export function startGeneration(context: ServerContext, reply: FastifyReply, req
     if (!response.writableFinished) controller.abort();
   };
   response.on('close', onClose);
+  // A client that left while its body was being read has already closed: abort at once.
+  if (response.socket === null || response.socket.destroyed) controller.abort();
   const tracker = context.tracker;
   return {
     requestId,
