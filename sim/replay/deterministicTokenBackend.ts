@@ -3,11 +3,21 @@ import type { RequestId } from '../../src/core/contracts/ids.js';
 import type { SampledToken, StepPlan, StepResult } from '../../src/core/contracts/stepPlan.js';
 import { SCENARIO_VOCAB_SIZE } from '../scenario/promptTokens.js';
 
-function tokenFor(requestId: string, outputIndex: number): number {
+/** FNV-1a over the id's characters: the part of a token's hash that does not change between tokens. */
+function idHash(requestId: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < requestId.length; i++) hash = Math.imul(hash ^ requestId.charCodeAt(i), 0x01000193);
-  hash = Math.imul(hash ^ outputIndex, 0x01000193);
-  return (hash >>> 0) % SCENARIO_VOCAB_SIZE;
+  return hash;
+}
+
+function tokenFor(requestIdHash: number, outputIndex: number): number {
+  return (Math.imul(requestIdHash ^ outputIndex, 0x01000193) >>> 0) % SCENARIO_VOCAB_SIZE;
+}
+
+interface ProducedSoFar {
+  count: number;
+  readonly idHash: number;
+  readonly golden: readonly number[] | undefined;
 }
 
 /**
@@ -15,7 +25,7 @@ function tokenFor(requestId: string, outputIndex: number): number {
  * output index, after the request's golden `output_tokens`. It never emits an end-of-sequence token.
  */
 export class DeterministicTokenBackend implements SyncStepExecutor {
-  private readonly numProduced = new Map<RequestId, number>();
+  private readonly produced = new Map<RequestId, ProducedSoFar>();
 
   constructor(private readonly goldenTokens: ReadonlyMap<string, readonly number[]> = new Map()) {}
 
@@ -25,10 +35,14 @@ export class DeterministicTokenBackend implements SyncStepExecutor {
   }
 
   private next(requestId: RequestId): SampledToken {
-    const outputIndex = this.numProduced.get(requestId) ?? 0;
-    this.numProduced.set(requestId, outputIndex + 1);
-    const golden = this.goldenTokens.get(requestId);
-    const tokenId = golden !== undefined && outputIndex < golden.length ? golden[outputIndex]! : tokenFor(requestId, outputIndex);
+    let state = this.produced.get(requestId);
+    if (state === undefined) {
+      state = { count: 0, idHash: idHash(requestId), golden: this.goldenTokens.get(requestId) };
+      this.produced.set(requestId, state);
+    }
+    const outputIndex = state.count++;
+    const golden = state.golden;
+    const tokenId = golden !== undefined && outputIndex < golden.length ? golden[outputIndex]! : tokenFor(state.idHash, outputIndex);
     return { requestId, tokenId };
   }
 }
