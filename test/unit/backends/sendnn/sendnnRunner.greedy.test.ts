@@ -36,4 +36,24 @@ describe('SendnnRunner over the emulator', () => {
       });
     });
   }
+
+  describe('having prefix caching on and a second prompt that shares a long prefix', () => {
+    it('should reuse the cached chunks and still produce the reference greedy tokens', async () => {
+      const rig = sendnnRig(tiny.dir, { maxModelLen: 512, maxNumSeqs: 2, maxNumBatchedTokens: 64, enablePrefixCaching: true });
+      try {
+        const vocab = reference.shape.vocabSize;
+        const shared = randomIds(77, 230, 3, vocab);
+        const first = { id: 'first', prompt: shared, maxTokens: 5 };
+        const second = { id: 'second', prompt: [...shared.slice(0, 200), ...randomIds(78, 40, 3, vocab)], maxTokens: 7 };
+        const a = await drive(rig, [first]);
+        const b = await drive(rig, [second]);
+        expect(rig.core.stats().prefixCacheHitTokens).toBeGreaterThan(0);
+        expect([...a.errors.values(), ...b.errors.values()]).toEqual([]);
+        expect(a.outputs.get('first')).toEqual(referenceGreedy(reference, first.prompt, first.maxTokens));
+        expect(b.outputs.get('second')).toEqual(referenceGreedy(reference, second.prompt, second.maxTokens));
+      } finally {
+        rig.session.close();
+      }
+    });
+  });
 });
