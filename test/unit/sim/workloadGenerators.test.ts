@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateWorkload } from '../../../sim/workload/generateWorkload.js';
 import { lengthSampler, type LengthDistribution } from '../../../sim/workload/lengthDistribution.js';
@@ -86,6 +89,18 @@ describe('having length distributions', () => {
     const values = draw({ dist: 'empirical', values: [10, 20, 70] }, 30_000);
     for (const length of [10, 20, 70]) expect(Math.abs(values.filter((value) => value === length).length / 30_000 - 1 / 3)).toBeLessThan(0.015);
     expect(values.every((value) => [10, 20, 70].includes(value))).toBe(true);
+  });
+
+  it('should read an empirical sample from a file, as a JSON array or one number per line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spyre-lengths-'));
+    writeFileSync(join(dir, 'lengths.json'), '[5, 9]');
+    writeFileSync(join(dir, 'lengths.txt'), '5\n9\n\n');
+    for (const file of ['lengths.json', 'lengths.txt']) {
+      const sample = lengthSampler({ dist: 'empirical', file }, dir, 'test');
+      const random = new Random(1);
+      const values = new Set(Array.from({ length: 200 }, () => sample(random)));
+      expect([...values].sort()).toEqual([5, 9]);
+    }
   });
 
   it('should clamp to min and max', () => {
