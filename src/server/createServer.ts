@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { WALL_CLOCK } from '../app/wallClock.js';
 import type { Clock } from '../core/contracts/clock.js';
 import type { EngineConfig } from '../core/contracts/config.js';
 import { SILENT_LOGGER, type Logger } from '../core/contracts/logger.js';
@@ -18,8 +19,6 @@ import type { ServerContext } from './serverContext.js';
 
 /** Default request body limit: far above any prompt max_model_len allows, far below what hurts the server. */
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
-
-const WALL_CLOCK: Clock = { nowS: () => performance.now() / 1000 };
 
 export interface CreateServerOptions {
   readonly logger?: Logger;
