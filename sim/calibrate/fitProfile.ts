@@ -24,11 +24,14 @@ function pooledByShape(samples: readonly ProfileSample[], basis: PrefillCostBasi
 }
 
 /**
- * Fits the linear step-time model to measured samples by least squares (every timed run is one
+ * Fits the linear step-time model to measured samples by (non-negative, unless asked otherwise) least squares (every timed run is one
  * observation, so noisy shapes weigh as much as they were measured) and keeps the medians as a table.
  * Shapes are read under the backend's prefill cost basis, as the simulator will price them.
  */
-export function fitProfile(samples: readonly ProfileSample[], meta: { readonly name: string; readonly executor: string; readonly repeats: number; readonly basis: PrefillCostBasis }): CalibrationProfile {
+export function fitProfile(
+  samples: readonly ProfileSample[],
+  meta: { readonly name: string; readonly executor: string; readonly repeats: number; readonly basis: PrefillCostBasis; readonly nonNegative?: boolean },
+): CalibrationProfile {
   const rows: Float64Array[] = [];
   const targets: number[] = [];
   const pooled = pooledByShape(samples, meta.basis);
@@ -38,7 +41,8 @@ export function fitProfile(samples: readonly ProfileSample[], meta: { readonly n
       targets.push(seconds);
     }
   }
-  const fit = fitLeastSquares(rows, targets);
+  // Non-negative by default: no step term can cost negative time.
+  const fit = fitLeastSquares(rows, targets, { nonNegative: meta.nonNegative ?? true });
   const table = {
     prefill: pooled.flatMap(({ shape, runsS }) => (shape.kind === 'prefill' ? [{ chunk_tokens: shape.chunkTokens, context_tokens: shape.contextTokens, seconds: median(runsS) }] : [])),
     decode: pooled.flatMap(({ shape, runsS }) => (shape.kind === 'decode' ? [{ batch_size: shape.batchSize, tkv: shape.tkv, seconds: median(runsS) }] : [])),

@@ -13,10 +13,14 @@ export interface LeastSquaresFit {
  * Gaussian elimination with partial pivoting, and β is scaled back. A column that is all zeros (a feature
  * the profile never exercised) gets coefficient 0 instead of making the system singular.
  *
+ * With `nonNegative`, the fit is constrained to β ≥ 0 (Lawson–Hanson active set on the same normal
+ * equations): step costs cannot be negative, and an unconstrained fit over a narrow or noisy grid often
+ * trades a negative term against a positive one, which extrapolates badly.
+ *
  * @param rows feature rows, all of the same length
  * @param targets one observation per row
  */
-export function fitLeastSquares(rows: readonly ArrayLike<number>[], targets: ArrayLike<number>): LeastSquaresFit {
+export function fitLeastSquares(rows: readonly ArrayLike<number>[], targets: ArrayLike<number>, options: { readonly nonNegative?: boolean } = {}): LeastSquaresFit {
   const numRows = rows.length;
   if (numRows === 0 || targets.length !== numRows) throw new RangeError(`least squares needs as many targets as rows (rows ${numRows}, targets ${targets.length}).`);
   const numColumns = rows[0]!.length;
@@ -33,7 +37,7 @@ export function fitLeastSquares(rows: readonly ArrayLike<number>[], targets: Arr
       for (let j = 0; j < numColumns; j++) normal[i * numColumns + j]! += xi * (row[j]! / scales[j]!);
     }
   }
-  const scaled = solveLinearSystem(normal, rhs, numColumns);
+  const scaled = options.nonNegative === true ? solveNonNegative(normal, rhs, numColumns) : solveLinearSystem(normal, rhs, numColumns);
   const coefficients = scaled.map((value, index) => value / scales[index]!);
   return { coefficients, ...goodnessOfFit(rows, targets, coefficients) };
 }
@@ -107,4 +111,59 @@ function goodnessOfFit(rows: readonly ArrayLike<number>[], targets: ArrayLike<nu
     totalSquares += (targets[r]! - mean) ** 2;
   }
   return { rmsResidual: Math.sqrt(residualSquares / rows.length), rSquared: totalSquares === 0 ? 1 : 1 - residualSquares / totalSquares };
+}
+
+/**
+ * Non-negative least squares on the normal equations (A = XᵀX, b = Xᵀy) by Lawson and Hanson's active-set
+ * method: grow the set of free (positive) coefficients by the one whose gradient most wants to rise, solve
+ * on the free set, and step back along the segment whenever a free coefficient would turn negative.
+ */
+export function solveNonNegative(normal: Float64Array, rhs: Float64Array, size: number): Float64Array {
+  const x = new Float64Array(size);
+  const free = new Array<boolean>(size).fill(false);
+  let largest = 0;
+  for (const value of rhs) largest = Math.max(largest, Math.abs(value));
+  const tolerance = 1e-12 * Math.max(largest, 1);
+  for (let iteration = 0; iteration < 3 * size; iteration++) {
+    const gradient = residualGradient(normal, rhs, x, size);
+    let entering = -1;
+    for (let i = 0; i < size; i++) if (!free[i] && gradient[i]! > tolerance && (entering < 0 || gradient[i]! > gradient[entering]!)) entering = i;
+    if (entering < 0) break;
+    free[entering] = true;
+    for (let inner = 0; inner < 3 * size; inner++) {
+      const candidate = solveOnFreeSet(normal, rhs, free, size);
+      let step = 1;
+      for (let i = 0; i < size; i++) if (free[i] && candidate[i]! <= 0) step = Math.min(step, x[i]! / (x[i]! - candidate[i]!));
+      for (let i = 0; i < size; i++) x[i] = x[i]! + step * (candidate[i]! - x[i]!);
+      if (step === 1) break;
+      for (let i = 0; i < size; i++) {
+        if (free[i] && x[i]! <= tolerance) {
+          free[i] = false;
+          x[i] = 0;
+        }
+      }
+    }
+  }
+  return x;
+}
+
+function residualGradient(normal: Float64Array, rhs: Float64Array, x: Float64Array, size: number): Float64Array {
+  const gradient = Float64Array.from(rhs);
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) gradient[i]! -= normal[i * size + j]! * x[j]!;
+  return gradient;
+}
+
+function solveOnFreeSet(normal: Float64Array, rhs: Float64Array, free: readonly boolean[], size: number): Float64Array {
+  const indices = free.flatMap((isFree, index) => (isFree ? [index] : []));
+  const n = indices.length;
+  const sub = new Float64Array(n * n);
+  const subRhs = new Float64Array(n);
+  indices.forEach((row, r) => {
+    subRhs[r] = rhs[row]!;
+    indices.forEach((column, c) => (sub[r * n + c] = normal[row * size + column]!));
+  });
+  const solved = solveLinearSystem(sub, subRhs, n);
+  const full = new Float64Array(size);
+  indices.forEach((index, k) => (full[index] = solved[k]!));
+  return full;
 }

@@ -32,6 +32,7 @@ interface CalibrateFlags {
   readonly repeats: string;
   readonly warmup: string;
   readonly maxContext?: string;
+  readonly fit: string;
 }
 
 interface Subject {
@@ -106,8 +107,10 @@ export function registerSimCalibrate(sim: Command): void {
     .option('--max-context <tokens>', 'skip shapes longer than this', String(DEFAULT_CALIBRATION_GRID.maxContextTokens))
     .option('--repeats <n>', 'timed runs per shape (median kept)', String(DEFAULT_CALIBRATION_GRID.repeats))
     .option('--warmup <n>', 'untimed runs per shape first', String(DEFAULT_CALIBRATION_GRID.warmup))
+    .option('--fit <kind>', 'nnls (coefficients ≥ 0) or ols (unconstrained least squares)', 'nnls')
     .action((flags: CalibrateFlags) =>
       runCliAction(async () => {
+        if (flags.fit !== 'nnls' && flags.fit !== 'ols') throw new EngineError('invalid_config', `--fit must be nnls or ols; got '${flags.fit}'.`);
         const grid = gridFrom(flags);
         const subject = await subjectFor(flags, grid);
         const bar = new SingleBar({ format: 'profiling [{bar}] {value}/{total} shapes | {duration}s', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
@@ -119,7 +122,7 @@ export function registerSimCalibrate(sim: Command): void {
           bar.stop();
           await subject.close();
         }
-        const profile = fitProfile(samples, { name: subject.description, executor: flags.executor, repeats: grid.repeats, basis: subject.basis });
+        const profile = fitProfile(samples, { name: subject.description, executor: flags.executor, repeats: grid.repeats, basis: subject.basis, nonNegative: flags.fit === 'nnls' });
         writeFileSync(flags.out, JSON.stringify(profile, null, 2) + '\n');
         const coefficients = Object.entries(profile.linear).map(([name, value]) => `  ${name.padEnd(28)} ${value.toExponential(4)}`).join('\n');
         process.stdout.write(`fitted on ${profile.fit.num_samples} runs of ${samples.length} shapes (${subject.description}): R² ${profile.fit.r_squared.toFixed(4)}, RMS residual ${(profile.fit.rms_residual_s * 1000).toFixed(3)} ms\n${coefficients}\nwrote ${flags.out}; use it with "cost_model": {"file": "${flags.out}"} (or "use": "table")\n`);
