@@ -32,7 +32,6 @@ function cacheDirFrom(option: string | undefined): string {
 
 interface AddOptions {
   readonly cacheDir?: string;
-  readonly servedModelName?: string;
   readonly maxModelLen?: number;
   readonly maxNumSeqs?: number;
   readonly maxNumBatchedTokens?: number;
@@ -71,7 +70,6 @@ export function registerCatalogCommands(program: Command): void {
     .description('compile every program a configuration needs into the cache (as sendnn_compile_only) and add or update its catalog entry')
     .argument('<model>', 'model directory')
     .option(cacheDirOption, cacheDirHelp)
-    .option('--served-model-name <name>', 'name recorded as MODEL_NAME (default: the model path)')
     .option('--max-model-len <n>', 'max_model_len', positiveInt)
     .option('--max-num-seqs <n>', 'max_num_seqs', positiveInt)
     .option('--max-num-batched-tokens <n>', 'chunk size', positiveInt)
