@@ -9,9 +9,27 @@ function pathText(path: readonly PropertyKey[]): string {
   return text === '' ? '(top level)' : text;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union (workload, cost_model) that matches no branch reports "Invalid input" at its own path; the branch
+ * with the fewest problems is almost always the one meant, so its problems are shown instead, in full.
+ */
+function flattenIssue(issue: Issue, basePath: readonly PropertyKey[]): { path: readonly PropertyKey[]; message: string }[] {
+  const path = [...basePath, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+    if (closest.length > 0) return closest.flatMap((branchIssue) => flattenIssue(branchIssue, path));
+  }
+  return [{ path, message: issue.message }];
+}
+
 /** One line per problem, each naming the field: `requests[2].max_tokens: Too small: expected number to be >0`. */
 export function describeScenarioIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `  ${pathText(issue.path)}: ${issue.message}`).join('\n');
+  return error.issues
+    .flatMap((issue) => flattenIssue(issue, []))
+    .map((issue) => `  ${pathText(issue.path)}: ${issue.message}`)
+    .join('\n');
 }
 
 /** Parses and validates a scenario (SPEC §8); errors name the source, the field and the problem. */

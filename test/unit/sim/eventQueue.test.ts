@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventQueue } from '../../../sim/kernel/eventQueue.js';
 
-describe('EventQueue', () => {
+describe('having an event queue', () => {
   describe('when events share a time', () => {
     it('should run the lower priority first, then the earlier scheduled', () => {
       const queue = new EventQueue();
