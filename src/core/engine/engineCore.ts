@@ -6,12 +6,15 @@ import { EngineError } from '../contracts/errors.js';
 import type { FinishReason, GenerationRequest } from '../contracts/requests.js';
 import type { SampledToken, StepPlan, StepResult } from '../contracts/stepPlan.js';
 import type { StepTraceLine } from '../contracts/trace.js';
+import type { EngineCoreStats } from '../contracts/engineStats.js';
 import { KvCacheManager } from '../kv/kvCacheManager.js';
 import { SchedulerRequest } from '../scheduler/schedulerRequest.js';
 import { SpyreScheduler } from '../scheduler/spyreScheduler.js';
 import { assertWithinBatchTkvLimit } from './batchTkvGuard.js';
 import { validateGenerationRequest } from './requestValidation.js';
 import { buildStepTraceLine } from './stepTrace.js';
+
+export type { EngineCoreStats } from '../contracts/engineStats.js';
 
 /** A request that ended in a step, with why. `error` is set when it failed rather than finished. */
 export interface EndedRequest {
@@ -31,15 +34,6 @@ export interface StepReport {
   readonly trace: StepTraceLine | undefined;
 }
 
-/** Counters and gauges the metrics layer reads. */
-export interface EngineCoreStats {
-  readonly numWaiting: number;
-  readonly numRunning: number;
-  readonly kvCacheUsage: number;
-  readonly prefixCacheQueriedTokens: number;
-  readonly prefixCacheHitTokens: number;
-  readonly numPreemptions: number;
-}
 
 /**
  * The synchronous engine core: requests in, one step at a time. A driver calls `beginStep()`, has the plan

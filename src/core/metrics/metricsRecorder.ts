@@ -1,16 +1,5 @@
+import type { EngineCoreStats } from '../contracts/engineStats.js';
 import type { FinishReason } from '../contracts/requests.js';
-
-/** The engine's counters and gauges after a step (what EngineCore.stats() reports). */
-export interface EngineStatsSample {
-  readonly numWaiting: number;
-  readonly numRunning: number;
-  /** `1 - free_blocks / (total_blocks - 1)` (SPEC §3). */
-  readonly kvCacheUsage: number;
-  /** Cumulative since start. */
-  readonly prefixCacheQueriedTokens: number;
-  readonly prefixCacheHitTokens: number;
-  readonly numPreemptions: number;
-}
 
 /** What one finished (or abandoned) request measured, in seconds on the engine's clock. */
 export interface FinishedRequestTimings {
@@ -39,11 +28,11 @@ export interface FinishedRequestTimings {
  */
 export interface MetricsRecorder {
   /** After every engine step: tokens the step scheduled, and the engine's state after it. */
-  recordStep(numScheduledTokens: number, stats: EngineStatsSample): void;
+  recordStep(numScheduledTokens: number, stats: EngineCoreStats): void;
   /** When tokens reach the client: `latencyS` is the TTFT for the first, else the gap since the previous. */
   recordTokens(count: number, latencyS: number, isFirst: boolean): void;
   /** Once per request, when it ends. */
   recordFinished(timings: FinishedRequestTimings): void;
   /** Refreshes the gauges outside a step (e.g. after an abort between steps). */
-  recordState?(stats: EngineStatsSample): void;
+  recordState?(stats: EngineCoreStats): void;
 }

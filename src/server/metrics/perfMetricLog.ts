@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineStatsSample, FinishedRequestTimings, MetricsRecorder } from '../../core/metrics/metricsRecorder.js';
+import type { EngineCoreStats } from '../../core/contracts/engineStats.js';
+import type { FinishedRequestTimings, MetricsRecorder } from '../../core/metrics/metricsRecorder.js';
 
 /** The file name vLLM-Spyre's perf logger writes in VLLM_SPYRE_PERF_METRIC_LOGGING_DIR. */
 export const PERF_LOG_FILE = 'request_metrics.jsonl';
@@ -17,7 +18,7 @@ export class PerfMetricLog implements MetricsRecorder {
     this.path = join(dir, PERF_LOG_FILE);
   }
 
-  recordStep(_numScheduledTokens: number, _stats: EngineStatsSample): void {}
+  recordStep(_numScheduledTokens: number, _stats: EngineCoreStats): void {}
 
   recordTokens(_count: number, _latencyS: number, _isFirst: boolean): void {}
 

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EngineStatsSample, FinishedRequestTimings, MetricsRecorder } from '../../core/metrics/metricsRecorder.js';
+import type { EngineCoreStats } from '../../core/contracts/engineStats.js';
+import type { FinishedRequestTimings, MetricsRecorder } from '../../core/metrics/metricsRecorder.js';
 import {
   counterSampleName,
   FINISHED_REASON_LABEL,
@@ -85,12 +86,12 @@ export class PrometheusRecorder implements MetricsRecorder {
     for (const metric of histograms) metric.zero(this.labels);
   }
 
-  recordStep(numScheduledTokens: number, stats: EngineStatsSample): void {
+  recordStep(numScheduledTokens: number, stats: EngineCoreStats): void {
     if (numScheduledTokens > 0) this.iterationTokens.observe(this.labels, numScheduledTokens);
     this.recordState(stats);
   }
 
-  recordState(stats: EngineStatsSample): void {
+  recordState(stats: EngineCoreStats): void {
     this.running.set(this.labels, stats.numRunning);
     this.waiting.set(this.labels, stats.numWaiting);
     this.kvUsage.set(this.labels, stats.kvCacheUsage);
@@ -118,14 +119,14 @@ export class PrometheusRecorder implements MetricsRecorder {
   }
 
   /** Starts the counters that follow engine totals from `stats` (work done before the server, e.g. warmup, is not counted). */
-  baseline(stats: EngineStatsSample): void {
+  baseline(stats: EngineCoreStats): void {
     this.lastTotals.queried = stats.prefixCacheQueriedTokens;
     this.lastTotals.hits = stats.prefixCacheHitTokens;
     this.lastTotals.preemptions = stats.numPreemptions;
   }
 
   /** The exposition text, refreshed from `stats` first when given. */
-  async scrape(stats?: EngineStatsSample): Promise<string> {
+  async scrape(stats?: EngineCoreStats): Promise<string> {
     if (stats !== undefined) this.recordState(stats);
     return this.registry.metrics();
   }

@@ -2,7 +2,8 @@ import type { Clock } from '../../core/contracts/clock.js';
 import type { FinishReason } from '../../core/contracts/requests.js';
 import type { StepReport } from '../../core/engine/engineCore.js';
 import type { GenerationOutput } from '../../core/engine/generationTypes.js';
-import type { EngineStatsSample, FinishedRequestTimings, MetricsRecorder } from '../../core/metrics/metricsRecorder.js';
+import type { EngineCoreStats } from '../../core/contracts/engineStats.js';
+import type { FinishedRequestTimings, MetricsRecorder } from '../../core/metrics/metricsRecorder.js';
 
 interface RequestState {
   readonly arrivalS: number;
@@ -29,7 +30,7 @@ export class RequestMetricsTracker {
   constructor(
     private readonly recorders: readonly MetricsRecorder[],
     private readonly clock: Clock,
-    private readonly stats: () => EngineStatsSample,
+    private readonly stats: () => EngineCoreStats,
   ) {
     this.lastStepEndS = clock.nowS();
   }

@@ -3,7 +3,8 @@ import type { Clock } from '../../../src/core/contracts/clock.js';
 import { asRequestId } from '../../../src/core/contracts/ids.js';
 import type { StepPlan } from '../../../src/core/contracts/stepPlan.js';
 import type { StepReport } from '../../../src/core/engine/engineCore.js';
-import type { EngineStatsSample, FinishedRequestTimings, MetricsRecorder } from '../../../src/core/metrics/metricsRecorder.js';
+import type { EngineCoreStats } from '../../../src/core/contracts/engineStats.js';
+import type { FinishedRequestTimings, MetricsRecorder } from '../../../src/core/metrics/metricsRecorder.js';
 import { RequestMetricsTracker } from '../../../src/server/metrics/requestMetricsTracker.js';
 
 class ManualClock implements Clock {
@@ -28,7 +29,7 @@ class ListRecorder implements MetricsRecorder {
   }
 }
 
-const BUSY: EngineStatsSample = { numWaiting: 0, numRunning: 1, kvCacheUsage: 0.5, prefixCacheQueriedTokens: 0, prefixCacheHitTokens: 0, numPreemptions: 0 };
+const BUSY: EngineCoreStats = { numWaiting: 0, numRunning: 1, kvCacheUsage: 0.5, prefixCacheQueriedTokens: 0, prefixCacheHitTokens: 0, numPreemptions: 0 };
 
 function prefillReport(requestId: string, validTokens: number): StepReport {
   const plan = { kind: 'prefill', requestId: asRequestId(requestId), firstValidSlot: 64, endValidSlot: 64 + validTokens } as unknown as StepPlan;
