@@ -40,8 +40,18 @@ function nativeShape(shape: SendnnProgramShape): NativeProgramShape {
   return { kind: KIND_CODES[shape.kind], batch_size: shape.batchSize, num_slots: shape.numSlots, max_context: shape.maxContext };
 }
 
-/** One loaded sendnn library. Every method is one native call. */
+/** What a program reads from each run input, so that a short array is refused before C reads past it. */
+interface ProgramExtent {
+  readonly shape: SendnnProgramShape;
+  readonly vocabSize: number;
+}
+
+/**
+ * One loaded sendnn library. Every method is one native call. koffi passes typed arrays as bare pointers, so
+ * runProgram checks every array against the program's shape first: C would otherwise read past a short one.
+ */
 export class SendnnLibrary {
+  private readonly programs = new Map<NativeHandle, ProgramExtent>();
   readonly name: string;
   readonly version: string;
   readonly abiVersion: number;
@@ -132,7 +142,9 @@ export class SendnnLibrary {
 
   compileProgram(device: NativeHandle, model: SendnnModelDesc, weights: NativeHandle, shape: SendnnProgramShape): NativeHandle {
     const out: OutSlot<NativeHandle> = [null];
-    return this.handle('sendnn_program_compile', this.native.sendnn_program_compile(device, nativeModel(model), weights, nativeShape(shape), out), out);
+    const program = this.handle('sendnn_program_compile', this.native.sendnn_program_compile(device, nativeModel(model), weights, nativeShape(shape), out), out);
+    this.programs.set(program, { shape, vocabSize: model.vocabSize });
+    return program;
   }
 
   saveProgram(program: NativeHandle, artifactPath: string, key: string): void {
@@ -141,18 +153,39 @@ export class SendnnLibrary {
 
   loadProgram(device: NativeHandle, model: SendnnModelDesc, shape: SendnnProgramShape, artifactPath: string, key: string): NativeHandle {
     const out: OutSlot<NativeHandle> = [null];
-    return this.handle('sendnn_program_load', this.native.sendnn_program_load(device, nativeModel(model), nativeShape(shape), artifactPath, key, out), out);
+    const program = this.handle('sendnn_program_load', this.native.sendnn_program_load(device, nativeModel(model), nativeShape(shape), artifactPath, key, out), out);
+    this.programs.set(program, { shape, vocabSize: model.vocabSize });
+    return program;
   }
 
   freeProgram(program: NativeHandle): void {
     this.check('sendnn_program_free', this.native.sendnn_program_free(program));
+    this.programs.delete(program);
   }
 
   runProgram(program: NativeHandle, kv: NativeHandle, inputs: SendnnRunInputs): void {
+    this.checkRunInputs(program, inputs);
     this.check('sendnn_program_run', this.native.sendnn_program_run(
       program, kv, inputs.numRows, inputs.numContextBlocks, inputs.tokenIds, inputs.positions, inputs.slotMask,
       inputs.blockTables, inputs.slotBlocks, inputs.rowInfo, inputs.logits,
     ));
+  }
+
+  private checkRunInputs(program: NativeHandle, inputs: SendnnRunInputs): void {
+    const extent = this.programs.get(program);
+    if (extent === undefined) throw new SendnnCallError('SENDNN_E_INVALID_ARGUMENT', `sendnn library ${this.path}: sendnn_program_run: unknown or freed program`);
+    const rows = extent.shape.batchSize;
+    const slots = rows * extent.shape.numSlots;
+    const needed: readonly [string, ArrayLike<number>, number][] = [
+      ['token_ids', inputs.tokenIds, slots], ['positions', inputs.positions, slots], ['slot_mask', inputs.slotMask, slots],
+      ['block_tables', inputs.blockTables, rows * Math.max(0, inputs.numContextBlocks)], ['slot_blocks', inputs.slotBlocks, rows * Math.ceil(extent.shape.numSlots / 64)],
+      ['row_info', inputs.rowInfo, rows * 3], ['logits_out', inputs.logits, rows * extent.vocabSize],
+    ];
+    for (const [name, array, length] of needed) {
+      if (array.length < length) {
+        throw new SendnnCallError('SENDNN_E_INVALID_ARGUMENT', `sendnn library ${this.path}: sendnn_program_run: ${name} holds ${array.length} values, the program reads ${length}`);
+      }
+    }
   }
 
   /** The cheapest call across the boundary: what the FFI itself costs per call. */

@@ -100,8 +100,8 @@ describe('the device rules', () => {
     });
   });
 
-  describe('when a program runs a shape it was not compiled for', () => {
-    it('should refuse with SENDNN_E_NOT_COMPILED', () => {
+  describe('when a program runs a shape it was not compiled for, or with a short input array', () => {
+    it('should refuse with SENDNN_E_NOT_COMPILED, and refuse the short array before the native call', () => {
       const library = SendnnLibrary.open(libraryPath);
       const device = library.openDevice(1e9);
       const weights = library.allocWeights(device, model.desc);
@@ -117,6 +117,10 @@ describe('the device rules', () => {
         const error = thrown(() => library.runProgram(program, kv, inputs));
         expect((error as SendnnCallError).status).toBe('SENDNN_E_NOT_COMPILED');
         expect(error.message).toContain('no compiled program for 2 rows over 64 context positions: this program was compiled for batch 1, 1 slots, max context 128');
+        const short = { ...inputs, numRows: 1, logits: new Float32Array(model.desc.vocabSize - 1) };
+        expect(thrown(() => library.runProgram(program, kv, short)).message).toBe(
+          `sendnn library ${libraryPath}: sendnn_program_run: logits_out holds ${model.desc.vocabSize - 1} values, the program reads ${model.desc.vocabSize}`,
+        );
       } finally {
         library.freeProgram(program);
         library.freeBuffer(kv);
