@@ -48,5 +48,11 @@ export function buildBundledEmulator(): string {
 export function resolveSendnnLibraryPath(configured: string | undefined): string {
   if (configured !== undefined) return resolve(configured);
   if (existsSync(BUNDLED_EMULATOR_PATH) && !hasCommand('make')) return BUNDLED_EMULATOR_PATH;
-  return buildBundledEmulator();
+  try {
+    return buildBundledEmulator();
+  } catch (error) {
+    // A library that exists but cannot be rebuilt here (read-only install, no compiler) is still usable.
+    if (existsSync(BUNDLED_EMULATOR_PATH)) return BUNDLED_EMULATOR_PATH;
+    throw error;
+  }
 }
