@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_EMULATOR_PATH, resolveSendnnLibraryPath } from '../../../../src/backends/sendnn/nativeLibraryPath.js';
+import { BUNDLED_EMULATOR_PATH, buildBundledEmulator, resolveSendnnLibraryPath } from '../../../../src/backends/sendnn/nativeLibraryPath.js';
 import { DEFAULT_DEVICE_MEMORY_BYTES, sendnnOptionsFromEnv } from '../../../../src/backends/sendnn/sendnnOptions.js';
 
 describe('sendnnOptionsFromEnv', () => {
@@ -32,6 +32,22 @@ describe('resolveSendnnLibraryPath', () => {
     it('should give the bundled emulator, built under build/native', () => {
       expect(resolveSendnnLibraryPath(undefined)).toBe(BUNDLED_EMULATOR_PATH);
       expect(BUNDLED_EMULATOR_PATH.endsWith('build/native/libsendnn_emu.so')).toBe(true);
+    });
+  });
+});
+
+describe('buildBundledEmulator', () => {
+  describe('when no C compiler or make can be found', () => {
+    it('should say what is missing, the path it tried, and how to build or choose a library', () => {
+      const path = process.env.PATH;
+      process.env.PATH = '/nonexistent-spyre-bin';
+      try {
+        expect(() => buildBundledEmulator()).toThrow(
+          `sendnn library not found: tried ${BUNDLED_EMULATOR_PATH}, and it cannot be built here (no C compiler (cc, gcc or clang) on PATH). Install gcc and make and run \`npm run build:native\`, or set SPYRE_SENDNN_LIBRARY to the path of a library that implements the sendnn ABI.`,
+        );
+      } finally {
+        process.env.PATH = path;
+      }
     });
   });
 });
