@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { renderReportHtml } from '../../../sim/report/html/renderReportHtml.js';
 import { formatSummary } from '../../../sim/report/formatSummary.js';
+import { costModelFromFlag } from '../../../sim/cost/costModelFlag.js';
 import { describeScenario } from '../../../sim/run/describeScenario.js';
 import { simulateScenario } from '../../../sim/run/simulateScenario.js';
 import { TraceFileWriter } from '../../../sim/run/traceFileWriter.js';
@@ -17,9 +18,11 @@ export function registerSimRun(sim: Command): void {
     .argument('<scenario>', 'scenario JSON file (SPEC §8)')
     .requiredOption('--out <dir>', 'output directory')
     .option('--no-trace', 'do not write trace.jsonl (faster for large workloads)')
-    .action((scenarioPath: string, options: { out: string; trace: boolean }) =>
+    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, or a calibrate output (FILE or FILE:table)")
+    .action((scenarioPath: string, options: { out: string; trace: boolean; costModel?: string }) =>
       runCliAction(() => {
-        const scenario = loadScenarioFile(scenarioPath);
+        const loaded = loadScenarioFile(scenarioPath);
+        const scenario = options.costModel === undefined ? loaded : { ...loaded, cost_model: costModelFromFlag(options.costModel) };
         mkdirSync(options.out, { recursive: true });
         const trace = options.trace ? new TraceFileWriter(join(options.out, 'trace.jsonl')) : undefined;
         let report;

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { renderReportHtml } from '../../../sim/report/html/renderReportHtml.js';
 import { formatSweepTable } from '../../../sim/report/formatSummary.js';
+import { costModelFromFlag } from '../../../sim/cost/costModelFlag.js';
 import { describeScenario } from '../../../sim/run/describeScenario.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { sweepPoints } from '../../../sim/sweep/sweepPoints.js';
@@ -19,11 +20,13 @@ export function registerSimSweep(sim: Command): void {
     .requiredOption('--chunk-sizes <list>', 'max_num_batched_tokens values, e.g. 256,512,1024')
     .option('--max-num-seqs <list>', 'max_num_seqs values, e.g. 2,4,8')
     .option('--interleave <list>', 'VLLM_SPYRE_CP_INTERLEAVE_STEPS values: on,off')
+    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, or a calibrate output (FILE or FILE:table)")
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs on the main thread)')
     .requiredOption('--out <dir>', 'output directory')
-    .action((scenarioPath: string, options: SweepFlags & { out: string }) =>
+    .action((scenarioPath: string, options: SweepFlags & { out: string; costModel?: string }) =>
       runCliAction(async () => {
-        const scenario = loadScenarioFile(scenarioPath);
+        const loaded = loadScenarioFile(scenarioPath);
+        const scenario = options.costModel === undefined ? loaded : { ...loaded, cost_model: costModelFromFlag(options.costModel) };
         const points = sweepPoints(sweepAxesFrom(options));
         const results = await runSweepWithProgress(scenario, dirname(scenarioPath), points, workerCountFrom(options));
         mkdirSync(options.out, { recursive: true });

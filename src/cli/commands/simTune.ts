@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { EngineError } from '../../core/contracts/errors.js';
 import { renderReportHtml } from '../../../sim/report/html/renderReportHtml.js';
 import { formatSweepTable } from '../../../sim/report/formatSummary.js';
+import { costModelFromFlag } from '../../../sim/cost/costModelFlag.js';
 import { describeScenario } from '../../../sim/run/describeScenario.js';
 import { scenarioEngineConfig } from '../../../sim/scenario/scenarioEngineConfig.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
@@ -34,16 +35,18 @@ export function registerSimTune(sim: Command): void {
     .option('--chunk-sizes <list>', `max_num_batched_tokens candidates (default ${DEFAULT_CHUNK_SIZES.join(',')}, up to max_model_len)`)
     .option('--max-num-seqs <list>', 'max_num_seqs candidates (default: the scenario\'s)')
     .option('--interleave <list>', 'interleave candidates: on,off (default: the scenario\'s)')
+    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, or a calibrate output (FILE or FILE:table)")
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs on the main thread)')
     .option('--out <dir>', 'also write sweep.json and report.html here')
-    .action((scenarioPath: string, options: SweepFlags & { itlP99?: string; ttftP99?: string; out?: string }) =>
+    .action((scenarioPath: string, options: SweepFlags & { itlP99?: string; ttftP99?: string; out?: string; costModel?: string }) =>
       runCliAction(async () => {
         const targets: LatencyTargets = {
           ...(options.itlP99 !== undefined ? { itlP99Ms: targetMs(options.itlP99, '--itl-p99') } : {}),
           ...(options.ttftP99 !== undefined ? { ttftP99Ms: targetMs(options.ttftP99, '--ttft-p99') } : {}),
         };
         if (targets.itlP99Ms === undefined && targets.ttftP99Ms === undefined) throw new EngineError('invalid_config', 'spyre sim tune needs --itl-p99 and/or --ttft-p99.');
-        const scenario = loadScenarioFile(scenarioPath);
+        const loaded = loadScenarioFile(scenarioPath);
+        const scenario = options.costModel === undefined ? loaded : { ...loaded, cost_model: costModelFromFlag(options.costModel) };
         const maxModelLen = scenarioEngineConfig(scenario.config, SILENT_LOGGER).maxModelLen;
         const points = sweepPoints(sweepAxesFrom(options, DEFAULT_CHUNK_SIZES.filter((size) => size <= maxModelLen)));
         const results = await runSweepWithProgress(scenario, dirname(scenarioPath), points, workerCountFrom(options));
