@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define SENDNN_ABI_VERSION 1u
+#define SENDNN_ABI_VERSION 2u
 #define SENDNN_BLOCK_SIZE 64
 
 /* Status codes. */
@@ -70,6 +70,34 @@ typedef struct sendnn_model_desc {
   double rms_norm_eps;
   double rope_theta;
 } sendnn_model_desc;
+
+/*
+ * A BERT-style encoder (learned absolute positions counted over real tokens only, token types, post-LayerNorm,
+ * GELU). Raw weights, float32, [in, out] per matrix, in this order (V vocab, P positions, T token types,
+ * H hidden, I intermediate, L labels):
+ *   word [V,H], position [P,H], token type [T,H], embeddings LayerNorm weight [H], bias [H];
+ *   per layer: query W [H,H], b [H], key W, b, value W, b, attention output W [H,H], b, its LayerNorm w, b,
+ *              intermediate W [H,I], b [I], output W [I,H], b [H], its LayerNorm w, b;
+ *   when num_labels > 0: pooler W [H,H], b [H], classifier W [H,L], b [L].
+ * A run returns one vector per row: with num_labels = 0 the pooled last hidden state (mean over real tokens
+ * or the first real token, not normalised), else the classifier logits of the first real token.
+ */
+#define SENDNN_POOLING_MEAN 0
+#define SENDNN_POOLING_CLS 1
+
+typedef struct sendnn_encoder_desc {
+  int32_t vocab_size;
+  int32_t hidden_size;
+  int32_t intermediate_size;
+  int32_t num_layers;
+  int32_t num_heads;
+  int32_t max_positions;
+  int32_t type_vocab_size;
+  int32_t num_labels;
+  int32_t pooling;
+  int32_t reserved; /* 0 */
+  double layer_norm_eps;
+} sendnn_encoder_desc;
 
 /* The fixed shape of a program. max_context is the largest context (tkv) it attends to, a multiple of 64. */
 typedef struct sendnn_program_shape {
@@ -131,6 +159,22 @@ int32_t sendnn_program_run(sendnn_program *program, sendnn_buffer *kv, int32_t n
                            const int32_t *token_ids, const int32_t *positions, const uint8_t *slot_mask,
                            const int32_t *block_tables, const int32_t *slot_blocks, const int32_t *row_info,
                            float *logits_out);
+
+/*
+ * Encoder programs (kind SENDNN_PROGRAM_ENCODER, batch_size rows of num_slots tokens, max_context = num_slots).
+ * They are saved with sendnn_program_save and freed with sendnn_program_free like decoder programs.
+ * sendnn_encoder_run: input_ids, token_type_ids and attention_mask [R*S] (row-major; mask 1 = real token),
+ * out [R*W] with W = hidden_size (num_labels = 0) or num_labels.
+ */
+uint64_t sendnn_encoder_weights_bytes(const sendnn_encoder_desc *model);
+uint64_t sendnn_encoder_program_bytes(const sendnn_encoder_desc *model, const sendnn_program_shape *shape);
+int32_t sendnn_buffer_alloc_encoder_weights(sendnn_device *device, const sendnn_encoder_desc *model, sendnn_buffer **out_buffer);
+int32_t sendnn_encoder_compile(sendnn_device *device, const sendnn_encoder_desc *model, const sendnn_buffer *weights,
+                               const sendnn_program_shape *shape, sendnn_program **out_program);
+int32_t sendnn_encoder_load(sendnn_device *device, const sendnn_encoder_desc *model, const sendnn_program_shape *shape,
+                            const char *artifact_path, const char *key, sendnn_program **out_program);
+int32_t sendnn_encoder_run(sendnn_program *program, int32_t num_rows, const int32_t *input_ids, const int32_t *token_type_ids,
+                           const uint8_t *attention_mask, float *out);
 
 #ifdef __cplusplus
 }

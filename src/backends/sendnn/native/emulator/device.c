@@ -74,8 +74,8 @@ int32_t emu_check_shape(const sendnn_model_desc *model, const sendnn_program_sha
   (void)model;
   if (shape == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "program shape is null");
   if (shape->kind == SENDNN_PROGRAM_ENCODER) {
-    return emu_fail(SENDNN_E_UNSUPPORTED, "encoder programs (batch %d, prompt length %d) are not implemented by %s %s",
-                    shape->batch_size, shape->num_slots, EMU_LIBRARY_NAME, EMU_LIBRARY_VERSION);
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT, "encoder programs (batch %d, prompt length %d) are compiled with sendnn_encoder_compile",
+                    shape->batch_size, shape->num_slots);
   }
   int valid = shape->batch_size > 0 && shape->num_slots > 0 && shape->max_context > 0 &&
               shape->max_context % SENDNN_BLOCK_SIZE == 0;

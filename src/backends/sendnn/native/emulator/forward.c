@@ -222,6 +222,7 @@ int32_t sendnn_program_run(sendnn_program *program, sendnn_buffer *kv, int32_t n
     return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_program_run: null argument");
   }
   const sendnn_program_shape *shape = &program->shape;
+  if (program->arch != EMU_ARCH_DECODER) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_program_run: an encoder program runs with sendnn_encoder_run");
   if (num_rows != shape->batch_size || num_context_blocks <= 0 || num_context_blocks * SENDNN_BLOCK_SIZE > shape->max_context) {
     return emu_fail(SENDNN_E_NOT_COMPILED,
                     "no compiled program for %d rows over %d context positions: this program was compiled for batch %d, %d slots, max context %d",

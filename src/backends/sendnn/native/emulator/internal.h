@@ -19,12 +19,16 @@ struct sendnn_device {
   int32_t open_objects;  /* buffers and programs not yet freed */
 };
 
-typedef enum { EMU_BUFFER_WEIGHTS = 1, EMU_BUFFER_KV = 2 } emu_buffer_kind;
+typedef enum { EMU_BUFFER_WEIGHTS = 1, EMU_BUFFER_KV = 2, EMU_BUFFER_ENCODER_WEIGHTS = 3 } emu_buffer_kind;
+
+/* What a program computes. */
+typedef enum { EMU_ARCH_DECODER = 0, EMU_ARCH_ENCODER = 1 } emu_arch;
 
 struct sendnn_buffer {
   sendnn_device *device;
   emu_buffer_kind kind;
-  sendnn_model_desc model;
+  sendnn_model_desc model;           /* decoder buffers */
+  sendnn_encoder_desc encoder;       /* encoder weights */
   int32_t num_blocks; /* KV only */
   uint64_t num_bytes;
   float *data;
@@ -37,7 +41,9 @@ typedef struct {
 
 struct sendnn_program {
   sendnn_device *device;
-  sendnn_model_desc model;
+  emu_arch arch;
+  sendnn_model_desc model;      /* zero for an encoder */
+  sendnn_encoder_desc encoder;  /* zero for a decoder */
   sendnn_program_shape shape;
   int32_t tile_rows;        /* matmul rows per weight pass, chosen by the autotuner */
   uint64_t device_bytes;    /* packed weights + scratch charged to the device */
@@ -69,8 +75,18 @@ void emu_relayout(const sendnn_model_desc *model, const float *raw, float *packe
 size_t emu_kv_floats_per_block(const sendnn_model_desc *model);
 
 /* program.c */
-int32_t emu_program_new(sendnn_device *device, const sendnn_model_desc *model, const sendnn_program_shape *shape,
-                        sendnn_program **out_program);
+typedef struct {
+  emu_arch arch;
+  sendnn_model_desc model;     /* zero for an encoder */
+  sendnn_encoder_desc encoder; /* zero for a decoder */
+  sendnn_program_shape shape;
+  size_t packed_floats;
+  size_t scratch_floats;
+} emu_program_spec;
+
+int32_t emu_program_new(sendnn_device *device, const emu_program_spec *spec, sendnn_program **out_program);
+int32_t emu_program_load(sendnn_device *device, const emu_program_spec *spec, const char *artifact_path, const char *key,
+                         sendnn_program **out_program);
 
 /* kernels.c */
 void emu_matmul(const float *x, int32_t rows, int32_t in_features, const float *w_out_in, int32_t out_features,

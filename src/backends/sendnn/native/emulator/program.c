@@ -7,7 +7,7 @@
 #include "internal.h"
 
 #define ARTIFACT_MAGIC "SNDNNART"
-#define ARTIFACT_FORMAT 1u
+#define ARTIFACT_FORMAT 2u
 
 typedef struct {
   char magic[8];
@@ -15,7 +15,9 @@ typedef struct {
   uint32_t abi_version;
   char library_name[32];
   char library_version[32];
+  int32_t arch;
   sendnn_model_desc model;
+  sendnn_encoder_desc encoder;
   sendnn_program_shape shape;
   int32_t tile_rows;
   uint32_t key_bytes;
@@ -28,19 +30,17 @@ static const char *kind_name(int32_t kind) {
   return kind == SENDNN_PROGRAM_PREFILL_CHUNK ? "prefill-chunk" : kind == SENDNN_PROGRAM_DECODE ? "decode" : "encoder";
 }
 
-int32_t emu_program_new(sendnn_device *device, const sendnn_model_desc *model, const sendnn_program_shape *shape,
-                        sendnn_program **out_program) {
-  size_t packed_floats = emu_packed_weight_floats(model);
-  size_t scratch_floats = emu_scratch_floats(model, shape);
-  uint64_t device_bytes = (uint64_t)(packed_floats + scratch_floats) * sizeof(float);
+int32_t emu_program_new(sendnn_device *device, const emu_program_spec *spec, sendnn_program **out_program) {
+  const sendnn_program_shape *shape = &spec->shape;
+  uint64_t device_bytes = (uint64_t)(spec->packed_floats + spec->scratch_floats) * sizeof(float);
   char what[160];
   snprintf(what, sizeof what, "the %s program (batch %d, slots %d, max context %d)", kind_name(shape->kind), shape->batch_size,
            shape->num_slots, shape->max_context);
   int32_t status = emu_charge(device, device_bytes, what);
   if (status != SENDNN_OK) return status;
   sendnn_program *program = calloc(1, sizeof *program);
-  float *packed = malloc(packed_floats * sizeof(float));
-  float *scratch = calloc(scratch_floats, sizeof(float));
+  float *packed = malloc(spec->packed_floats * sizeof(float));
+  float *scratch = calloc(spec->scratch_floats, sizeof(float));
   if (program == NULL || packed == NULL || scratch == NULL) {
     free(program);
     free(packed);
@@ -49,16 +49,29 @@ int32_t emu_program_new(sendnn_device *device, const sendnn_model_desc *model, c
     return emu_fail(SENDNN_E_HOST_MEMORY, "%s: out of host memory", what);
   }
   program->device = device;
-  program->model = *model;
+  program->arch = spec->arch;
+  program->model = spec->model;
+  program->encoder = spec->encoder;
   program->shape = *shape;
   program->tile_rows = 1;
   program->device_bytes = device_bytes;
-  program->packed_floats = packed_floats;
+  program->packed_floats = spec->packed_floats;
   program->packed = packed;
   program->scratch = scratch;
-  program->scratch_floats = scratch_floats;
+  program->scratch_floats = spec->scratch_floats;
   *out_program = program;
   return SENDNN_OK;
+}
+
+static emu_program_spec decoder_spec(const sendnn_model_desc *model, const sendnn_program_shape *shape) {
+  emu_program_spec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.arch = EMU_ARCH_DECODER;
+  spec.model = *model;
+  spec.shape = *shape;
+  spec.packed_floats = emu_packed_weight_floats(model);
+  spec.scratch_floats = emu_scratch_floats(model, shape);
+  return spec;
 }
 
 int32_t sendnn_program_free(sendnn_program *program) {
@@ -82,7 +95,8 @@ int32_t sendnn_program_compile(sendnn_device *device, const sendnn_model_desc *m
     return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_program_compile: the buffer is not the weights buffer of this model");
   }
   sendnn_program *program;
-  status = emu_program_new(device, model, shape, &program);
+  emu_program_spec spec = decoder_spec(model, shape);
+  status = emu_program_new(device, &spec, &program);
   if (status != SENDNN_OK) return status;
   emu_relayout(model, weights->data, program->packed);
   program->tile_rows = emu_autotune(program);
@@ -106,7 +120,9 @@ int32_t sendnn_program_save(const sendnn_program *program, const char *artifact_
   header.abi_version = SENDNN_ABI_VERSION;
   snprintf(header.library_name, sizeof header.library_name, "%s", EMU_LIBRARY_NAME);
   snprintf(header.library_version, sizeof header.library_version, "%s", EMU_LIBRARY_VERSION);
+  header.arch = program->arch;
   header.model = program->model;
+  header.encoder = program->encoder;
   header.shape = program->shape;
   header.tile_rows = program->tile_rows;
   header.key_bytes = (uint32_t)strlen(key);
@@ -128,8 +144,8 @@ int32_t sendnn_program_save(const sendnn_program *program, const char *artifact_
   return SENDNN_OK;
 }
 
-static int32_t check_header(const artifact_header *header, const char *stored_key, const sendnn_model_desc *model,
-                            const sendnn_program_shape *shape, const char *key, const char *path) {
+static int32_t check_header(const artifact_header *header, const char *stored_key, const emu_program_spec *spec, const char *key,
+                            const char *path) {
   if (header_checksum(*header, stored_key) != header->header_checksum) {
     return emu_fail(SENDNN_E_ARTIFACT_CORRUPT, "artifact %s is corrupted: header checksum mismatch", path);
   }
@@ -143,17 +159,18 @@ static int32_t check_header(const artifact_header *header, const char *stored_ke
   if (strlen(key) != header->key_bytes || memcmp(stored_key, key, header->key_bytes) != 0) {
     return emu_fail(SENDNN_E_ARTIFACT_MISMATCH, "artifact %s was compiled for another key", path);
   }
-  if (memcmp(&header->model, model, sizeof *model) != 0 || memcmp(&header->shape, shape, sizeof *shape) != 0) {
+  if (header->arch != (int32_t)spec->arch || memcmp(&header->model, &spec->model, sizeof spec->model) != 0 ||
+      memcmp(&header->encoder, &spec->encoder, sizeof spec->encoder) != 0 || memcmp(&header->shape, &spec->shape, sizeof spec->shape) != 0) {
     return emu_fail(SENDNN_E_ARTIFACT_MISMATCH, "artifact %s was compiled for another model or shape", path);
   }
-  if (header->payload_bytes != (uint64_t)emu_packed_weight_floats(model) * sizeof(float) || header->tile_rows <= 0) {
+  if (header->payload_bytes != (uint64_t)spec->packed_floats * sizeof(float) || header->tile_rows <= 0) {
     return emu_fail(SENDNN_E_ARTIFACT_CORRUPT, "artifact %s is corrupted: wrong payload size", path);
   }
   return SENDNN_OK;
 }
 
-static int32_t read_artifact(FILE *file, sendnn_device *device, const sendnn_model_desc *model, const sendnn_program_shape *shape,
-                             const char *path, const char *key, sendnn_program **out_program) {
+static int32_t read_artifact(FILE *file, sendnn_device *device, const emu_program_spec *spec, const char *path, const char *key,
+                             sendnn_program **out_program) {
   artifact_header header;
   if (fread(&header, sizeof header, 1, file) != 1 || memcmp(header.magic, ARTIFACT_MAGIC, 8) != 0 ||
       header.format_version != ARTIFACT_FORMAT || header.key_bytes > 65536) {
@@ -162,12 +179,12 @@ static int32_t read_artifact(FILE *file, sendnn_device *device, const sendnn_mod
   char *stored_key = malloc(header.key_bytes + 1u);
   if (stored_key == NULL) return emu_fail(SENDNN_E_HOST_MEMORY, "out of host memory reading %s", path);
   int32_t status = fread(stored_key, 1, header.key_bytes, file) == header.key_bytes
-                       ? check_header(&header, stored_key, model, shape, key, path)
+                       ? check_header(&header, stored_key, spec, key, path)
                        : emu_fail(SENDNN_E_ARTIFACT_CORRUPT, "artifact %s is corrupted: truncated key", path);
   free(stored_key);
   if (status != SENDNN_OK) return status;
   sendnn_program *program;
-  status = emu_program_new(device, model, shape, &program);
+  status = emu_program_new(device, spec, &program);
   if (status != SENDNN_OK) return status;
   if (fread(program->packed, 1, header.payload_bytes, file) != header.payload_bytes || fgetc(file) != EOF) {
     sendnn_program_free(program);
@@ -184,6 +201,15 @@ static int32_t read_artifact(FILE *file, sendnn_device *device, const sendnn_mod
   return SENDNN_OK;
 }
 
+int32_t emu_program_load(sendnn_device *device, const emu_program_spec *spec, const char *artifact_path, const char *key,
+                         sendnn_program **out_program) {
+  FILE *file = fopen(artifact_path, "rb");
+  if (file == NULL) return emu_fail(SENDNN_E_CACHE_MISS, "no artifact at %s", artifact_path);
+  int32_t status = read_artifact(file, device, spec, artifact_path, key, out_program);
+  fclose(file);
+  return status;
+}
+
 int32_t sendnn_program_load(sendnn_device *device, const sendnn_model_desc *model, const sendnn_program_shape *shape,
                             const char *artifact_path, const char *key, sendnn_program **out_program) {
   emu_clear_error();
@@ -193,9 +219,6 @@ int32_t sendnn_program_load(sendnn_device *device, const sendnn_model_desc *mode
   int32_t status = emu_check_model(model);
   if (status == SENDNN_OK) status = emu_check_shape(model, shape);
   if (status != SENDNN_OK) return status;
-  FILE *file = fopen(artifact_path, "rb");
-  if (file == NULL) return emu_fail(SENDNN_E_CACHE_MISS, "no artifact at %s", artifact_path);
-  status = read_artifact(file, device, model, shape, artifact_path, key, out_program);
-  fclose(file);
-  return status;
+  emu_program_spec spec = decoder_spec(model, shape);
+  return emu_program_load(device, &spec, artifact_path, key, out_program);
 }
