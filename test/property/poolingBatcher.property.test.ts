@@ -32,15 +32,16 @@ function drive(shapes: readonly WarmupShape[], waves: readonly (readonly number[
   const scheduler = new PoolingScheduler(shapes, 0);
   const run: Run = { accepted: [], rejected: [], batches: [], lengths: new Map(), orderViolations: [] };
   let next = 0;
-  const step = (): void => {
+  const step = (): boolean => {
     const before = scheduler.waitingRequestIds;
     const batch = scheduler.schedule();
-    if (!batch) return;
+    if (!batch) return false;
     run.batches.push(batch);
     const after = scheduler.waitingRequestIds;
     if (!isSubsequence(after, before)) run.orderViolations.push(`waiting ${before.join(',')} became ${after.join(',')}`);
     if (!isSubsequence(batch.rows.map((row) => row.requestId), before)) run.orderViolations.push(`batch ${batch.batchIndex} is out of queue order`);
     scheduler.finish(batch);
+    return true;
   };
   for (const wave of waves) {
     for (const length of wave) {
@@ -56,7 +57,14 @@ function drive(shapes: readonly WarmupShape[], waves: readonly (readonly number[
     }
     step();
   }
-  while (scheduler.waitingRequestIds.length > 0) step();
+  // Nothing runs between steps, so a queue that forms no batch would wait forever: report it instead.
+  // Every batch serves at least one request, so more batches than requests means one is served twice.
+  for (let guard = 0; scheduler.waitingRequestIds.length > 0; guard++) {
+    if (guard > run.accepted.length || !step()) {
+      run.orderViolations.push(`stalled or looping with ${scheduler.waitingRequestIds.join(',')} waiting`);
+      break;
+    }
+  }
   return run;
 }
 
