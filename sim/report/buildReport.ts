@@ -59,6 +59,7 @@ export function buildReport(outcome: SimulationOutcome, config: EngineConfig, co
   const perSecond = (count: number): number => (durationS > 0 ? round(count / durationS) : 0);
   const itlSorted = metrics.interTokenS.sorted();
   const summary = (values: GrowableFloat64) => roundSummary(summarizeSorted(values.sorted()));
+  const distribution = (sorted: Float64Array) => ({ q: ITL_QUANTILES, seconds: ITL_QUANTILES.map((q) => round(quantileOfSorted(sorted, q))) });
   const stats = outcome.stats;
   const timeline = metrics.occupancy;
   return {
@@ -84,7 +85,9 @@ export function buildReport(outcome: SimulationOutcome, config: EngineConfig, co
       idle: metrics.numIdleSteps,
       busy_fraction: outcome.endTimeS > 0 ? round(metrics.busyS / outcome.endTimeS) : 0,
     },
-    itl_distribution: { q: ITL_QUANTILES, seconds: ITL_QUANTILES.map((q) => round(quantileOfSorted(itlSorted, q))) },
+    itl_distribution: distribution(itlSorted),
+    ttft_distribution: distribution(ttft.sorted()),
+    e2e_distribution: distribution(e2e.sorted()),
     timeline: {
       time_s: timeline.timesS.map(round),
       kv_usage: timeline.values[0]!.map(round),

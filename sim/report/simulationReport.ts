@@ -34,6 +34,9 @@ export interface SimulationReport {
   readonly steps: { readonly prefill: number; readonly decode: number; readonly idle: number; readonly busy_fraction: number };
   /** ITL quantiles for plotting its distribution (q from 0 to 1). */
   readonly itl_distribution: { readonly q: readonly number[]; readonly seconds: readonly number[] };
+  /** TTFT and E2E quantiles at the same q, for plots. */
+  readonly ttft_distribution: { readonly q: readonly number[]; readonly seconds: readonly number[] };
+  readonly e2e_distribution: { readonly q: readonly number[]; readonly seconds: readonly number[] };
   /** KV usage (0..1) and queue lengths over time, downsampled (each point: the max over its samples). */
   readonly timeline: { readonly time_s: readonly number[]; readonly kv_usage: readonly number[]; readonly waiting: readonly number[]; readonly running: readonly number[] };
 }

@@ -26,6 +26,13 @@ export interface ReportPage {
 
 const require = createRequire(import.meta.url);
 
+const TRADEOFF_CARDS = `<section class="card"><h2>Throughput vs ITL p99</h2><p class="hint">One line per group of settings; each point is one setting.</p><div id="tradeoff-itl"></div></section>
+<section class="card"><h2>Throughput vs TTFT p99</h2><p class="hint">Queueing shows up here first: TTFT grows without bound past saturation.</p><div id="tradeoff-ttft"></div></section>`;
+
+/** With one setting there is no trade-off to draw: its TTFT and end-to-end latency distributions instead. */
+const SINGLE_RUN_CARDS = `<section class="card"><h2>TTFT distribution</h2><p class="hint">Time to first token at each percentile: queueing for admission plus the prompt's prefill chunks.</p><div id="tradeoff-itl"></div></section>
+<section class="card"><h2>End-to-end latency distribution</h2><p class="hint">Arrival to last token, at each percentile.</p><div id="tradeoff-ttft"></div></section>`;
+
 /** uPlot's minified build and stylesheet, read from node_modules and inlined: the page needs no network. */
 function uplotAssets(): { script: string; style: string } {
   const dist = require.resolve('uplot/dist/uPlot.iife.min.js');
@@ -63,8 +70,7 @@ ${page.verdict === undefined ? '' : `<p class="verdict">${escapeHtml(page.verdic
 <div class="grid">
 <section class="card"><h2>ITL distribution per setting</h2><p class="hint">Inter-token latency at each percentile. The jump in the tail is decode waiting behind another request's prefill chunk: it grows with the chunk size.</p><div id="itl"></div></section>
 <section class="card"><h2>KV cache usage and queues over time</h2><p class="hint">Setting: <select id="timeline-run"></select></p><div id="timeline"></div></section>
-<section class="card"><h2>Throughput vs ITL p99</h2><p class="hint">One line per group of settings; each point is one setting.</p><div id="tradeoff-itl"></div></section>
-<section class="card"><h2>Throughput vs TTFT p99</h2><p class="hint">Queueing shows up here first: TTFT grows without bound past saturation.</p><div id="tradeoff-ttft"></div></section>
+${page.runs.length > 1 ? TRADEOFF_CARDS : SINGLE_RUN_CARDS}
 </div>
 <footer>spyre-engine discrete-event simulator · times are simulated, from the cost model named above.</footer>
 <script id="report-data" type="application/json">${embeddedJson(data)}</script>

@@ -31,29 +31,29 @@ export const REPORT_SCRIPT = String.raw`
     });
   }
 
-  function itlChart() {
-    var el = document.getElementById('itl');
+  function distributionChart(elId, field, axisLabel, target) {
+    var el = document.getElementById(elId);
     // x = -log10(1 - q): equal room for p50→p90, p90→p99 and p99→p99.9, where the prefill stalls live.
     var tail = function (q) { return -Math.log10(Math.max(1 - q, 1e-4)); };
-    var q = data.runs[0].report.itl_distribution.q.map(tail);
+    var q = data.runs[0].report[field].q.map(tail);
     var ticks = [[0, 'p0'], [tail(0.5), 'p50'], [1, 'p90'], [2, 'p99'], [3, 'p99.9'], [4, 'max']];
     var series = [{ label: 'percentile', value: function (u, v) { return v === null ? '--' : (100 * (1 - Math.pow(10, -v))).toFixed(2); } }];
     var columns = [q];
     data.runs.forEach(function (run, i) {
       series.push({ label: run.label, stroke: colour(i), width: 2 });
-      columns.push(run.report.itl_distribution.seconds.map(ms));
+      columns.push(run.report[field].seconds.map(ms));
     });
-    if (data.targets && data.targets.itl_p99_ms) {
-      series.push({ label: 'ITL p99 target', stroke: '#111827', dash: [6, 4], width: 1 });
-      columns.push(q.map(function () { return data.targets.itl_p99_ms; }));
+    if (target) {
+      series.push({ label: 'p99 target', stroke: '#111827', dash: [6, 4], width: 1 });
+      columns.push(q.map(function () { return target; }));
     }
     new uPlot({
       width: width(el), height: 320, series: series,
       scales: { x: { time: false } },
       axes: [
-        { label: 'percentile of inter-token latencies (tail stretched)', splits: function () { return ticks.map(function (t) { return t[0]; }); },
+        { label: 'percentile (tail stretched)', splits: function () { return ticks.map(function (t) { return t[0]; }); },
           values: function (u, splits) { return splits.map(function (v) { var t = ticks.filter(function (t) { return t[0] === v; })[0]; return t ? t[1] : ''; }); } },
-        { label: 'ITL (ms)', size: 60 },
+        { label: axisLabel, size: 64 },
       ],
       legend: { live: true },
     }, columns, el);
@@ -117,9 +117,14 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   summaryTable();
-  itlChart();
-  tradeoffChart('tradeoff-itl', 'itl_s', 'ITL p99 (ms)', data.targets && data.targets.itl_p99_ms);
-  tradeoffChart('tradeoff-ttft', 'ttft_s', 'TTFT p99 (ms)', data.targets && data.targets.ttft_p99_ms);
+  distributionChart('itl', 'itl_distribution', 'ITL (ms)', data.targets && data.targets.itl_p99_ms);
+  if (data.runs.length > 1) {
+    tradeoffChart('tradeoff-itl', 'itl_s', 'ITL p99 (ms)', data.targets && data.targets.itl_p99_ms);
+    tradeoffChart('tradeoff-ttft', 'ttft_s', 'TTFT p99 (ms)', data.targets && data.targets.ttft_p99_ms);
+  } else {
+    distributionChart('tradeoff-itl', 'ttft_distribution', 'TTFT (ms)', data.targets && data.targets.ttft_p99_ms);
+    distributionChart('tradeoff-ttft', 'e2e_distribution', 'E2E latency (ms)');
+  }
   timelinePicker();
 })();
 `;
