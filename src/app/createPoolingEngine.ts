@@ -64,6 +64,14 @@ export async function createPoolingEngine(options: CreatePoolingEngineOptions): 
   try {
     const task = chooseTask(options.flags.task, model.description);
     const config = resolveEngineConfig({ ...options.flags, task }, options.env ?? process.env, logger, { maxPositionEmbeddings: model.info.dims.maxPositionEmbeddings, modelType: model.info.modelType });
+    const maxPositions = model.info.dims.maxPositionEmbeddings;
+    const tooLong = config.warmupShapes.filter((shape) => shape.promptLength > maxPositions);
+    if (tooLong.length > 0) {
+      throw new EngineError(
+        'invalid_config',
+        `VLLM_SPYRE_WARMUP_PROMPT_LENS has ${tooLong.map((shape) => shape.promptLength).join(', ')}, longer than the model's max_position_embeddings (${maxPositions}, ${model.info.dir}/config.json).`,
+      );
+    }
     if (config.backend !== 'eager') {
       throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} does not serve pooling models yet; use eager.`);
     }

@@ -69,6 +69,12 @@ describe('having a pooling engine starting on the tiny-embed model', () => {
     }
   });
 
+  it('when a warmup prompt length is longer than the model\'s positions, should fail naming both', async () => {
+    await expect(start({ VLLM_SPYRE_WARMUP_PROMPT_LENS: '64,1024', VLLM_SPYRE_WARMUP_BATCH_SIZES: '1,1' })).rejects.toThrow(
+      `VLLM_SPYRE_WARMUP_PROMPT_LENS has 1024, longer than the model's max_position_embeddings (512, ${model.dir}/config.json).`,
+    );
+  });
+
   it('when --device-memory-bytes is not a positive integer, should refuse it', async () => {
     await expect(start({}, {}, 0)).rejects.toThrow('--device-memory-bytes must be a positive integer, but it was set to 0.');
   });
