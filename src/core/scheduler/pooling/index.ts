@@ -7,3 +7,4 @@ export { checkPromptFits, largestWarmupShape } from './promptFit.js';
 export { registerPoolingCore } from './registerPoolingCore.js';
 export { checkWarmupMemory, describeEstimate, estimateEncoderShapeMemory, type EncoderMemoryFacts } from './shapeMemory.js';
 export { l2Normalized, sigmoid, softmax } from './poolingActivations.js';
+export { embeddingFromBase64, embeddingToBase64 } from './embeddingEncoding.js';
