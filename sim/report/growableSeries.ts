@@ -1,3 +1,5 @@
+import { sortNonNegative } from './radixSort.js';
+
 /** An append-only list of numbers in a Float64Array that doubles when full. */
 export class GrowableFloat64 {
   private values = new Float64Array(1024);
@@ -14,7 +16,7 @@ export class GrowableFloat64 {
 
   /** A sorted copy of the values. */
   sorted(): Float64Array {
-    return this.values.slice(0, this.length).sort();
+    return sortNonNegative(this.values.slice(0, this.length));
   }
 }
 
