@@ -20,6 +20,29 @@ export interface SendnnModelDesc {
   readonly ropeTheta: number;
 }
 
+/** A BERT-style encoder (sendnn_encoder_desc). `numLabels` 0: the program returns pooled hidden states. */
+export interface SendnnEncoderDesc {
+  readonly vocabSize: number;
+  readonly hiddenSize: number;
+  readonly intermediateSize: number;
+  readonly numLayers: number;
+  readonly numHeads: number;
+  readonly maxPositions: number;
+  readonly typeVocabSize: number;
+  readonly numLabels: number;
+  readonly pooling: 'mean' | 'cls';
+  readonly layerNormEps: number;
+}
+
+/** The inputs and output of one encoder run (see sendnn_encoder_run). */
+export interface SendnnEncoderInputs {
+  readonly numRows: number;
+  readonly inputIds: Int32Array;
+  readonly tokenTypeIds: Int32Array;
+  readonly attentionMask: Uint8Array;
+  readonly out: Float32Array;
+}
+
 /** The fixed shape of a program (sendnn_program_shape): the core's catalog type. */
 export type SendnnProgramShape = ProgramShape;
 

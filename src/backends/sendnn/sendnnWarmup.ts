@@ -46,7 +46,12 @@ export function warmupPrograms(
   const programs: ObtainedProgram[] = [];
   try {
     shapes.forEach((shape, index) => {
-      const program = obtainProgram(library, device, model, shape, policy, inputs, logger);
+      const ops = {
+        modelFingerprint: model.fingerprint,
+        load: (path: string, key: string): NativeHandle => library.loadProgram(device, model.desc, shape, path, key),
+        compile: (): NativeHandle => library.compileProgram(device, model.desc, inputs.weights(), shape),
+      };
+      const program = obtainProgram(library, shape, ops, policy, logger);
       programs.push(program);
       logger.info(`[sendnn] warmup ${index + 1}/${shapes.length}: ${describeProgramShape(shape)} ${program.source === 'cache' ? 'loaded from the cache' : program.source} in ${program.elapsedMs.toFixed(1)} ms`);
     });

@@ -7,7 +7,6 @@ import { describeProgramShape, type ProgramShape } from '../../../core/catalog/p
 import { EngineError } from '../../../core/contracts/errors.js';
 import type { Logger } from '../../../core/contracts/logger.js';
 import { SendnnCallError, type NativeHandle, type SendnnLibrary } from '../ffi/sendnnLibrary.js';
-import type { SendnnModel } from '../sendnnModel.js';
 
 export interface CachePolicy {
   /** The cache directory when the cache is enabled; undefined: always compile, never save. */
@@ -28,27 +27,28 @@ export interface ObtainedProgram {
 
 const CACHE_PROBLEMS = new Set(['SENDNN_E_CACHE_MISS', 'SENDNN_E_ARTIFACT_CORRUPT', 'SENDNN_E_ARTIFACT_MISMATCH']);
 
-export function artifactPathFor(library: SendnnLibrary, model: SendnnModel, shape: ProgramShape, cacheDir: string): { path: string; key: string } {
+export function artifactPathFor(library: SendnnLibrary, modelFingerprint: string, shape: ProgramShape, cacheDir: string): { path: string; key: string } {
   const { key, fileName } = programCacheKey({
-    modelFingerprint: model.fingerprint, shape, dtype: 'fp32', libraryName: library.name, libraryVersion: library.version, abiVersion: library.abiVersion,
+    modelFingerprint, shape, dtype: 'fp32', libraryName: library.name, libraryVersion: library.version, abiVersion: library.abiVersion,
   });
   return { path: join(cacheDir, fileName), key };
 }
 
-/** What the compiler needs, created on first use: a cache hit never uploads the weights. */
-export interface CompileInputs {
-  weights(): NativeHandle;
+/** How one program of one model is loaded or compiled (decoder and encoder programs use different calls). */
+export interface ProgramSourceOps {
+  readonly modelFingerprint: string;
+  load(artifactPath: string, key: string): NativeHandle;
+  /** Compiles; what it needs (the uploaded weights) is made on first use, so a cache hit never uploads them. */
+  compile(): NativeHandle;
 }
 
-export function obtainProgram(
-  library: SendnnLibrary, device: NativeHandle, model: SendnnModel, shape: ProgramShape, policy: CachePolicy, inputs: CompileInputs, logger: Logger,
-): ObtainedProgram {
+export function obtainProgram(library: SendnnLibrary, shape: ProgramShape, ops: ProgramSourceOps, policy: CachePolicy, logger: Logger): ObtainedProgram {
   const startMs = performance.now();
-  const artifact = policy.cacheDir === undefined ? undefined : artifactPathFor(library, model, shape, policy.cacheDir);
+  const artifact = policy.cacheDir === undefined ? undefined : artifactPathFor(library, ops.modelFingerprint, shape, policy.cacheDir);
   let problem = 'the compilation cache is disabled (TORCH_SENDNN_CACHE_ENABLE=0 or no TORCH_SENDNN_CACHE_DIR)';
   if (artifact !== undefined) {
     try {
-      const handle = library.loadProgram(device, model.desc, shape, artifact.path, artifact.key);
+      const handle = ops.load(artifact.path, artifact.key);
       return { shape, handle, source: 'cache', artifactPath: artifact.path, elapsedMs: performance.now() - startMs };
     } catch (error) {
       if (!(error instanceof SendnnCallError) || !CACHE_PROBLEMS.has(error.status)) throw error;
@@ -59,7 +59,7 @@ export function obtainProgram(
   if (policy.compilationDisabled) {
     throw new EngineError('backend_failed', compilationDisabled(describeProgramShape(shape), artifact?.path ?? '(no cache directory)', problem));
   }
-  const handle = library.compileProgram(device, model.desc, inputs.weights(), shape);
+  const handle = ops.compile();
   try {
     if (artifact !== undefined) library.saveProgram(handle, artifact.path, artifact.key);
   } catch (error) {

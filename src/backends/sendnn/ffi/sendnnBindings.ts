@@ -34,6 +34,27 @@ export interface SendnnBindings {
     tokenIds: Int32Array, positions: Int32Array, slotMask: Uint8Array, blockTables: Int32Array, slotBlocks: Int32Array,
     rowInfo: Int32Array, logits: Float32Array,
   ): number;
+  sendnn_encoder_weights_bytes(model: NativeEncoderDesc): number;
+  sendnn_encoder_program_bytes(model: NativeEncoderDesc, shape: NativeProgramShape): number;
+  sendnn_buffer_alloc_encoder_weights(device: NativeHandle, model: NativeEncoderDesc, out: OutSlot<NativeHandle>): number;
+  sendnn_encoder_compile(device: NativeHandle, model: NativeEncoderDesc, weights: NativeHandle, shape: NativeProgramShape, out: OutSlot<NativeHandle>): number;
+  sendnn_encoder_load(device: NativeHandle, model: NativeEncoderDesc, shape: NativeProgramShape, path: string, key: string, out: OutSlot<NativeHandle>): number;
+  sendnn_encoder_run(program: NativeHandle, numRows: number, inputIds: Int32Array, tokenTypeIds: Int32Array, attentionMask: Uint8Array, out: Float32Array): number;
+}
+
+/** sendnn_encoder_desc as koffi marshals it. */
+export interface NativeEncoderDesc {
+  readonly vocab_size: number;
+  readonly hidden_size: number;
+  readonly intermediate_size: number;
+  readonly num_layers: number;
+  readonly num_heads: number;
+  readonly max_positions: number;
+  readonly type_vocab_size: number;
+  readonly num_labels: number;
+  readonly pooling: number;
+  readonly reserved: number;
+  readonly layer_norm_eps: number;
 }
 
 /** sendnn_model_desc as koffi marshals it (field names of the C struct). */
@@ -77,6 +98,10 @@ function declareTypes(): void {
     vocab_size: 'int32_t', hidden_size: 'int32_t', intermediate_size: 'int32_t', num_layers: 'int32_t', num_heads: 'int32_t',
     num_kv_heads: 'int32_t', head_dim: 'int32_t', tie_word_embeddings: 'int32_t', rms_norm_eps: 'double', rope_theta: 'double',
   });
+  koffi.struct('sendnn_encoder_desc', {
+    vocab_size: 'int32_t', hidden_size: 'int32_t', intermediate_size: 'int32_t', num_layers: 'int32_t', num_heads: 'int32_t',
+    max_positions: 'int32_t', type_vocab_size: 'int32_t', num_labels: 'int32_t', pooling: 'int32_t', reserved: 'int32_t', layer_norm_eps: 'double',
+  });
   koffi.struct('sendnn_program_shape', { kind: 'int32_t', batch_size: 'int32_t', num_slots: 'int32_t', max_context: 'int32_t' });
   typesDeclared = true;
 }
@@ -102,6 +127,12 @@ const PROTOTYPES: readonly string[] = [
   'int32_t sendnn_program_load(sendnn_device *device, const sendnn_model_desc *model, const sendnn_program_shape *shape, const char *path, const char *key, _Out_ sendnn_program **out)',
   'int32_t sendnn_program_free(sendnn_program *program)',
   'int32_t sendnn_program_run(sendnn_program *program, sendnn_buffer *kv, int32_t num_rows, int32_t num_context_blocks, const int32_t *token_ids, const int32_t *positions, const uint8_t *slot_mask, const int32_t *block_tables, const int32_t *slot_blocks, const int32_t *row_info, float *logits_out)',
+  'uint64_t sendnn_encoder_weights_bytes(const sendnn_encoder_desc *model)',
+  'uint64_t sendnn_encoder_program_bytes(const sendnn_encoder_desc *model, const sendnn_program_shape *shape)',
+  'int32_t sendnn_buffer_alloc_encoder_weights(sendnn_device *device, const sendnn_encoder_desc *model, _Out_ sendnn_buffer **out)',
+  'int32_t sendnn_encoder_compile(sendnn_device *device, const sendnn_encoder_desc *model, const sendnn_buffer *weights, const sendnn_program_shape *shape, _Out_ sendnn_program **out)',
+  'int32_t sendnn_encoder_load(sendnn_device *device, const sendnn_encoder_desc *model, const sendnn_program_shape *shape, const char *path, const char *key, _Out_ sendnn_program **out)',
+  'int32_t sendnn_encoder_run(sendnn_program *program, int32_t num_rows, const int32_t *input_ids, const int32_t *token_type_ids, const uint8_t *attention_mask, float *out)',
 ];
 
 /** Loads the library at `path` and declares every ABI function. Throws what koffi throws (the caller words it). */

@@ -2,8 +2,12 @@
 // messages that name the library, the call and the library's own explanation.
 import { existsSync } from 'node:fs';
 import { EngineError } from '../../../core/contracts/errors.js';
-import { SENDNN_ABI_VERSION, type DeviceMemory, type SendnnModelDesc, type SendnnProgramShape, type SendnnRunInputs } from '../sendnnTypes.js';
-import { loadSendnnBindings, readAbiVersion, type NativeHandle, type NativeModelDesc, type NativeProgramShape, type OutSlot, type SendnnBindings } from './sendnnBindings.js';
+import {
+  SENDNN_ABI_VERSION, type DeviceMemory, type SendnnEncoderDesc, type SendnnEncoderInputs, type SendnnModelDesc, type SendnnProgramShape, type SendnnRunInputs,
+} from '../sendnnTypes.js';
+import {
+  loadSendnnBindings, readAbiVersion, type NativeEncoderDesc, type NativeHandle, type NativeModelDesc, type NativeProgramShape, type OutSlot, type SendnnBindings,
+} from './sendnnBindings.js';
 
 export type { NativeHandle } from './sendnnBindings.js';
 
@@ -36,6 +40,14 @@ function nativeModel(model: SendnnModelDesc): NativeModelDesc {
   };
 }
 
+function nativeEncoder(model: SendnnEncoderDesc): NativeEncoderDesc {
+  return {
+    vocab_size: model.vocabSize, hidden_size: model.hiddenSize, intermediate_size: model.intermediateSize, num_layers: model.numLayers,
+    num_heads: model.numHeads, max_positions: model.maxPositions, type_vocab_size: model.typeVocabSize, num_labels: model.numLabels,
+    pooling: model.pooling === 'cls' ? 1 : 0, reserved: 0, layer_norm_eps: model.layerNormEps,
+  };
+}
+
 function nativeShape(shape: SendnnProgramShape): NativeProgramShape {
   return { kind: KIND_CODES[shape.kind], batch_size: shape.batchSize, num_slots: shape.numSlots, max_context: shape.maxContext };
 }
@@ -43,6 +55,7 @@ function nativeShape(shape: SendnnProgramShape): NativeProgramShape {
 /** What a program reads from each run input, so that a short array is refused before C reads past it. */
 interface ProgramExtent {
   readonly shape: SendnnProgramShape;
+  /** Width of each row's output: the vocabulary (decoders), the hidden size or the labels (encoders). */
   readonly vocabSize: number;
 }
 
@@ -186,6 +199,48 @@ export class SendnnLibrary {
         throw new SendnnCallError('SENDNN_E_INVALID_ARGUMENT', `sendnn library ${this.path}: sendnn_program_run: ${name} holds ${array.length} values, the program reads ${length}`);
       }
     }
+  }
+
+  encoderWeightsBytes(model: SendnnEncoderDesc): number {
+    return Number(this.native.sendnn_encoder_weights_bytes(nativeEncoder(model)));
+  }
+
+  encoderProgramBytes(model: SendnnEncoderDesc, shape: SendnnProgramShape): number {
+    return Number(this.native.sendnn_encoder_program_bytes(nativeEncoder(model), nativeShape(shape)));
+  }
+
+  allocEncoderWeights(device: NativeHandle, model: SendnnEncoderDesc): NativeHandle {
+    const out: OutSlot<NativeHandle> = [null];
+    return this.handle('sendnn_buffer_alloc_encoder_weights', this.native.sendnn_buffer_alloc_encoder_weights(device, nativeEncoder(model), out), out);
+  }
+
+  compileEncoder(device: NativeHandle, model: SendnnEncoderDesc, weights: NativeHandle, shape: SendnnProgramShape): NativeHandle {
+    const out: OutSlot<NativeHandle> = [null];
+    const program = this.handle('sendnn_encoder_compile', this.native.sendnn_encoder_compile(device, nativeEncoder(model), weights, nativeShape(shape), out), out);
+    this.programs.set(program, { shape, vocabSize: model.numLabels > 0 ? model.numLabels : model.hiddenSize });
+    return program;
+  }
+
+  loadEncoder(device: NativeHandle, model: SendnnEncoderDesc, shape: SendnnProgramShape, artifactPath: string, key: string): NativeHandle {
+    const out: OutSlot<NativeHandle> = [null];
+    const program = this.handle('sendnn_encoder_load', this.native.sendnn_encoder_load(device, nativeEncoder(model), nativeShape(shape), artifactPath, key, out), out);
+    this.programs.set(program, { shape, vocabSize: model.numLabels > 0 ? model.numLabels : model.hiddenSize });
+    return program;
+  }
+
+  /** Runs an encoder program; `out` receives one vector per row (pooled hidden state or logits). */
+  runEncoder(program: NativeHandle, inputs: SendnnEncoderInputs): void {
+    const extent = this.programs.get(program);
+    if (extent === undefined) throw new SendnnCallError('SENDNN_E_INVALID_ARGUMENT', `sendnn library ${this.path}: sendnn_encoder_run: unknown or freed program`);
+    const slots = extent.shape.batchSize * extent.shape.numSlots;
+    const needed: readonly [string, ArrayLike<number>, number][] = [
+      ['input_ids', inputs.inputIds, slots], ['token_type_ids', inputs.tokenTypeIds, slots], ['attention_mask', inputs.attentionMask, slots],
+      ['out', inputs.out, extent.shape.batchSize * extent.vocabSize],
+    ];
+    for (const [name, array, length] of needed) {
+      if (array.length < length) throw new SendnnCallError('SENDNN_E_INVALID_ARGUMENT', `sendnn library ${this.path}: sendnn_encoder_run: ${name} holds ${array.length} values, the program reads ${length}`);
+    }
+    this.check('sendnn_encoder_run', this.native.sendnn_encoder_run(program, inputs.numRows, inputs.inputIds, inputs.tokenTypeIds, inputs.attentionMask, inputs.out));
   }
 
   /** The cheapest call across the boundary: what the FFI itself costs per call. */
