@@ -5,13 +5,14 @@ import { registerEncoderBackend } from '../backends/eager/encoder/registerEncode
 import type { EngineFlags } from '../core/config/engineFlags.js';
 import type { EnvSource } from '../core/config/envVars.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
-import { EngineConfig, type ModelTask } from '../core/contracts/config.js';
+import { EngineConfig, type DynamoBackend, type ModelTask } from '../core/contracts/config.js';
 import { EngineError } from '../core/contracts/errors.js';
 import { Logger } from '../core/contracts/logger.js';
 import { PoolingEngineOptions, PoolingTextEncoder, type PoolingModelDescription } from '../core/contracts/pooling.js';
 import { PoolingEngine } from '../core/scheduler/pooling/poolingEngine.js';
 import { registerPoolingCore } from '../core/scheduler/pooling/registerPoolingCore.js';
 import { TokenizerPoolingTextEncoder } from './poolingTextEncoder.js';
+import type { ModelDirInfo } from '../models/dir/index.js';
 import { stderrLogger } from './stderrLogger.js';
 
 export interface CreatePoolingEngineOptions {
@@ -50,45 +51,82 @@ function chooseTask(requested: ModelTask | undefined, description: PoolingModelD
   return task;
 }
 
-/**
- * The composition root of a pooling engine: model directory + flags + environment (warmup shapes) → the
- * encoder backend, the pooling core and the tokenizer in one container → a started PoolingEngine (memory
- * check passed, every warmup shape run once). The server's pooling routes and `spyre embed` start here.
- */
-export async function createPoolingEngine(options: CreatePoolingEngineOptions): Promise<CreatedPoolingEngine> {
-  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
-  if (options.deviceMemoryBytes !== undefined && (!Number.isInteger(options.deviceMemoryBytes) || options.deviceMemoryBytes <= 0)) {
-    throw new EngineError('invalid_config', `--device-memory-bytes must be a positive integer, but it was set to ${options.deviceMemoryBytes}.`);
+/** A loaded pooling backend, before an engine owns it: what it serves and how to bind it. */
+export interface LoadedPoolingBackend {
+  readonly info: ModelDirInfo;
+  readonly description: PoolingModelDescription;
+  /** The `VLLM_SPYRE_DYNAMO_BACKEND` values this backend serves. */
+  readonly servesBackends: readonly DynamoBackend[];
+  /** Binds the backend's `PoolingExecutor` (and whatever it needs) into the container. */
+  register(container: Container): void;
+  /** Releases the backend when composition fails before the engine owns it. */
+  release(): Promise<void>;
+}
+
+export type ComposedPoolingEngine = Omit<CreatedPoolingEngine, 'model'>;
+
+function checkPositions(config: EngineConfig, info: ModelDirInfo): void {
+  const maxPositions = info.dims.maxPositionEmbeddings;
+  const tooLong = config.warmupShapes.filter((shape) => shape.promptLength > maxPositions);
+  if (tooLong.length > 0) {
+    throw new EngineError(
+      'invalid_config',
+      `VLLM_SPYRE_WARMUP_PROMPT_LENS has ${tooLong.map((shape) => shape.promptLength).join(', ')}, longer than the model's max_position_embeddings (${maxPositions}, ${info.dir}/config.json).`,
+    );
   }
-  const model = await loadEncoderModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
+}
+
+/**
+ * The backend-independent half of {@link createPoolingEngine}: flags + environment (warmup shapes) + a
+ * loaded backend → the pooling core and the tokenizer in one container → a started PoolingEngine (memory
+ * check passed, every warmup shape run once). Releases the backend if anything fails on the way.
+ */
+export async function composePoolingEngine(backend: LoadedPoolingBackend, options: Omit<CreatePoolingEngineOptions, 'intraOpNumThreads'>): Promise<ComposedPoolingEngine> {
+  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
   try {
-    const task = chooseTask(options.flags.task, model.description);
-    const config = resolveEngineConfig({ ...options.flags, task }, options.env ?? process.env, logger, { maxPositionEmbeddings: model.info.dims.maxPositionEmbeddings, modelType: model.info.modelType });
-    const maxPositions = model.info.dims.maxPositionEmbeddings;
-    const tooLong = config.warmupShapes.filter((shape) => shape.promptLength > maxPositions);
-    if (tooLong.length > 0) {
-      throw new EngineError(
-        'invalid_config',
-        `VLLM_SPYRE_WARMUP_PROMPT_LENS has ${tooLong.map((shape) => shape.promptLength).join(', ')}, longer than the model's max_position_embeddings (${maxPositions}, ${model.info.dir}/config.json).`,
-      );
+    if (options.deviceMemoryBytes !== undefined && (!Number.isInteger(options.deviceMemoryBytes) || options.deviceMemoryBytes <= 0)) {
+      throw new EngineError('invalid_config', `--device-memory-bytes must be a positive integer, but it was set to ${options.deviceMemoryBytes}.`);
     }
-    if (config.backend !== 'eager') {
-      throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} does not serve pooling models yet; use eager.`);
+    const { info, description } = backend;
+    const task = chooseTask(options.flags.task, description);
+    const config = resolveEngineConfig({ ...options.flags, task }, options.env ?? process.env, logger, { maxPositionEmbeddings: info.dims.maxPositionEmbeddings, modelType: info.modelType });
+    checkPositions(config, info);
+    if (!backend.servesBackends.includes(config.backend)) {
+      throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} is not served by this pooling backend (it serves ${backend.servesBackends.join(', ')}).`);
     }
     const container = new Container();
     container.bind(EngineConfig).toConstantValue(config);
     container.bind(Logger).toConstantValue(logger);
-    container.bind(EncoderModel).toConstantValue(model);
-    container.bind(PoolingTextEncoder).toConstantValue(TokenizerPoolingTextEncoder.fromModelDir(model.info));
+    container.bind(PoolingTextEncoder).toConstantValue(TokenizerPoolingTextEncoder.fromModelDir(info));
     container.bind(PoolingEngineOptions).toConstantValue({ deviceMemoryBytes: options.deviceMemoryBytes });
-    registerEncoderBackend(container);
+    backend.register(container);
     registerPoolingCore(container);
     logger.info(`${startupSummary(config)} task=${task} warmup_shapes=${config.warmupShapes.map((s) => `(${s.promptLength},${s.batchSize})`).join(' ')}`);
     const engine = container.get(PoolingEngine);
     await engine.start();
-    return { engine, config, model, container, close: () => engine.close() };
+    return { engine, config, container, close: () => engine.close() };
   } catch (error) {
-    await model.session.release();
+    await backend.release();
     throw error;
   }
+}
+
+/**
+ * The composition root of a pooling engine on the eager backend: model directory + flags + environment →
+ * the onnxruntime encoder runner → {@link composePoolingEngine}. The server's pooling routes and
+ * `spyre embed` start here.
+ */
+export async function createPoolingEngine(options: CreatePoolingEngineOptions): Promise<CreatedPoolingEngine> {
+  const model = await loadEncoderModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
+  const composed = await composePoolingEngine({
+    info: model.info,
+    description: model.description,
+    servesBackends: ['eager'],
+    register: (container) => {
+      container.bind(EncoderModel).toConstantValue(model);
+      registerEncoderBackend(container);
+    },
+    release: () => model.session.release(),
+  }, options);
+  return { ...composed, model };
 }
