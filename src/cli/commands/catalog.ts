@@ -76,8 +76,8 @@ export function registerCatalogCommands(program: Command): void {
     .option('--tp, --tensor-parallel-size <n>', 'NUM_AIUS (commander has no two-letter short flags, so -tp is spelled --tp)', positiveInt)
     .option('--library <path>', 'the sendnn library (default: SPYRE_SENDNN_LIBRARY or the bundled emulator)')
     .action((model: string, options: AddOptions) =>
-      runCliAction(() => {
-        const report = runSendnnCompileOnly(compileOnlyConfig(model, options, process.env), stderrLogger, sendnnOptionsFromEnv(process.env));
+      runCliAction(async () => {
+        const report = await runSendnnCompileOnly(compileOnlyConfig(model, options, process.env), stderrLogger, sendnnOptionsFromEnv(process.env));
         process.stdout.write(summary(report));
       }),
     );

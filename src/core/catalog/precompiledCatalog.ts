@@ -64,17 +64,26 @@ export function parseCatalog(text: string, path: string): CatalogEntry[] {
 
 const commaList = (values: readonly number[]): string => values.join(',');
 
-function sameCommaList(recorded: unknown, values: readonly number[] | undefined): boolean {
-  if (typeof recorded !== 'string' || values === undefined) return false;
-  return recorded.split(',').map((item) => Number.parseInt(item.trim(), 10)).join(',') === commaList(values);
+function parseCommaList(recorded: unknown): number[] | undefined {
+  if (typeof recorded !== 'string') return undefined;
+  const values = recorded.split(',').map((item) => Number.parseInt(item.trim(), 10));
+  return values.every(Number.isInteger) ? values : undefined;
 }
 
-/** Whether an entry fits: NUM_AIUS, then the warmup lists (pooling entries) or context length and batch size. */
+/** The (prompt length, batch size) pairs of a pooling entry, in a canonical order. */
+function warmupPairs(promptLens: readonly number[] | undefined, batchSizes: readonly number[] | undefined): string | undefined {
+  if (promptLens === undefined || batchSizes === undefined || promptLens.length !== batchSizes.length) return undefined;
+  return promptLens.map((length, i) => `${length}x${batchSizes[i]}`).sort().join(',');
+}
+
+/** Whether an entry fits: NUM_AIUS, then the warmup shapes (pooling entries, in any order) or context length and batch size. */
 export function entryMatches(entry: CatalogEntry, config: CatalogConfiguration): boolean {
   const data = entry.data;
   if (data.NUM_AIUS !== config.tensorParallelSize) return false;
   if ('VLLM_SPYRE_WARMUP_PROMPT_LENS' in data) {
-    return sameCommaList(data.VLLM_SPYRE_WARMUP_PROMPT_LENS, config.warmupPromptLens) && sameCommaList(data.VLLM_SPYRE_WARMUP_BATCH_SIZES, config.warmupBatchSizes);
+    // The engine sorts its warmup shapes; an entry may list the same pairs in the order they were given.
+    const recorded = warmupPairs(parseCommaList(data.VLLM_SPYRE_WARMUP_PROMPT_LENS), parseCommaList(data.VLLM_SPYRE_WARMUP_BATCH_SIZES));
+    return recorded !== undefined && recorded === warmupPairs(config.warmupPromptLens, config.warmupBatchSizes);
   }
   return data.VLLM_DT_MAX_CONTEXT_LEN === config.maxModelLen && data.VLLM_DT_MAX_BATCH_SIZE === config.maxNumSeqs;
 }

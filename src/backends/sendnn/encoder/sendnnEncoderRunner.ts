@@ -38,6 +38,11 @@ export class SendnnEncoderRunner implements PoolingExecutor {
     this.deviceMemoryBytes = library.deviceMemory(device).totalBytes;
   }
 
+  /** The programs warmup made resident, in warmup order. */
+  residentPrograms(): ObtainedProgram[] {
+    return [...this.programs.values()].map((warm) => warm.program);
+  }
+
   estimateMemory(shape: WarmupShape): ShapeMemoryEstimate {
     const weightBytes = this.library.encoderWeightsBytes(this.model.desc);
     const programBytes = this.library.encoderProgramBytes(this.model.desc, programShape(shape));

@@ -121,8 +121,8 @@ describe('VLLM_SPYRE_REQUIRE_PRECOMPILED_DECODERS=1', () => {
   });
 
   describe('having a catalog entry of another configuration', () => {
-    it('should warn that nothing matches and go on', () => {
-      compileOnly();
+    it('should warn that nothing matches and go on', async () => {
+      await compileOnly();
       const entries = readCatalogFile(cacheDir);
       writeCatalogFile(cacheDir, entries.map((entry) => ({ ...entry, data: { ...entry.data, VLLM_DT_MAX_BATCH_SIZE: 8 } })));
       const run = startup(requireEnv());
@@ -132,8 +132,8 @@ describe('VLLM_SPYRE_REQUIRE_PRECOMPILED_DECODERS=1', () => {
   });
 
   describe('having a matching entry with another version and model name', () => {
-    it('should warn about both and start', () => {
-      compileOnly();
+    it('should warn about both and start', async () => {
+      await compileOnly();
       const [entry] = readCatalogFile(cacheDir);
       writeCatalogFile(cacheDir, [{ ...entry!, vllm_spyre_version: '0.0.1', data: { ...entry!.data, MODEL_NAME: 'ibm-granite/granite-3.3-8b-instruct' } }]);
       const run = startup(requireEnv());
@@ -148,8 +148,8 @@ describe('VLLM_SPYRE_REQUIRE_PRECOMPILED_DECODERS=1', () => {
   });
 
   describe('having an exact catalog entry made by sendnn_compile_only', () => {
-    it('should start from the cache with no warning but the DISABLE_COMPILATION line', () => {
-      const report = compileOnly();
+    it('should start from the cache with no warning but the DISABLE_COMPILATION line', async () => {
+      const report = await compileOnly();
       expect(report.sources).toEqual(['compiled', 'compiled', 'compiled']);
       expect(report.entry.spyre_engine?.programs).toHaveLength(3);
       const run = startup(requireEnv());
@@ -162,8 +162,8 @@ describe('VLLM_SPYRE_REQUIRE_PRECOMPILED_DECODERS=1', () => {
   });
 
   describe('when a program the configuration needs is missing from the cache', () => {
-    it('should fail with RuntimeError: Compilation disabled naming the program', () => {
-      compileOnly();
+    it('should fail with RuntimeError: Compilation disabled naming the program', async () => {
+      await compileOnly();
       const decode2 = artifacts().find((file) => file.startsWith('decode-b2-')) as string;
       rmSync(join(cacheDir, decode2));
       expect(() => startup(requireEnv())).toThrow(/^RuntimeError: Compilation disabled: the decode batch 2 \(max tkv 256\) program is not in the cache/);
@@ -171,8 +171,8 @@ describe('VLLM_SPYRE_REQUIRE_PRECOMPILED_DECODERS=1', () => {
   });
 
   describe('when a needed artifact is corrupted', () => {
-    it('should fail with Compilation disabled and say it is corrupted', () => {
-      compileOnly();
+    it('should fail with Compilation disabled and say it is corrupted', async () => {
+      await compileOnly();
       const victim = join(cacheDir, artifacts()[0] as string);
       writeFileSync(victim, readFileSync(victim).subarray(0, 300));
       expect(() => startup(requireEnv())).toThrow(/^RuntimeError: Compilation disabled: .*corrupted/);
@@ -182,8 +182,8 @@ describe('VLLM_SPYRE_REQUIRE_PRECOMPILED_DECODERS=1', () => {
 
 describe('catalog tools', () => {
   describe('having one good entry and one whose artifact went missing', () => {
-    it('should verify the first, report the second, and prune only the second', () => {
-      compileOnly();
+    it('should verify the first, report the second, and prune only the second', async () => {
+      await compileOnly();
       const [good] = readCatalogFile(cacheDir);
       const broken = { ...good!, data: { ...good!.data, VLLM_DT_MAX_BATCH_SIZE: 3 }, spyre_engine: { ...good!.spyre_engine, programs: [{ name: 'decode batch 3', file: 'gone.sendnn', bytes: 1, sha256: 'x' }] } };
       writeCatalogFile(cacheDir, [good!, broken]);

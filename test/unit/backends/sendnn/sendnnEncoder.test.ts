@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEncoderModel } from '../../../../src/backends/eager/encoder/encoderModel.js';
 import { EncoderRunner } from '../../../../src/backends/eager/encoder/encoderRunner.js';
+import { verifyCatalog } from '../../../../src/backends/sendnn/cache/catalogFile.js';
+import { runSendnnCompileOnly } from '../../../../src/backends/sendnn/sendnnCompileOnly.js';
 import { openSendnnEncoder, type SendnnEncoderRunner } from '../../../../src/backends/sendnn/encoder/sendnnEncoderRunner.js';
 import { resolveEngineConfig } from '../../../../src/core/config/resolveEngineConfig.js';
 import { asRequestId } from '../../../../src/core/contracts/ids.js';
@@ -129,6 +131,25 @@ describe('sendnn encoder programs', () => {
         expect(cold.lines.some((line) => line.includes('encoder batch 3 x prompt 64 compiled'))).toBe(true);
         expect(warm.lines.some((line) => line.includes('encoder batch 3 x prompt 64 loaded from the cache'))).toBe(true);
         expect(second).toEqual(first);
+      } finally {
+        rmSync(cacheDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('when sendnn_compile_only runs for a pooling model', () => {
+    it('should compile one program per warmup shape and record a pooling catalog entry', async () => {
+      const cacheDir = mkdtempSync(join(tmpdir(), 'spyre-sendnn-encoder-catalog-'));
+      try {
+        const config = resolveEngineConfig(
+          { model: join(root, 'embed'), task: 'embed' },
+          { ...SHAPES_ENV, VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn_compile_only', TORCH_SENDNN_CACHE_ENABLE: '1', TORCH_SENDNN_CACHE_DIR: cacheDir },
+          SILENT_LOGGER,
+        );
+        const report = await runSendnnCompileOnly(config, SILENT_LOGGER, { deviceMemoryBytes: 1024 ** 3 });
+        expect(report.sources).toEqual(['compiled', 'compiled']);
+        expect(report.entry.data).toEqual({ MODEL_NAME: join(root, 'embed'), NUM_AIUS: 1, VLLM_SPYRE_WARMUP_PROMPT_LENS: '128,64', VLLM_SPYRE_WARMUP_BATCH_SIZES: '1,3' });
+        expect(verifyCatalog(cacheDir).map((check) => check.problems)).toEqual([[]]);
       } finally {
         rmSync(cacheDir, { recursive: true, force: true });
       }

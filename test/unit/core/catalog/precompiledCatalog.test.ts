@@ -48,12 +48,14 @@ describe('matchCatalog', () => {
     expect(matchCatalog(entries.slice(0, 3), config)).toBe(-1);
   });
   describe('having a pooling entry', () => {
-    it('should compare the warmup lists instead of context length and batch size', () => {
+    it('should compare the warmup shapes, in any order, instead of context length and batch size', () => {
       const pooling = { ...config, warmupPromptLens: [64, 128], warmupBatchSizes: [4, 2] };
       const poolingEntry = entry({ VLLM_SPYRE_WARMUP_PROMPT_LENS: '64,128', VLLM_SPYRE_WARMUP_BATCH_SIZES: '4,2', VLLM_DT_MAX_CONTEXT_LEN: 1 });
       expect(matchCatalog([poolingEntry], pooling)).toBe(0);
       expect(matchCatalog([entry({ VLLM_SPYRE_WARMUP_PROMPT_LENS: '64', VLLM_SPYRE_WARMUP_BATCH_SIZES: '4' })], pooling)).toBe(-1);
       expect(matchCatalog([poolingEntry], config)).toBe(-1);
+      expect(matchCatalog([entry({ VLLM_SPYRE_WARMUP_PROMPT_LENS: '128, 64', VLLM_SPYRE_WARMUP_BATCH_SIZES: '2,4' })], pooling)).toBe(0);
+      expect(matchCatalog([entry({ VLLM_SPYRE_WARMUP_PROMPT_LENS: '128,64', VLLM_SPYRE_WARMUP_BATCH_SIZES: '4,2' })], pooling)).toBe(-1);
     });
   });
 });
