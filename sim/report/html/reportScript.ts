@@ -7,6 +7,15 @@ export const REPORT_SCRIPT = String.raw`
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d', '#4d7c0f', '#7c3aed', '#b45309', '#0f766e', '#6b7280'];
   var colour = function (i) { return palette[i % palette.length]; };
+  // One colour per chunk size and one dash pattern per group (max_num_seqs, interleave), so that the
+  // distributions of the same chunk size line up by colour across groups.
+  var uniq = function (values) { return values.filter(function (v, i) { return values.indexOf(v) === i; }); };
+  var chunkSizes = uniq(data.runs.map(function (run) { return run.report.settings.max_num_batched_tokens; })).sort(function (a, b) { return a - b; });
+  var groupNames = uniq(data.runs.map(function (run) { return run.group; }));
+  var dashes = [[], [7, 4], [2, 3], [10, 3, 2, 3]];
+  var runColour = function (i) { return colour(chunkSizes.indexOf(data.runs[i].report.settings.max_num_batched_tokens)); };
+  var runDash = function (i) { return dashes[groupNames.indexOf(data.runs[i].group) % dashes.length]; };
+  var groupShade = ['#1f2937', '#6b7280', '#9ca3af', '#374151'];
   var ms = function (s) { return s * 1000; };
   var fmt = function (v, digits) { return v === null || v === undefined ? '–' : Number(v).toFixed(digits === undefined ? 1 : digits); };
   var width = function (el) { return Math.max(320, Math.floor(el.getBoundingClientRect().width) - 8); };
@@ -19,7 +28,7 @@ export const REPORT_SCRIPT = String.raw`
       if (data.recommended === i) tr.className = 'recommended';
       if (run.meetsTargets === false) tr.className += ' misses';
       var cells = [
-        '<span class="swatch" style="background:' + colour(i) + '"></span>' + run.label,
+        '<span class="swatch" style="background:' + runColour(i) + '"></span>' + run.label,
         r.settings.max_num_batched_tokens, r.settings.max_num_seqs, r.settings.interleave ? 'on' : 'off',
         fmt(r.throughput.requests_per_s, 2), fmt(r.throughput.output_tokens_per_s, 0),
         fmt(ms(r.ttft_s.p50), 0), fmt(ms(r.ttft_s.p99), 0), fmt(ms(r.itl_s.p50)), fmt(ms(r.itl_s.p99)),
@@ -40,7 +49,7 @@ export const REPORT_SCRIPT = String.raw`
     var series = [{ label: 'percentile', value: function (u, v) { return v === null ? '--' : (100 * (1 - Math.pow(10, -v))).toFixed(2); } }];
     var columns = [q];
     data.runs.forEach(function (run, i) {
-      series.push({ label: run.label, stroke: colour(i), width: 2 });
+      series.push({ label: run.label, stroke: runColour(i), dash: runDash(i), width: 2 });
       columns.push(run.report[field].seconds.map(ms));
     });
     if (target) {
@@ -70,7 +79,8 @@ export const REPORT_SCRIPT = String.raw`
     var series = [{ label: 'output tokens/s' }];
     var columns = [xs];
     groups.forEach(function (g, gi) {
-      series.push({ label: g, stroke: colour(gi), width: 1.5, spanGaps: true, points: { show: true, size: 9, fill: colour(gi) } });
+      var dash = dashes[groupNames.indexOf(g) % dashes.length];
+      series.push({ label: g, stroke: groupShade[gi % groupShade.length], dash: dash, width: 1.5, spanGaps: true, points: { show: true, size: 9, fill: groupShade[gi % groupShade.length] } });
       columns.push(points.map(function (p) { return p.group === g ? p.y : null; }));
     });
     if (target) {
