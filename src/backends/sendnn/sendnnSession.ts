@@ -62,7 +62,7 @@ export function cacheDirOf(config: EngineConfig): string | undefined {
 
 /** Opens the library and the device, and warms up every program the (decoder) configuration needs. */
 export function openSendnnSession(config: EngineConfig, logger: Logger, options: SendnnBackendOptions): SendnnSession {
-  if (config.task !== 'generate') throw new EngineError('invalid_config', 'the sendnn backend serves decoder (generate) models only; encoder programs are not implemented yet.');
+  if (config.task !== 'generate') throw new EngineError('invalid_config', 'openSendnnSession serves decoder (generate) models; pooling models (embed, score, classify) use openSendnnEncoder.');
   const library = SendnnLibrary.open(resolveSendnnLibraryPath(config.sendnnLibrary));
   logger.info(`[sendnn] library ${library.path}: ${library.name} ${library.version}, ABI ${library.abiVersion}`);
   const decision = applyPrecompiledFlow(config, catalogConfigurationOf(config, library), logger);
