@@ -6,6 +6,7 @@ import { registerCatalogCommands } from './commands/catalog.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerEmbedCommands } from './commands/embed.js';
 import { registerBenchCommands } from './commands/bench.js';
+import { registerModelCommands } from './commands/model.js';
 
 const program = new Command('spyre')
   .description('spyre-engine: a vLLM-Spyre-style LLM serving engine and simulator')
@@ -17,5 +18,6 @@ registerCatalogCommands(program);
 registerServeCommand(program);
 registerEmbedCommands(program);
 registerBenchCommands(program);
+registerModelCommands(program);
 
 await program.parseAsync(process.argv);
