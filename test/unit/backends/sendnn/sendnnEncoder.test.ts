@@ -26,9 +26,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function open(dir: string, task: 'embed' | 'score', env: Record<string, string> = {}): SendnnEncoderRunner {
+function open(dir: string, task: 'embed' | 'score', env: Record<string, string> = {}, deviceMemoryBytes = 1024 ** 3): SendnnEncoderRunner {
   const config = resolveEngineConfig({ model: dir, task }, { ...SHAPES_ENV, ...env }, SILENT_LOGGER);
-  return openSendnnEncoder(config, SILENT_LOGGER, { deviceMemoryBytes: 1024 ** 3 });
+  return openSendnnEncoder(config, SILENT_LOGGER, { deviceMemoryBytes });
 }
 
 const l2 = (v: Float32Array): Float32Array => {
@@ -152,6 +152,23 @@ describe('sendnn encoder programs', () => {
         expect(verifyCatalog(cacheDir).map((check) => check.problems)).toEqual([[]]);
       } finally {
         rmSync(cacheDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('when the device memory cannot hold a warmup shape', () => {
+    it('should fail warmup naming the program, its size and the capacity, and report the estimate up front', async () => {
+      const runner = open(join(root, 'embed'), 'embed', {}, 400_000);
+      try {
+        const shape = { promptLength: 128, batchSize: 1 };
+        const estimate = runner.estimateMemory(shape);
+        expect(estimate.programBytes + estimate.activationBytes).toBeGreaterThan(400_000);
+        expect(runner.deviceMemoryBytes).toBe(400_000);
+        await expect(runner.warmup([shape], SILENT_LOGGER)).rejects.toThrow(
+          /sendnn_buffer_alloc_encoder_weights failed with SENDNN_E_DEVICE_MEMORY: device memory exceeded: the encoder weights buffer needs \d+ bytes, but only 400000 of the device's 400000 bytes are free/,
+        );
+      } finally {
+        await runner.close();
       }
     });
   });
