@@ -9,9 +9,9 @@ import type { EngineFlags } from '../../../../src/core/config/engineFlags.js';
 import { resolveEngineConfig } from '../../../../src/core/config/resolveEngineConfig.js';
 import { EngineCore } from '../../../../src/core/engine/engineCore.js';
 import { registerCore } from '../../../../src/core/registerCore.js';
-import { registerSendnnBackend } from '../../../../src/backends/sendnn/registerSendnnBackend.js';
 import { SendnnRunner } from '../../../../src/backends/sendnn/sendnnRunner.js';
-import { SendnnSession, openSendnnSession } from '../../../../src/backends/sendnn/sendnnSession.js';
+import type { SendnnSession } from '../../../../src/backends/sendnn/sendnnSession.js';
+import { startSendnnBackend } from '../../../../src/backends/sendnn/startSendnnBackend.js';
 import type { SendnnBackendOptions } from '../../../../src/backends/sendnn/sendnnOptions.js';
 
 export interface SendnnRig {
@@ -42,13 +42,11 @@ export function sendnnRig(
   options: SendnnBackendOptions = { deviceMemoryBytes: 1024 ** 3 },
 ): SendnnRig {
   const config = sendnnConfig(modelDir, flags, env, logger);
-  const session = openSendnnSession(config, logger, options);
   const container = new Container();
   container.bind(EngineConfig).toConstantValue(config);
   container.bind(Clock).toConstantValue(stepClock);
-  container.bind(SendnnSession).toConstantValue(session);
   registerCore(container);
-  registerSendnnBackend(container);
+  const { session } = startSendnnBackend(container, config, logger, options);
   return { core: container.get(EngineCore), runner: container.get(SendnnRunner), session, config };
 }
 

@@ -1,0 +1,25 @@
+import type { Container } from 'inversify';
+import type { EngineConfig } from '../../core/contracts/config.js';
+import type { Logger } from '../../core/contracts/logger.js';
+import { registerSendnnBackend } from './registerSendnnBackend.js';
+import { SendnnSession, openSendnnSession } from './sendnnSession.js';
+import { sendnnOptionsFromEnv, type SendnnBackendOptions } from './sendnnOptions.js';
+
+export interface StartedSendnnBackend {
+  readonly session: SendnnSession;
+  /** Frees the programs and the KV buffer and closes the device. */
+  close(): void;
+}
+
+/**
+ * What a composition root does for VLLM_SPYRE_DYNAMO_BACKEND=sendnn (generate): open the library and the
+ * device, warm up every program (from the cache or compiled, logged), bind the session and the runner as
+ * the container's StepExecutor. `EngineConfig` must already be bound. Options default to the environment's
+ * (SPYRE_SENDNN_DEVICE_MEMORY_BYTES), read here, once, at startup.
+ */
+export function startSendnnBackend(container: Container, config: EngineConfig, logger: Logger, options: SendnnBackendOptions = sendnnOptionsFromEnv(process.env)): StartedSendnnBackend {
+  const session = openSendnnSession(config, logger, options);
+  container.bind(SendnnSession).toConstantValue(session);
+  registerSendnnBackend(container);
+  return { session, close: () => session.close() };
+}
