@@ -2,7 +2,7 @@
  * Embeddings per second of the pooling engine (static batching on one warmup shape at a time, eager
  * encoder runner) against transformers.js feature extraction (pipeline 'feature-extraction', mean pooling,
  * normalised) on the same model directory, the same texts and the same batch sizes, one onnxruntime thread
- * each. Also prints the smallest cosine between the two implementations' vectors.
+ * each, timed in alternating slots. Also prints the smallest cosine between the two implementations' vectors.
  *
  *   npx tsx bench/pooling.bench.ts [--model DIR] [--seconds 3] [--threads 1]
  *
@@ -52,16 +52,38 @@ function textsFor(modelDir: string, promptLength: number, count: number): string
   });
 }
 
-/** Calls `step` (one batch of `batchSize` embeddings) for about `seconds`; returns embeddings per second. */
-async function rate(batchSize: number, step: () => Promise<void>): Promise<number> {
-  await step();
-  let done = 0;
+/** Embeddings counted and seconds spent by one side of the comparison. */
+interface Tally {
+  embeddings: number;
+  seconds: number;
+}
+
+/** Calls `step` (one batch of `batchSize` embeddings) for about `slotS` seconds, adding to `tally`. */
+async function runFor(slotS: number, batchSize: number, step: () => Promise<void>, tally: Tally): Promise<void> {
   const startedMs = performance.now();
-  while (performance.now() - startedMs < seconds * 1000) {
+  while (performance.now() - startedMs < slotS * 1000) {
     await step();
-    done += batchSize;
+    tally.embeddings += batchSize;
   }
-  return done / ((performance.now() - startedMs) / 1000);
+  tally.seconds += (performance.now() - startedMs) / 1000;
+}
+
+const ROUNDS = 6;
+
+/**
+ * Embeddings per second of both sides, measured in alternating slots (ROUNDS each, `seconds` in total per
+ * side), so that load from other jobs on a shared machine falls on both alike instead of on whichever ran later.
+ */
+async function rates(batchSize: number, ours: () => Promise<void>, theirs: () => Promise<void>): Promise<[number, number]> {
+  await ours();
+  await theirs();
+  const a: Tally = { embeddings: 0, seconds: 0 };
+  const b: Tally = { embeddings: 0, seconds: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    await runFor(seconds / ROUNDS, batchSize, ours, a);
+    await runFor(seconds / ROUNDS, batchSize, theirs, b);
+  }
+  return [a.embeddings / a.seconds, b.embeddings / b.seconds];
 }
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -93,10 +115,16 @@ async function benchModel(label: string, modelDir: string): Promise<void> {
       const theirs = await extractor(texts, { pooling: 'mean', normalize: true });
       const width = ours[0]!.embedding.length;
       const agreement = Math.min(...ours.map((result, i) => cosine(result.embedding, (theirs.data as Float32Array).subarray(i * width, (i + 1) * width))));
-      const engineRate = await rate(shape.batchSize, async () => void (await created.engine.embed(texts)));
-      const tjsRate = await rate(shape.batchSize, async () => void (await extractor(texts, { pooling: 'mean', normalize: true })));
+      const [engineRate, tjsRate] = await rates(
+        shape.batchSize,
+        async () => void (await created.engine.embed(texts)),
+        async () => void (await extractor(texts, { pooling: 'mean', normalize: true })),
+      );
+      const realTokens = ours.reduce((sum, result) => sum + result.promptTokens, 0);
+      const longest = Math.max(...ours.map((result) => result.promptTokens));
       console.log(
-        `| ${label} | (${shape.promptLength}, ${shape.batchSize}) | ${engineRate.toFixed(0)} | ${tjsRate.toFixed(0)} | ${(engineRate / tjsRate).toFixed(2)} | ${agreement.toFixed(6)} |`,
+        `| ${label} | (${shape.promptLength}, ${shape.batchSize}) | ${realTokens} / ${longest * shape.batchSize} / ${shape.promptLength * shape.batchSize} | ` +
+          `${engineRate.toFixed(0)} | ${tjsRate.toFixed(0)} | ${(engineRate / tjsRate).toFixed(2)} | ${agreement.toFixed(6)} |`,
       );
     } finally {
       await created.close();
@@ -108,8 +136,8 @@ async function benchModel(label: string, modelDir: string): Promise<void> {
 const root = mkdtempSync(join(tmpdir(), 'spyre-pooling-bench-'));
 try {
   console.log(`node ${process.version}, ${threads} onnxruntime thread(s), ${seconds} s per measurement`);
-  console.log('| model | warmup shape (prompt, batch) | spyre embeddings/s | transformers.js embeddings/s | ratio | min cosine |');
-  console.log('|---|---|---:|---:|---:|---:|');
+  console.log('| model | warmup shape (prompt, batch) | tokens: real / padded to longest / static shape | spyre embeddings/s | transformers.js embeddings/s | ratio | min cosine |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
   const given = argValue('--model');
   if (given !== undefined) {
     await benchModel(basename(resolve(given)), resolve(given));
