@@ -6,7 +6,7 @@ import { catalogPathOf, pruneCatalog, readCatalogFile, verifyCatalog } from '../
 import { runSendnnCompileOnly, type CompileOnlyReport } from '../../backends/sendnn/sendnnCompileOnly.js';
 import { sendnnOptionsFromEnv } from '../../backends/sendnn/sendnnOptions.js';
 import { resolveEngineConfig } from '../../core/config/resolveEngineConfig.js';
-import type { EngineConfig } from '../../core/contracts/config.js';
+import type { EngineConfig, ModelTask } from '../../core/contracts/config.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { Logger } from '../../core/contracts/logger.js';
 import { runCliAction } from '../runCliAction.js';
@@ -36,7 +36,15 @@ interface AddOptions {
   readonly maxNumSeqs?: number;
   readonly maxNumBatchedTokens?: number;
   readonly tensorParallelSize?: number;
+  readonly task?: ModelTask;
   readonly library?: string;
+}
+
+const TASKS: readonly ModelTask[] = ['generate', 'embed', 'score', 'classify'];
+
+function parseTask(value: string): ModelTask {
+  if (!(TASKS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${TASKS.join(', ')}.`);
+  return value as ModelTask;
 }
 
 /** The configuration `catalog add` compiles for: the serve flags, with the cache forced on at `cacheDir`. */
@@ -74,6 +82,7 @@ export function registerCatalogCommands(program: Command): void {
     .option('--max-num-seqs <n>', 'max_num_seqs', positiveInt)
     .option('--max-num-batched-tokens <n>', 'chunk size', positiveInt)
     .option('--tp, --tensor-parallel-size <n>', 'NUM_AIUS (commander has no two-letter short flags, so -tp is spelled --tp)', positiveInt)
+    .option('--task <task>', 'generate (default) or a pooling task (embed, score, classify: shapes from VLLM_SPYRE_WARMUP_PROMPT_LENS / _BATCH_SIZES)', parseTask)
     .option('--library <path>', 'the sendnn library (default: SPYRE_SENDNN_LIBRARY or the bundled emulator)')
     .action((model: string, options: AddOptions) =>
       runCliAction(async () => {
