@@ -95,6 +95,18 @@ void emu_rms_norm(const float *x, const float *weight, int32_t width, double eps
 void emu_rotary(float *x, int32_t num_heads, int32_t head_dim, int32_t position, double rope_theta);
 int32_t emu_autotune(const sendnn_program *program);
 
+/* encoder.c: offsets (in floats) of an encoder's tensors; raw and packed layouts share them. */
+typedef struct {
+  size_t word, position, type, emb_norm_w, emb_norm_b, layers, pooler_w, pooler_b, classifier_w, classifier_b, total;
+} encoder_layout;
+
+typedef struct {
+  size_t q_w, q_b, k_w, k_b, v_w, v_b, ao_w, ao_b, an_w, an_b, i_w, i_b, o_w, o_b, on_w, on_b;
+} encoder_layer;
+
+encoder_layout emu_encoder_layout(const sendnn_encoder_desc *model);
+encoder_layer emu_encoder_layer(const sendnn_encoder_desc *model, int32_t layer);
+
 /* checksum.c */
 uint64_t emu_checksum(const void *data, size_t num_bytes, uint64_t seed);
 
