@@ -35,6 +35,7 @@ static void attention(const encoder_run *s) {
   int32_t h = m->hidden_size, d = h / m->num_heads, pairs = s->rows * s->slots * m->num_heads;
   float scale = 1.0f / sqrtf((float)d);
   long work = (long)pairs * s->slots * d;
+  (void)work; /* read only by the OpenMP pragma */
 #pragma omp parallel for schedule(dynamic, 4) if (work > 1048576)
   for (int32_t pair = 0; pair < pairs; pair++) {
     int32_t r = pair / m->num_heads, head = pair % m->num_heads, b = r / s->slots;

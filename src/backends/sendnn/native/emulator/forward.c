@@ -125,6 +125,7 @@ static void attention(const run_state *s, int32_t layer) {
   const sendnn_model_desc *m = &s->p->model;
   int32_t pairs = s->rows * s->slots * m->num_heads;
   long work = (long)pairs * (long)s->ctx_blocks * SENDNN_BLOCK_SIZE * m->head_dim;
+  (void)work; /* read only by the OpenMP pragma */
   memset(s->attn, 0, sizeof(float) * (size_t)s->rows * (size_t)s->slots * (size_t)(m->num_heads * m->head_dim));
 #pragma omp parallel for schedule(dynamic, 4) if (work > 1048576)
   for (int32_t pair = 0; pair < pairs; pair++) {

@@ -24,6 +24,7 @@ void emu_matmul(const float *x, int32_t rows, int32_t in_features, const float *
                 int32_t tile_rows) {
   int32_t tile = tile_rows > 0 ? tile_rows : 1;
   long work = (long)rows * in_features * out_features;
+  (void)work; /* read only by the OpenMP pragma */
 #pragma omp parallel for schedule(dynamic, 16) if (work > 1048576)
   for (int32_t n = 0; n < out_features; n++) {
     const float *w = w_out_in + (size_t)n * (size_t)in_features;
