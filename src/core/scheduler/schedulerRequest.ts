@@ -29,6 +29,8 @@ export class SchedulerRequest {
   prefixHit: PrefixHit = NO_PREFIX_HIT;
   /** Prefix tokens whose chunks the prefill skips (whole chunks only, SPEC §3). */
   numUsablePrefixTokens = 0;
+  /** Its place in arrival order (FCFS priority): the newest running request is preempted first. */
+  arrivalIndex = 0;
   /** Prefill steps run since it was (re)admitted: the first one may start a new batch. */
   numPrefillStepsRun = 0;
   /** Tokens handed out by the step in flight (prefill: the chunk's count; decode: 1). */

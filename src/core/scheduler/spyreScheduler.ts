@@ -64,6 +64,7 @@ export class SpyreScheduler {
   private preemptions = 0;
   /** Requests ended while still in the waiting queue, not yet removed from it. */
   private numEndedWhileWaiting = 0;
+  private numAdded = 0;
 
   constructor(
     private readonly kv: KvCacheManager,
@@ -74,6 +75,7 @@ export class SpyreScheduler {
     if (this.requests.has(request.id)) {
       throw new EngineError('invalid_request', `A request with id '${request.id}' is already in the engine; request ids must be unique.`);
     }
+    request.arrivalIndex = this.numAdded++;
     this.requests.set(request.id, request);
     this.waiting.push(request);
   }
@@ -98,9 +100,14 @@ export class SpyreScheduler {
     const candidate = this.prefillCandidate();
     const prefill = candidate === undefined ? undefined : this.planPrefill(candidate);
     if (prefill !== undefined) return prefill;
+    const preemptionsBefore = this.preemptions;
     const decode = this.running.some((request) => request.isDecoding) ? this.planDecode() : undefined;
-    if (decode === undefined) this.planned = { plan: undefined, scheduled: [] };
-    return decode;
+    if (decode !== undefined) return decode;
+    // Preemption may have emptied the decode batch and freed the blocks a prefill was waiting for.
+    const retry = this.preemptions > preemptionsBefore ? this.prefillCandidate() : undefined;
+    const retried = retry === undefined ? undefined : this.planPrefill(retry);
+    if (retried === undefined) this.planned = { plan: undefined, scheduled: [] };
+    return retried;
   }
 
   /** Applies the device's answer to the step planned last. */
@@ -209,7 +216,7 @@ export class SpyreScheduler {
     const scheduled: SchedulerRequest[] = [];
     for (const request of this.running.slice()) {
       // A request preempted earlier in this loop is back to 'waiting' and skipped here.
-      if (request.isDecoding && this.reserveNextTokenSlot(request)) scheduled.push(request);
+      if (request.isDecoding && this.reserveNextTokenSlot(request, scheduled)) scheduled.push(request);
     }
     if (scheduled.length === 0) return undefined;
     const { blockSize } = this.limits;
@@ -239,13 +246,20 @@ export class SpyreScheduler {
     return plan;
   }
 
-  /** Reserves a block for the request's next token when it needs one, preempting from the tail if the pool is short. */
-  private reserveNextTokenSlot(request: SchedulerRequest): boolean {
+  /**
+   * Reserves a block for the request's next token when it needs one. When the pool is short, the newest
+   * running request not yet scheduled in this step is preempted (FCFS priority, as vLLM), possibly the
+   * request itself.
+   */
+  private reserveNextTokenSlot(request: SchedulerRequest, scheduled: readonly SchedulerRequest[]): boolean {
     const numBlocks = this.kv.numBlocksOf(request.id);
     if (blocksForNextToken(request.numComputedTokens, numBlocks, this.limits.blockSize) === numBlocks) return true;
     for (;;) {
       if (this.kv.tryAllocate(request.id, request.tokenIds, request.numComputedTokens + 1) !== undefined) return true;
-      const victim = this.running[this.running.length - 1]!;
+      let victim = request;
+      for (const other of this.running) {
+        if (other.arrivalIndex > victim.arrivalIndex && !scheduled.includes(other)) victim = other;
+      }
       this.preempt(victim);
       if (victim === request) return false;
     }

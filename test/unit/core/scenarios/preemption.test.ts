@@ -12,7 +12,7 @@ describe('having two long generations and a pool too small for both at full leng
   const tokensSeenAtPrefill: number[] = [];
   for (let step = 0; step < 1000 && harness.core.hasUnfinishedRequests(); step++) {
     const plan = harness.core.beginStep();
-    if (plan?.kind === 'prefill' && plan.requestId === 'a') tokensSeenAtPrefill.push(plan.endValidSlot - plan.firstValidSlot);
+    if (plan?.kind === 'prefill' && plan.requestId === 'b') tokensSeenAtPrefill.push(plan.endValidSlot - plan.firstValidSlot);
     const report = harness.core.finishStep({
       sampled: plan === undefined ? [] : plan.kind === 'prefill' ? (plan.isLastChunk ? [{ requestId: plan.requestId, tokenId: 9 }] : []) : plan.rows.map((row) => ({ requestId: row.requestId, tokenId: 9 })),
     });
@@ -20,20 +20,20 @@ describe('having two long generations and a pool too small for both at full leng
     steps.push(stepNotation(report.trace!));
   }
 
-  it('should preempt the request at the tail of running when a decode block cannot be reserved', () => {
+  it('should preempt the newest request (FCFS priority) when a decode block cannot be reserved', () => {
     expect(harness.core.stats().numPreemptions).toBe(1);
-    // a took the last free block first; when b (first in running) needs one, a (the tail) is preempted.
-    const preemptedAt = steps.findIndex((line) => line.startsWith('decode') && line.includes('w=a'));
+    // a took the last free block first; when b needs one, b is the newest request: it gives its blocks back.
+    const preemptedAt = steps.findIndex((line, index) => index > 2 && line.startsWith('decode') && line.includes('w=b'));
     expect(steps.slice(preemptedAt - 1, preemptedAt + 2)).toEqual([
       'decode tkv=192 w= r=b,a o=b,a f= used=5 | b:3,4 a:1,2,5',
-      'decode tkv=129 w=a r=b o=b f= used=3 | b:3,4,5',
-      'prefill tkv=129 w= r=a,b o= f= used=4 | a:2 b:3,4,5',
+      'decode tkv=130 w=b r=a o=a f= used=3 | a:1,2,5',
+      'prefill tkv=130 w= r=b,a o= f= used=4 | b:4 a:1,2,5',
     ]);
   });
 
   it('should re-prefill the victim over its prompt and the tokens it had produced (recompute)', () => {
     expect(tokensSeenAtPrefill[0]).toBe(64);
-    expect(tokensSeenAtPrefill.slice(1).reduce((sum, count) => sum + count, 0)).toBe(64 + 66); // the prompt and the 66 tokens a had produced
+    expect(tokensSeenAtPrefill.slice(1).reduce((sum, count) => sum + count, 0)).toBe(64 + 65); // the prompt and the 65 tokens b had produced
   });
 
   it('should still give each request exactly max_tokens tokens and free every block', () => {
