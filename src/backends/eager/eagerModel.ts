@@ -29,6 +29,8 @@ export interface LoadEagerModelOptions {
 export async function loadEagerModel(modelDir: string, options: LoadEagerModelOptions = {}): Promise<EagerModel> {
   const info = readModelDir(modelDir);
   if (info.kind !== 'decoder') throw eagerModelError(info.dir, `model_type ${info.modelType} is an encoder; text generation needs a decoder`);
+  // Refused before onnxruntime parses the graph; validateDecoderIo says why.
+  if (info.decoderIo?.kvCache.layout === 'stacked') validateDecoderIo(info, [], []);
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(info.onnxModelPath, {

@@ -103,8 +103,10 @@ export class LlmEngine {
     this.streams.set(requestId, stream);
     const signal = options.signal;
     if (signal) {
+      const onAbort = (): void => void this.abort(requestId);
+      stream.onEnded = () => signal.removeEventListener('abort', onAbort);
       if (signal.aborted) this.abort(requestId);
-      else signal.addEventListener('abort', () => this.abort(requestId), { once: true });
+      else signal.addEventListener('abort', onAbort, { once: true });
     }
     this.ensureLoop();
     return stream;

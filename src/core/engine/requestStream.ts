@@ -17,6 +17,8 @@ export class RequestStream {
   private emittedLength = 0;
   private checkedLength = 0;
   private ended = false;
+  /** Called once when the stream ends, however it ends (e.g. to drop an abort listener). */
+  onEnded: (() => void) | undefined;
 
   constructor(
     readonly requestId: string,
@@ -56,6 +58,7 @@ export class RequestStream {
     if (this.ended) return;
     this.ended = true;
     this.channel.fail(new EngineError('backend_failed', message));
+    this.onEnded?.();
   }
 
   private end(reason: FinishReason, flush: boolean): void {
@@ -80,6 +83,7 @@ export class RequestStream {
       usage: { promptTokens: this.numPromptTokens, completionTokens, totalTokens: this.numPromptTokens + completionTokens },
     });
     this.channel.close();
+    this.onEnded?.();
   }
 
   private emitDelta(tokenIds: readonly number[], showLength: number, logprobs: SampledLogprobs | undefined): void {
