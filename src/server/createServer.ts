@@ -1,13 +1,11 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { WALL_CLOCK } from '../app/wallClock.js';
 import type { Clock } from '../core/contracts/clock.js';
 import type { EngineConfig } from '../core/contracts/config.js';
 import { SILENT_LOGGER, type Logger } from '../core/contracts/logger.js';
 import type { LlmEngine } from '../core/engine/llmEngine.js';
 import type { MetricsRecorder } from '../core/metrics/metricsRecorder.js';
-import { requireApiKey } from './auth.js';
-import { ApiError } from './errors/apiError.js';
-import { toHttpError } from './errors/openAiError.js';
+import { createBaseApp } from './baseApp.js';
 import { PerfMetricLog } from './metrics/perfMetricLog.js';
 import { PrometheusRecorder } from './metrics/prometheusRecorder.js';
 import { RequestMetricsTracker } from './metrics/requestMetricsTracker.js';
@@ -15,6 +13,7 @@ import { registerChatCompletionsRoute } from './routes/chatCompletions.js';
 import { registerCompletionsRoute } from './routes/completions.js';
 import { registerInfoRoutes } from './routes/infoRoutes.js';
 import { registerTokenizeRoutes } from './routes/tokenizeRoutes.js';
+import { POOLING_ROUTES, registerUnsupportedRoutes } from './routes/unsupportedRoutes.js';
 import type { ServerContext } from './serverContext.js';
 
 /** Default request body limit: far above any prompt max_model_len allows, far below what hurts the server. */
@@ -43,7 +42,6 @@ export interface SpyreServer {
  * `{error: {message, type, param, code}}` with the status of HTTP_ERROR_TABLE.
  */
 export function createServer(engine: LlmEngine, config: EngineConfig, options: CreateServerOptions = {}): SpyreServer {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, forceCloseConnections: 'idle' });
   const clock = options.clock ?? WALL_CLOCK;
   const prometheus = new PrometheusRecorder({ modelName: config.servedModelName, maxModelLen: config.maxModelLen });
   prometheus.baseline(engine.core.stats());
@@ -64,19 +62,12 @@ export function createServer(engine: LlmEngine, config: EngineConfig, options: C
     vocabSize: options.vocabSize,
   };
 
-  app.setErrorHandler((error, _request, reply) => {
-    const answer = toHttpError(error);
-    if (answer.status >= 500) context.logger.error(`${answer.body.error.message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
-    return reply.code(answer.status).send(answer.body);
-  });
-  app.setNotFoundHandler((request) => {
-    throw new ApiError('route_not_found', `No route ${request.method} ${request.url}.`);
-  });
-  if (config.apiKey !== undefined) requireApiKey(app, config.apiKey);
+  const app = createBaseApp({ logger: context.logger, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, apiKey: config.apiKey });
 
   registerCompletionsRoute(app, context);
   registerChatCompletionsRoute(app, context);
-  registerInfoRoutes(app, context);
+  registerInfoRoutes(app, { ...context, stats: () => engine.core.stats(), resetPrefixCache: () => engine.core.resetPrefixCache() });
   registerTokenizeRoutes(app, context);
+  registerUnsupportedRoutes(app, POOLING_ROUTES);
   return { app, context };
 }

@@ -1,6 +1,6 @@
 // `spyre serve [MODEL] [flags]`: vllm serve's flags (SPEC §1.1) over the OpenAI-compatible server.
 import type { Command } from 'commander';
-import { runServe } from '../../server/serve/runServe.js';
+import { startServe } from '../../server/serve/startServe.js';
 import { runCliAction } from '../runCliAction.js';
 import { DEFAULT_MODEL_DIR, ensureDefaultModel, isDefaultModel } from './defaultModel.js';
 import { logLevel, nonNegativeInteger, portNumber, positiveInteger, rewriteVllmShortFlags, taskName, toEngineFlags, type ServeCommandOptions } from './serveFlags.js';
@@ -8,7 +8,7 @@ import { logLevel, nonNegativeInteger, portNumber, positiveInteger, rewriteVllmS
 async function serve(model: string | undefined, options: ServeCommandOptions): Promise<void> {
   const modelDir = model ?? DEFAULT_MODEL_DIR;
   if (isDefaultModel(modelDir)) ensureDefaultModel(modelDir);
-  const running = await runServe({ flags: toEngineFlags(modelDir, options) });
+  const { running } = await startServe({ flags: toEngineFlags(modelDir, options) });
   const stop = (signal: NodeJS.Signals): void => {
     running.shutdown(signal).then(
       () => process.exit(0),
@@ -25,7 +25,7 @@ async function serve(model: string | undefined, options: ServeCommandOptions): P
 export function registerServeCommand(program: Command): void {
   const command = program
     .command('serve')
-    .description(`serve a model over an OpenAI-compatible HTTP API (default model: ${DEFAULT_MODEL_DIR}, built on first use)`)
+    .description(`serve a model over an OpenAI-compatible HTTP API: generative, or pooling with --task embed|score|classify or an encoder directory (default model: ${DEFAULT_MODEL_DIR}, built on first use)`)
     .argument('[model]', 'model directory (Hugging Face layout)')
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .option('--port <port>', 'port (default 8000; 0 picks a free one)', portNumber)

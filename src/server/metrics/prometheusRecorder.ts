@@ -118,6 +118,14 @@ export class PrometheusRecorder implements MetricsRecorder {
     this.requestGenerationTokens.observe(this.labels, timings.numGenerationTokens);
   }
 
+  /**
+   * Prompt tokens of a request that reached the device without a measured queue time (a pooling
+   * request: its engine does not report when its batch started), so recordFinished did not count them.
+   */
+  recordPromptTokens(count: number): void {
+    this.promptTokens.inc(this.labels, count);
+  }
+
   /** Starts the counters that follow engine totals from `stats` (work done before the server, e.g. warmup, is not counted). */
   baseline(stats: EngineCoreStats): void {
     this.lastTotals.queried = stats.prefixCacheQueriedTokens;

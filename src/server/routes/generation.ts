@@ -14,7 +14,7 @@ export interface StartedGeneration {
 }
 
 /** 404 for a model this server does not serve (OpenAI's answer), naming it and the served one. */
-export function requireServedModel(context: ServerContext, model: string): void {
+export function requireServedModel(context: Pick<ServerContext, 'acceptedModelNames' | 'config'>, model: string): void {
   if (!context.acceptedModelNames.has(model)) {
     throw new ApiError('model_not_found', `The model '${model}' does not exist. This server serves '${context.config.servedModelName}'.`, 'model');
   }

@@ -1,10 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/apiError.js';
 import { createdNowS } from '../openai/usage.js';
-import type { ServerContext } from '../serverContext.js';
+import type { EngineConfig } from '../../core/contracts/config.js';
+import type { EngineCoreStats } from '../../core/contracts/engineStats.js';
+import type { PrometheusRecorder } from '../metrics/prometheusRecorder.js';
+
+/** What the info routes read, from a generative or a pooling engine. */
+export interface InfoRoutesSource {
+  readonly config: EngineConfig;
+  readonly version: string;
+  readonly prometheus: PrometheusRecorder;
+  /** The engine's state, refreshed into the gauges at every scrape. */
+  stats(): EngineCoreStats;
+  /** False while blocks are in use (409). */
+  resetPrefixCache(): boolean;
+}
 
 /** GET /v1/models, /health, /version, /metrics and POST /reset_prefix_cache. */
-export function registerInfoRoutes(app: FastifyInstance, context: ServerContext): void {
+export function registerInfoRoutes(app: FastifyInstance, context: InfoRoutesSource): void {
   const startedS = createdNowS();
   app.get('/v1/models', async () => ({
     object: 'list',
@@ -26,12 +39,12 @@ export function registerInfoRoutes(app: FastifyInstance, context: ServerContext)
   app.get('/version', async () => ({ version: context.version }));
 
   app.get('/metrics', async (_request, reply) => {
-    const text = await context.prometheus.scrape(context.engine.core.stats());
+    const text = await context.prometheus.scrape(context.stats());
     return reply.type(context.prometheus.contentType).send(text);
   });
 
   app.post('/reset_prefix_cache', async () => {
-    if (!context.engine.core.resetPrefixCache()) {
+    if (!context.resetPrefixCache()) {
       throw new ApiError('conflict', 'Could not reset the prefix cache: some KV blocks are still in use by running requests. Retry when the engine is idle.');
     }
     return { status: 'ok' };

@@ -4,3 +4,17 @@ export function curlExample(baseUrl: string, servedModelName: string, withApiKey
   const body = JSON.stringify({ model: servedModelName, prompt: 'Hello, my name is', max_tokens: 16, temperature: 0 });
   return `curl ${baseUrl}/v1/completions -H 'Content-Type: application/json'${auth} \\\n  -d '${body}'`;
 }
+
+/** A copy-paste request for a pooling model's task: embeddings, or a rerank for a cross-encoder. */
+export function poolingCurlExample(baseUrl: string, servedModelName: string, task: string, withApiKey: boolean): string {
+  const auth = withApiKey ? ` \\\n  -H "Authorization: Bearer $SPYRE_API_KEY"` : '';
+  if (task === 'score') {
+    const body = JSON.stringify({ model: servedModelName, query: 'What is the capital of France?', documents: ['Paris is the capital of France.', 'The sky is blue.'] });
+    return `curl ${baseUrl}/v1/rerank -H 'Content-Type: application/json'${auth} \\\n  -d '${body}'`;
+  }
+  if (task === 'classify') {
+    return `curl ${baseUrl}/classify -H 'Content-Type: application/json' \\\n  -d '${JSON.stringify({ model: servedModelName, input: ['Hello world'] })}'`;
+  }
+  const body = JSON.stringify({ model: servedModelName, input: ['Hello world', 'How are you?'] });
+  return `curl ${baseUrl}/v1/embeddings -H 'Content-Type: application/json'${auth} \\\n  -d '${body}'`;
+}

@@ -1,6 +1,5 @@
 // `spyre serve`'s composition root: model load and warmup with a progress bar on stderr, the server on
 // its host and port, and a graceful shutdown.
-import { Presets, SingleBar } from 'cli-progress';
 import { createLlmEngine, type CreatedLlmEngine } from '../../app/createLlmEngine.js';
 import { stderrLogger } from '../../app/stderrLogger.js';
 import type { EngineFlags } from '../../core/config/engineFlags.js';
@@ -11,6 +10,7 @@ import { createServer, type SpyreServer } from '../createServer.js';
 import { BufferedLogger } from './bufferedLogger.js';
 import { curlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
+import { progressBar } from './progressBar.js';
 import { warmUpEngine } from './warmup.js';
 
 /** How long in-flight requests may run on after SIGINT/SIGTERM before they are aborted. */
@@ -29,10 +29,6 @@ export interface RunningServer {
   readonly created: CreatedLlmEngine;
   /** Stops accepting, lets in-flight requests finish for up to `graceS`, then aborts them and releases the model. */
   shutdown(reason: string): Promise<void>;
-}
-
-function progressBar(stderr: NodeJS.WritableStream): SingleBar {
-  return new SingleBar({ stream: stderr, format: '{stage} [{bar}] {percentage}% | {value}/{total}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
 }
 
 async function loadAndWarmUp(flags: EngineFlags, env: EnvSource, logger: BufferedLogger, stderr: NodeJS.WritableStream): Promise<CreatedLlmEngine> {
@@ -88,7 +84,7 @@ export async function runServe(options: RunServeOptions): Promise<RunningServer>
   const baseLogger = stderrLogger(options.flags.logLevel ?? 'info');
   const logger = new BufferedLogger(baseLogger);
   if (options.flags.task !== undefined && options.flags.task !== 'generate') {
-    throw new EngineError('invalid_config', `--task ${options.flags.task} is not served yet: spyre serve runs generative models (--task generate).`);
+    throw new EngineError('invalid_config', `runServe serves generative models (--task generate); --task ${options.flags.task} is served by runPoolingServe (startServe picks).`);
   }
   const created = await loadAndWarmUp(options.flags, options.env ?? process.env, logger, stderr);
   const server = createServer(created.engine, created.config, { logger: baseLogger, version: packageVersion(), vocabSize: created.model.io.vocabSize });

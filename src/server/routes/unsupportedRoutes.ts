@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors/apiError.js';
+
+/** A POST route and the API name vLLM's refusal uses for it. */
+export interface ApiRoute {
+  readonly path: string;
+  readonly api: string;
+}
+
+/** What a pooling model cannot serve. */
+export const GENERATION_ROUTES: readonly ApiRoute[] = [
+  { path: '/v1/completions', api: 'Completions API' },
+  { path: '/v1/chat/completions', api: 'Chat Completions API' },
+  { path: '/detokenize', api: 'Detokenization API' },
+];
+
+/** /tokenize, refused only when a pooling model's tokenizer is not at hand. */
+export const TOKENIZE_ROUTE: ApiRoute = { path: '/tokenize', api: 'Tokenization API' };
+
+/** What a generative model cannot serve. */
+export const POOLING_ROUTES: readonly ApiRoute[] = [
+  { path: '/v1/embeddings', api: 'Embeddings API' },
+  { path: '/score', api: 'Score API' },
+  { path: '/v1/score', api: 'Score API' },
+  { path: '/rerank', api: 'Rerank (Score) API' },
+  { path: '/v1/rerank', api: 'Rerank (Score) API' },
+  { path: '/v2/rerank', api: 'Rerank (Score) API' },
+  { path: '/pooling', api: 'Pooling API' },
+  { path: '/classify', api: 'Classification API' },
+];
+
+/**
+ * Routes of the other kind of model answer 400 with vLLM's text ("The model does not support Completions
+ * API"), so that a client pointed at the wrong server learns why instead of getting a bare 404.
+ */
+export function registerUnsupportedRoutes(app: FastifyInstance, routes: readonly ApiRoute[]): void {
+  for (const route of routes) {
+    app.post(route.path, async () => {
+      throw new ApiError('invalid_request', `The model does not support ${route.api}`);
+    });
+  }
+}

@@ -1,0 +1,24 @@
+// What `spyre serve` starts: the generative server, or the pooling server when --task asks for a pooling
+// task or, without --task, when the model directory holds an encoder (its config says so).
+import type { EngineFlags } from '../../core/config/engineFlags.js';
+import { readModelDir } from '../../models/dir/index.js';
+import { runPoolingServe, type RunningPoolingServer } from './runPoolingServe.js';
+import { runServe, type RunningServer, type RunServeOptions } from './runServe.js';
+
+export type StartedServe = { readonly kind: 'generate'; readonly running: RunningServer } | { readonly kind: 'pooling'; readonly running: RunningPoolingServer };
+
+/** True when `spyre serve` should start the PoolingEngine for these flags. */
+export function servesPoolingModel(flags: EngineFlags): boolean {
+  if (flags.task !== undefined) return flags.task !== 'generate';
+  try {
+    return readModelDir(flags.model).kind === 'encoder';
+  } catch {
+    return false; // the generative path reports what is wrong with the directory
+  }
+}
+
+/** `spyre serve`: the server the flags and the model call for, started and listening. */
+export async function startServe(options: RunServeOptions): Promise<StartedServe> {
+  if (servesPoolingModel(options.flags)) return { kind: 'pooling', running: await runPoolingServe(options) };
+  return { kind: 'generate', running: await runServe(options) };
+}
