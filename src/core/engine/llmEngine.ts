@@ -60,9 +60,16 @@ export class LlmEngine {
     };
   }
 
-  /** Like vLLM's `LLM.generate`: runs all prompts together and returns their results in order. */
+  /** Like vLLM's `LLM.generate`: runs all prompts together and returns their results in order. Throws if any prompt is refused. */
   async generateBatch(prompts: readonly PromptInput[], params: GenerateParams = {}): Promise<BatchResult[]> {
-    const streams = prompts.map((prompt) => this.submit(prompt, params, {}));
+    const streams: RequestStream[] = [];
+    try {
+      for (const prompt of prompts) streams.push(this.submit(prompt, params, {}));
+    } catch (error) {
+      // One refused prompt refuses the batch (as vLLM raises): the ones already queued are aborted.
+      for (const stream of streams) this.abort(stream.requestId);
+      throw error;
+    }
     return Promise.all(streams.map((stream) => finalOf(stream)));
   }
 

@@ -128,6 +128,15 @@ describe('LlmEngine', () => {
     });
   });
 
+  describe('having one refused prompt in an offline batch', () => {
+    it('should refuse the batch and leave nothing running', async () => {
+      const { engine } = llmEngineRig(256);
+      await expect(engine.generateBatch(['abc', 'a'.repeat(250)], { maxTokens: 10 })).rejects.toThrow(/Could not add request/);
+      expect(engine.numUnfinishedRequests).toBe(0);
+      expect(engine.core.stats()).toMatchObject({ numRunning: 0, numWaiting: 0 });
+    });
+  });
+
   describe('while it generates', () => {
     it('should let other callbacks of the event loop run between steps', async () => {
       const { engine } = llmEngineRig();
