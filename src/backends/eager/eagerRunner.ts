@@ -7,6 +7,7 @@ import type { SamplingParams } from '../../core/contracts/requests.js';
 import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../../core/contracts/stepPlan.js';
 import { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
 import { resolveSampling } from '../../core/engine/sampling/samplingOptions.js';
+import { SamplingStateStore } from '../../core/engine/sampling/samplingStateStore.js';
 import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
 import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
 import { EagerModel } from './eagerModel.js';
@@ -31,7 +32,6 @@ export class EagerRunner implements StepExecutor {
   private readonly buffers: StepBuffers;
   private readonly sampler: TokenSampler;
   private readonly seeds: SeededRandom;
-  private readonly states = new Map<RequestId, RequestSamplingState>();
   private logitsRow: Float32Array;
   /** The last decode step, whose presents the next one reuses when it continues the same batch. */
   private previousDecode: { readonly requestIds: readonly RequestId[]; readonly positions: readonly number[]; readonly out: ort.InferenceSession.OnnxValueMapType } | undefined;
@@ -41,6 +41,7 @@ export class EagerRunner implements StepExecutor {
   constructor(
     @inject(EagerModel) private readonly model: EagerModel,
     @inject(EngineConfig) config: EngineConfig,
+    @inject(SamplingStateStore) private readonly states: SamplingStateStore,
   ) {
     const io = model.io;
     this.kv = new PagedKvStore({ numBlocks: config.numBlocks, numLayers: io.numLayers, numKvHeads: io.numKvHeads, headDim: io.headDim, dtype: io.kvDtype });
@@ -56,7 +57,6 @@ export class EagerRunner implements StepExecutor {
     } catch (error) {
       const message = `eager backend: ${(error as Error).message}`;
       const ids = plan.kind === 'prefill' ? [plan.requestId] : plan.rows.map((row) => row.requestId);
-      for (const id of ids) this.states.delete(id);
       this.previousDecode = undefined;
       return { sampled: [], failed: ids.map((requestId) => ({ requestId, message })) };
     }
@@ -75,8 +75,8 @@ export class EagerRunner implements StepExecutor {
     const out = oneCall ? await this.runChunk(plan, 0, numNew, pastLength, undefined) : await this.runTokenByToken(plan, numNew, pastLength);
     this.scatterPrefill(out, plan, pastLength, numNew);
     if (!plan.isLastChunk) return { sampled: [] };
-    const state = new RequestSamplingState(resolveSampling(plan.sampling), this.seeds.nextUint32());
-    this.states.set(plan.requestId, state);
+    // A request prefilled again after a preemption keeps its state (generator, counts).
+    const state = this.stateOf(plan.requestId, plan.sampling);
     return { sampled: [this.sample(plan.requestId, out, oneCall ? numNew - 1 : 0, state)] };
   }
 
@@ -174,9 +174,7 @@ export class EagerRunner implements StepExecutor {
         this.kv.scatterToken(this.kv.values[layer] as KvArray, values, r * presentRow, totalLength, pastLength, blockId, slot);
       });
     }
-    const sampled = rows.map((row, r) => this.sample(row.requestId, out, r, this.stateOf(row.requestId, row.sampling)));
-    this.forgetFinished(rows.map((row) => row.requestId));
-    return { sampled };
+    return { sampled: rows.map((row, r) => this.sample(row.requestId, out, r, this.stateOf(row.requestId, row.sampling))) };
   }
 
   /** Each row's past, right-aligned to `pastLength`, gathered from the paged store. */
@@ -213,16 +211,6 @@ export class EagerRunner implements StepExecutor {
       this.states.set(requestId, state);
     }
     return state;
-  }
-
-  /**
-   * Every decoding request is in every decode batch, so a sampling state whose request is not in this one
-   * belongs to a request that ended: drop it (the backend hears of no finish otherwise).
-   */
-  private forgetFinished(decoding: readonly RequestId[]): void {
-    if (this.states.size === decoding.length) return;
-    const keep = new Set(decoding);
-    for (const id of this.states.keys()) if (!keep.has(id)) this.states.delete(id);
   }
 
   /** Samples from the logits of flattened row `row` ([batch × sequence, vocab]). */

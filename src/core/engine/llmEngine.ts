@@ -1,4 +1,4 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { StepExecutor } from '../contracts/backend.js';
 import { EngineError } from '../contracts/errors.js';
@@ -11,6 +11,7 @@ import { buildGenerationRequest, promptTokenIds, stopStrings } from './generatio
 import type { BatchResult, FinalOutput, GenerateOptions, GenerateParams, GenerationOutput, PromptInput } from './generationTypes.js';
 import { RequestStream } from './requestStream.js';
 import type { SampledLogprobs } from './sampling/logprobs.js';
+import { SamplingStateStore } from './sampling/samplingStateStore.js';
 import { StopStringMatcher } from './stopStringMatcher.js';
 
 const IDLE_WAIT_MS = 1;
@@ -37,6 +38,8 @@ export class LlmEngine {
     @inject(StepExecutor) private readonly executor: StepExecutor,
     @inject(TextCodec) readonly codec: TextCodec,
     @inject(Logger) private readonly logger: Logger,
+    /** The backend's sampling states, released here when requests end (absent for backends that keep none). */
+    @inject(SamplingStateStore) @optional() private readonly samplingStates?: SamplingStateStore,
   ) {}
 
   /**
@@ -80,7 +83,7 @@ export class LlmEngine {
     if (stream === undefined) return false;
     this.core.abortRequest(id);
     stream.finish('abort');
-    this.streams.delete(id);
+    this.forget(id);
     return true;
   }
 
@@ -142,11 +145,16 @@ export class LlmEngine {
   private failAll(error: unknown): void {
     const message = `engine loop stopped: ${(error as Error).message}`;
     this.logger.error(message);
-    for (const [requestId, stream] of this.streams) {
+    for (const [requestId, stream] of [...this.streams]) {
       stream.fail(message);
       this.core.abortRequest(requestId);
+      this.forget(requestId);
     }
-    this.streams.clear();
+  }
+
+  private forget(requestId: RequestId): void {
+    this.streams.delete(requestId);
+    this.samplingStates?.release(requestId);
   }
 
   private async execute(plan: StepPlan): Promise<StepResult> {
@@ -167,15 +175,17 @@ export class LlmEngine {
       const logprobs = token.extras?.['logprobs'] as SampledLogprobs | undefined;
       if (stream.addToken(token.tokenId, logprobs)) {
         this.core.stopRequest(token.requestId);
-        this.streams.delete(token.requestId);
+        this.forget(token.requestId);
       }
     }
     for (const ended of report.ended) {
+      // Also for a request aborted during this step: the backend may have sampled it once more.
+      this.samplingStates?.release(ended.requestId);
       const stream = this.streams.get(ended.requestId);
       if (stream === undefined) continue;
       if (ended.error !== undefined) stream.fail(ended.error);
       else stream.finish(ended.reason);
-      this.streams.delete(ended.requestId);
+      this.forget(ended.requestId);
     }
     for (const listener of this.stepListeners) listener(report);
   }
