@@ -62,6 +62,10 @@ interface Case {
   readonly prefixCaching: boolean;
   readonly maxNumSeqs: number;
   readonly seed: number;
+  /** A pool too small for the batch: requests are preempted and prefilled again. */
+  readonly numBlocks?: number;
+  /** Pool prompts to send (all at step 0) instead of a seeded pick. */
+  readonly picks?: readonly number[];
 }
 
 /**
@@ -70,8 +74,9 @@ interface Case {
  */
 function arrivalsFor(c: Case): Arrival[] {
   const count = 2 + (c.seed % 5);
-  const picks = randomIds(c.seed * 31, count, 0, POOL_LENGTHS.length);
-  const arrivals = picks.map((pick, i) => ({ pick, id: `r${i}`, atStep: randomIds(c.seed * 17 + i, 1, 0, 10)[0] as number, maxTokens: 2 + ((c.seed + i) % 7) }));
+  const picks = c.picks ?? randomIds(c.seed * 31, count, 0, POOL_LENGTHS.length);
+  const atStep = (i: number): number => (c.picks ? 0 : (randomIds(c.seed * 17 + i, 1, 0, 10)[0] as number));
+  const arrivals = picks.map((pick, i) => ({ pick, id: `r${i}`, atStep: atStep(i), maxTokens: c.picks ? REFERENCE_TOKENS : 2 + ((c.seed + i) % 7) }));
   const again = c.prefixCaching ? arrivals.map((a) => ({ ...a, id: `${a.id}-again`, atStep: a.atStep + 6 + (a.pick % 5) })) : [];
   return [...arrivals, ...again].map((a) => ({ id: a.id, atStep: a.atStep, prompt: poolPrompt(a.pick), maxTokens: a.maxTokens, pick: a.pick }));
 }
@@ -87,14 +92,17 @@ const CASES: Case[] = [
   { chunkSize: 512, interleave: true, prefixCaching: false, maxNumSeqs: 6, seed: 8 },
   { chunkSize: 512, interleave: false, prefixCaching: true, maxNumSeqs: 2, seed: 9 },
   { chunkSize: 64, interleave: true, prefixCaching: true, maxNumSeqs: 8, seed: 10 },
+  // Prompts of 63, 127, 129 and 65 tokens fill 8 blocks; their first decode tokens need more.
+  { chunkSize: 64, interleave: false, prefixCaching: false, maxNumSeqs: 4, seed: 11, numBlocks: 9, picks: [2, 5, 6, 4] },
+  { chunkSize: 128, interleave: false, prefixCaching: false, maxNumSeqs: 4, seed: 12, numBlocks: 9, picks: [2, 5, 6, 4] },
 ];
 
 describe('EagerRunner under the engine core', () => {
-  describe.each(CASES)('having chunk $chunkSize, interleave $interleave, prefix caching $prefixCaching, max_num_seqs $maxNumSeqs (seed $seed)', (c) => {
+  describe.each(CASES)('having chunk $chunkSize, interleave $interleave, prefix caching $prefixCaching, max_num_seqs $maxNumSeqs, blocks $numBlocks (seed $seed)', (c) => {
     it('should produce the reference greedy tokens, with logits within 1e-4 of the reference', async () => {
       const rig = eagerCoreRig(
         model,
-        { maxModelLen: 2048, maxNumSeqs: c.maxNumSeqs, maxNumBatchedTokens: c.chunkSize, enablePrefixCaching: c.prefixCaching },
+        { maxModelLen: 2048, maxNumSeqs: c.maxNumSeqs, maxNumBatchedTokens: c.chunkSize, enablePrefixCaching: c.prefixCaching, ...(c.numBlocks ? { numBlocks: c.numBlocks } : {}) },
         { VLLM_SPYRE_CP_INTERLEAVE_STEPS: c.interleave ? '1' : '0' },
       );
       const arrivals = arrivalsFor(c);
@@ -107,6 +115,7 @@ describe('EagerRunner under the engine core', () => {
         got.forEach((row, i) => expect(maxAbsDiff(row, expected.logits[i] as Float32Array), `${arrival.id} token ${i}`).toBeLessThan(1e-4));
       }
       if (c.prefixCaching) expect(rig.core.stats().prefixCacheHitTokens).toBeGreaterThan(0);
+      if (c.numBlocks !== undefined) expect(rig.core.stats().numPreemptions).toBeGreaterThan(0);
       expect(rig.core.stats().kvCacheUsage).toBe(0);
     });
   });
