@@ -211,6 +211,30 @@ describe('having the pooling server with an API key', () => {
     });
   });
 
+  describe('when a client hangs up while its call of 300 inputs runs one batch at a time', () => {
+    it('should abort the call, count its 300 inputs as aborted, leave nothing in flight, and keep serving', async () => {
+      const labels = { model_name: SERVED, engine: '0' };
+      const before = await scrape(running.url);
+      const inputs = Array.from({ length: 300 }, (_, row) => Array.from({ length: 100 }, (_, column) => 3 + ((row + column) % 400)));
+      const controller = new AbortController();
+      const pending = fetch(`${running.url}/v1/embeddings`, {
+        method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, signal: controller.signal,
+        body: JSON.stringify({ model: SERVED, input: inputs, encoding_format: 'float' }),
+      });
+      const metrics = running.server.context.metrics;
+      while (metrics.numUnfinishedRequests === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      controller.abort();
+      await expect(pending).rejects.toThrow();
+      while (metrics.numUnfinishedRequests > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const after = await scrape(running.url);
+      const delta = (reason: string): number =>
+        (sampleValue(after.samples, 'vllm:request_success_total', { ...labels, finished_reason: reason }) ?? 0) - (sampleValue(before.samples, 'vllm:request_success_total', { ...labels, finished_reason: reason }) ?? 0);
+      expect(delta('abort')).toBe(300);
+      expect(delta('stop')).toBe(0);
+      await servesAfterwards();
+    });
+  });
+
   describe('when a /v1 route is called without the key', () => {
     it('should answer 401, while /health and /metrics stay open', async () => {
       expect((await postRaw(running.url, '/v1/embeddings', JSON.stringify(embeddings({})))).status).toBe(401);

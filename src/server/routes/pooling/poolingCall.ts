@@ -72,6 +72,7 @@ export async function runPoolingCall<Result extends { readonly promptTokens: num
     return { requestId, results };
   } catch (error) {
     context.metrics.onFailed(ticket, controller.signal.aborted);
+    if (controller.signal.aborted) throw new ApiError('client_closed', `The client closed the connection before request ${requestId} was answered.`);
     if (error instanceof EngineError && error.kind === 'invalid_request') throw new ApiError('invalid_request', error.message, param);
     throw error;
   } finally {
