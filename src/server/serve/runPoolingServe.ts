@@ -59,20 +59,26 @@ async function loadAndWarmUp(options: RunServeOptions, logger: BufferedLogger, s
   }
 }
 
+/** Releases the engine once, however many paths (grace timer, end of close) ask for it. */
+function closeOnce(created: CreatedPoolingEngine): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= created.close());
+}
+
 /** Closes the server and the engine; after `graceS` the calls still waiting fail and connections go. */
-async function shutdownGracefully(server: SpyrePoolingServer, created: CreatedPoolingEngine, graceS: number, logger: Logger): Promise<void> {
+async function shutdownGracefully(server: SpyrePoolingServer, closeEngine: () => Promise<void>, graceS: number, logger: Logger): Promise<void> {
   const metrics = server.context.metrics;
   logger.info(`Shutting down: no new connections; ${metrics.numUnfinishedRequests} request(s) in flight get up to ${graceS} s to finish.`);
   const abortTimer = setTimeout(() => {
     logger.warn(`Failing ${metrics.numUnfinishedRequests} request(s) still waiting after ${graceS} s.`);
-    void created.close().then(() => setImmediate(() => server.app.server.closeAllConnections()));
+    void closeEngine().then(() => setImmediate(() => server.app.server.closeAllConnections()));
   }, graceS * 1000);
   abortTimer.unref();
   try {
     await server.app.close();
   } finally {
     clearTimeout(abortTimer);
-    await created.close();
+    await closeEngine();
   }
   logger.info('Server stopped.');
 }
@@ -84,10 +90,16 @@ export async function runPoolingServe(options: RunServeOptions): Promise<Running
   const created = await loadAndWarmUp(options, new BufferedLogger(baseLogger), stderr);
   const { config } = created;
   const server = createPoolingServer(created.engine, config, { logger: baseLogger, version: packageVersion(), textEncoder: created.container.get(PoolingTextEncoder) });
+  let stopping: Promise<void> | undefined;
+  // Answers sent while stopping close their connection: a kept-alive idle socket would hold close() until the grace ends.
+  server.app.addHook('onSend', async (_request, reply) => {
+    if (stopping !== undefined) reply.header('connection', 'close');
+  });
+  const closeEngine = closeOnce(created);
   try {
     await server.app.listen({ host: config.host, port: config.port });
   } catch (error) {
-    await created.close();
+    await closeEngine();
     throw new EngineError('invalid_config', `could not listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
   const address = server.app.server.address();
@@ -95,7 +107,6 @@ export async function runPoolingServe(options: RunServeOptions): Promise<Running
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   baseLogger.info(`Serving ${config.servedModelName} (task ${config.task}) on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
   stderr.write(`\nTry it:\n${poolingCurlExample(url, config.servedModelName, config.task, config.apiKey !== undefined)}\n\n`);
-  let stopping: Promise<void> | undefined;
   return {
     url,
     server,
@@ -103,7 +114,7 @@ export async function runPoolingServe(options: RunServeOptions): Promise<Running
     shutdown: (reason: string) => {
       if (stopping === undefined) {
         baseLogger.info(`${reason} received.`);
-        stopping = shutdownGracefully(server, created, options.graceS ?? SHUTDOWN_GRACE_S, baseLogger);
+        stopping = shutdownGracefully(server, closeEngine, options.graceS ?? SHUTDOWN_GRACE_S, baseLogger);
       }
       return stopping;
     },
