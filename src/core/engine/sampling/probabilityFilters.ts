@@ -26,25 +26,59 @@ export function filterCandidates(logits: Float32Array, options: ResolvedSampling
   for (let i = 0; i < vocabSize; i++) if ((logits[i] as number) > max) max = logits[i] as number;
   const inverseTemperature = 1 / options.temperature;
   let count = 0;
+  let total = 0;
   const minProb = options.minP > 0 ? options.minP : 0; // exp(0) = 1 is the top token's unnormalised prob
   for (let i = 0; i < vocabSize; i++) {
     const p = Math.exp(((logits[i] as number) - max) * inverseTemperature);
     probs[i] = p;
-    if (p > 0 && p >= minProb) candidates[count++] = i;
+    if (p > 0 && p >= minProb) {
+      candidates[count++] = i;
+      total += p;
+    }
   }
-  const topK = options.topK > 0 ? Math.min(options.topK, count) : count;
-  if (topK === count && options.topP >= 1) return count;
-  const sorted = candidates.subarray(0, count).sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
-  if (options.topP >= 1) return topK;
-  let total = 0;
-  for (let i = 0; i < topK; i++) total += probs[sorted[i] as number] as number;
-  const target = options.topP * total;
+  const keep = options.topK > 0 ? Math.min(options.topK, count) : count;
+  if (keep === count && options.topP >= 1) return count;
+  for (const cutoff of SORT_CUTOFFS) {
+    const kept = sortedPrefixAnswer(scratch, count, cutoff, keep, keep === count ? total : undefined, options.topP);
+    if (kept !== undefined) return kept;
+  }
+  return keep; // unreachable: the last cutoff (0) sorts every candidate
+}
+
+// Sorting a whole vocabulary per token costs milliseconds. The tokens that top-k and top-p keep are the most
+// likely ones, so first only candidates above a probability cutoff (relative to the top token) are sorted;
+// every token left out is less likely than every token sorted, so when the answer lies within the sorted
+// front it is exactly the full sort's answer. Otherwise a lower cutoff is tried, down to 0 (all).
+const SORT_CUTOFFS = [1e-2, 1e-4, 0];
+
+/**
+ * Moves candidates with probability ≥ `cutoff` to the front, sorts them (most likely first, ties by id),
+ * and answers top-k / top-p from them, or undefined when the front is too short to be sure.
+ * `totalAll`: the total of all candidates, known when top-k keeps all of them.
+ */
+function sortedPrefixAnswer(scratch: FilterScratch, count: number, cutoff: number, keep: number, totalAll: number | undefined, topP: number): number | undefined {
+  const { probs, candidates } = scratch;
+  let front = 0;
+  for (let i = 0; i < count; i++) {
+    const id = candidates[i] as number;
+    if ((probs[id] as number) >= cutoff) {
+      candidates[i] = candidates[front] as number;
+      candidates[front++] = id;
+    }
+  }
+  if (front < keep && totalAll === undefined) return undefined; // the top-k set is not all in front
+  const sorted = candidates.subarray(0, front).sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
+  if (topP >= 1) return front >= keep ? keep : undefined;
+  let total = totalAll ?? 0;
+  if (totalAll === undefined) for (let i = 0; i < keep; i++) total += probs[sorted[i] as number] as number;
+  const target = topP * total;
   let cumulative = 0;
-  for (let i = 0; i < topK; i++) {
+  const limit = Math.min(front, keep);
+  for (let i = 0; i < limit; i++) {
     cumulative += probs[sorted[i] as number] as number;
     if (cumulative >= target) return i + 1;
   }
-  return topK;
+  return front >= keep ? keep : undefined;
 }
 
 /** Draws one of the first `count` candidates in proportion to its probability. */
