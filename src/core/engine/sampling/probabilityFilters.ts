@@ -7,12 +7,17 @@ import type { ResolvedSampling } from './samplingOptions.js';
 export class FilterScratch {
   readonly probs: Float64Array;
   readonly candidates: Uint32Array;
+  /** A min-heap of the best `top_k` ids so far, for small k. */
+  readonly heap = new Uint32Array(HEAP_TOP_K_LIMIT);
 
   constructor(vocabSize: number) {
     this.probs = new Float64Array(vocabSize);
     this.candidates = new Uint32Array(vocabSize);
   }
 }
+
+/** Up to this top_k, the k best are kept in a heap (O(V log k)) instead of sorting a front of the vocabulary. */
+const HEAP_TOP_K_LIMIT = 256;
 
 /**
  * Temperature softmax of `logits` into `scratch.probs` (unnormalised: exp(l/T - max)), then min-p, top-k
@@ -38,6 +43,10 @@ export function filterCandidates(logits: Float32Array, options: ResolvedSampling
   }
   const keep = options.topK > 0 ? Math.min(options.topK, count) : count;
   if (keep === count && options.topP >= 1) return count;
+  if (keep < count && keep <= HEAP_TOP_K_LIMIT) {
+    selectTopK(scratch, count, keep);
+    return topPWithin(scratch, keep, options.topP);
+  }
   for (const cutoff of SORT_CUTOFFS) {
     const kept = sortedPrefixAnswer(scratch, count, cutoff, keep, keep === count ? total : undefined, options.topP);
     if (kept !== undefined) return kept;
@@ -79,6 +88,59 @@ function sortedPrefixAnswer(scratch: FilterScratch, count: number, cutoff: numbe
     if (cumulative >= target) return i + 1;
   }
   return front >= keep ? keep : undefined;
+}
+
+/** Whether candidate a ranks before b: more likely, or as likely with a smaller id (the sort's order). */
+function ranksBefore(probs: Float64Array, a: number, b: number): boolean {
+  const pa = probs[a] as number;
+  const pb = probs[b] as number;
+  return pa > pb || (pa === pb && a < b);
+}
+
+/** Puts the `k` best candidates, best first, at the front of `candidates`, with a size-k min-heap. */
+function selectTopK(scratch: FilterScratch, count: number, k: number): void {
+  const { probs, candidates, heap } = scratch;
+  const siftDown = (from: number): void => {
+    let at = from;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let worst = at;
+      if (left < k && ranksBefore(probs, heap[worst] as number, heap[left] as number)) worst = left;
+      if (right < k && ranksBefore(probs, heap[worst] as number, heap[right] as number)) worst = right;
+      if (worst === at) return;
+      const swap = heap[at] as number;
+      heap[at] = heap[worst] as number;
+      heap[worst] = swap;
+      at = worst;
+    }
+  };
+  for (let i = 0; i < k; i++) heap[i] = candidates[i] as number;
+  for (let i = Math.floor(k / 2) - 1; i >= 0; i--) siftDown(i);
+  for (let i = k; i < count; i++) {
+    const id = candidates[i] as number;
+    if (ranksBefore(probs, id, heap[0] as number)) {
+      heap[0] = id;
+      siftDown(0);
+    }
+  }
+  for (let i = 0; i < k; i++) candidates[i] = heap[i] as number;
+  candidates.subarray(0, k).sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
+}
+
+/** Top-p over the first `keep` candidates, already sorted best first. */
+function topPWithin(scratch: FilterScratch, keep: number, topP: number): number {
+  if (topP >= 1) return keep;
+  const { probs, candidates } = scratch;
+  let total = 0;
+  for (let i = 0; i < keep; i++) total += probs[candidates[i] as number] as number;
+  const target = topP * total;
+  let cumulative = 0;
+  for (let i = 0; i < keep; i++) {
+    cumulative += probs[candidates[i] as number] as number;
+    if (cumulative >= target) return i + 1;
+  }
+  return keep;
 }
 
 /** Draws one of the first `count` candidates in proportion to its probability. */
