@@ -8,6 +8,7 @@ import type { Logger } from '../../core/contracts/logger.js';
 import { PoolingTextEncoder } from '../../core/contracts/pooling.js';
 import { createPoolingServer, type SpyrePoolingServer } from '../createPoolingServer.js';
 import { BufferedLogger } from './bufferedLogger.js';
+import { closeConnectionsWhenStopping } from './closeWhenStopping.js';
 import { poolingCurlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
 import { progressBar } from './progressBar.js';
@@ -91,10 +92,7 @@ export async function runPoolingServe(options: RunServeOptions): Promise<Running
   const { config } = created;
   const server = createPoolingServer(created.engine, config, { logger: baseLogger, version: packageVersion(), textEncoder: created.container.get(PoolingTextEncoder) });
   let stopping: Promise<void> | undefined;
-  // Answers sent while stopping close their connection: a kept-alive idle socket would hold close() until the grace ends.
-  server.app.addHook('onSend', async (_request, reply) => {
-    if (stopping !== undefined) reply.header('connection', 'close');
-  });
+  closeConnectionsWhenStopping(server.app, () => stopping !== undefined);
   const closeEngine = closeOnce(created);
   try {
     await server.app.listen({ host: config.host, port: config.port });

@@ -8,6 +8,7 @@ import { EngineError } from '../../core/contracts/errors.js';
 import type { Logger } from '../../core/contracts/logger.js';
 import { createServer, type SpyreServer } from '../createServer.js';
 import { BufferedLogger } from './bufferedLogger.js';
+import { closeConnectionsWhenStopping } from './closeWhenStopping.js';
 import { curlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
 import { progressBar } from './progressBar.js';
@@ -88,6 +89,8 @@ export async function runServe(options: RunServeOptions): Promise<RunningServer>
   }
   const created = await loadAndWarmUp(options.flags, options.env ?? process.env, logger, stderr);
   const server = createServer(created.engine, created.config, { logger: baseLogger, version: packageVersion(), vocabSize: created.model.io.vocabSize });
+  let stopping: Promise<void> | undefined;
+  closeConnectionsWhenStopping(server.app, () => stopping !== undefined);
   try {
     await server.app.listen({ host: created.config.host, port: created.config.port });
   } catch (error) {
@@ -99,7 +102,6 @@ export async function runServe(options: RunServeOptions): Promise<RunningServer>
   const url = `http://${created.config.host.includes(':') ? `[${created.config.host}]` : created.config.host}:${port}`;
   baseLogger.info(`Serving ${created.config.servedModelName} on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
   stderr.write(`\nTry it:\n${curlExample(url, created.config.servedModelName, created.config.apiKey !== undefined)}\n\n`);
-  let stopping: Promise<void> | undefined;
   return {
     url,
     server,
