@@ -80,12 +80,9 @@ export function resolveEngineConfig(flags: EngineFlags, envSource: EnvSource, lo
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new EngineError('invalid_config', `--port must be an integer from 0 to 65535, but it was set to ${port}.`);
   }
-  const numBlocks =
-    flags.numBlocks ??
-    computeNumKvBlocks(
-      { maxModelLen: batch.maxModelLen, maxNumSeqs: batch.maxNumSeqs, blockSize: BLOCK_SIZE, maxBatchTkvLimit, numBlocksOverride: flags.numGpuBlocksOverride },
-      logger,
-    );
+  // Pooling models run whole sequences on static shapes: they keep no KV cache.
+  const kvBlockInput = { maxModelLen: batch.maxModelLen, maxNumSeqs: batch.maxNumSeqs, blockSize: BLOCK_SIZE, maxBatchTkvLimit, numBlocksOverride: flags.numGpuBlocksOverride };
+  const numBlocks = isPoolingTask(task) ? 0 : (flags.numBlocks ?? computeNumKvBlocks(kvBlockInput, logger));
   return Object.freeze({
     model: flags.model,
     servedModelName: flags.servedModelName ?? flags.model,

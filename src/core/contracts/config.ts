@@ -35,7 +35,7 @@ export interface EngineConfig {
   readonly disableLogRequests: boolean;
   readonly logLevel: LogLevel;
   readonly blockSize: number;
-  /** Total KV blocks including the null block 0. */
+  /** Total KV blocks including the null block 0; 0 for pooling models, which keep no KV cache. */
   readonly numBlocks: number;
   readonly backend: DynamoBackend;
   /** `VLLM_SPYRE_CP_INTERLEAVE_STEPS`: interleave prefill chunks with decode steps. */

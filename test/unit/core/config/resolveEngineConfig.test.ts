@@ -115,3 +115,12 @@ describe('having flags and environment', () => {
     );
   });
 });
+
+describe('having a pooling task', () => {
+  it('should keep no KV cache and not log the generative KV cache lines', () => {
+    const logger = recordingLogger();
+    const config = resolveEngineConfig({ model: 'm', task: 'embed' }, {}, logger);
+    expect(config.numBlocks).toBe(0);
+    expect(logger.lines.some((line) => line.includes('KV cache size'))).toBe(false);
+  });
+});
