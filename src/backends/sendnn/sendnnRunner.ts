@@ -7,6 +7,7 @@ import type { SamplingParams } from '../../core/contracts/requests.js';
 import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../../core/contracts/stepPlan.js';
 import { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
 import { resolveSampling } from '../../core/engine/sampling/samplingOptions.js';
+import { SamplingStateStore } from '../../core/engine/sampling/samplingStateStore.js';
 import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
 import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
 import type { ObtainedProgram } from './cache/programCache.js';
@@ -17,6 +18,8 @@ import { SendnnSession } from './sendnnSession.js';
  * The sendnn backend: each step plan becomes one run of a compiled program on the device (the prefill
  * program for a chunk, the smallest decode program that holds the batch), then the same sampler as the
  * eager backend. A native failure fails the step's requests through `StepResult.failed`; the engine goes on.
+ * Sampling states live in the SamplingStateStore the engine shares: a request prefilled again after a
+ * preemption keeps its generator and penalty counts, and the engine releases the state when the request ends.
  */
 @injectable()
 export class SendnnRunner implements StepExecutor {
@@ -24,13 +27,13 @@ export class SendnnRunner implements StepExecutor {
   private readonly decodeBuffers: ReadonlyMap<ObtainedProgram, RunBuffers>;
   private readonly sampler: TokenSampler;
   private readonly seeds: SeededRandom;
-  private readonly states = new Map<RequestId, RequestSamplingState>();
   /** Sees each sampled row's logits before sampling (the view is reused). For tests and tools. */
   logitsObserver: ((requestId: RequestId, logits: Float32Array) => void) | undefined;
 
   constructor(
     @inject(SendnnSession) private readonly session: SendnnSession,
     @inject(EngineConfig) config: EngineConfig,
+    @inject(SamplingStateStore) private readonly states: SamplingStateStore,
   ) {
     const vocabSize = session.model.desc.vocabSize;
     this.prefillBuffers = new RunBuffers(session.prefill.shape, vocabSize);
@@ -50,7 +53,6 @@ export class SendnnRunner implements StepExecutor {
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       const ids = plan.kind === 'prefill' ? [plan.requestId] : plan.rows.map((row) => row.requestId);
-      for (const id of ids) this.states.delete(id);
       return { sampled: [], failed: ids.map((requestId) => ({ requestId, message: `sendnn backend: ${error.message}` })) };
     }
   }
@@ -62,9 +64,8 @@ export class SendnnRunner implements StepExecutor {
     const inputs = this.prefillBuffers.fillPrefill(plan);
     this.session.library.runProgram(this.session.prefill.handle, this.session.kv, inputs);
     if (!plan.isLastChunk) return { sampled: [] };
-    const state = new RequestSamplingState(resolveSampling(plan.sampling), this.seeds.nextUint32());
-    this.states.set(plan.requestId, state);
-    return { sampled: [this.sample(plan.requestId, inputs.logits, 0, state)] };
+    // A request prefilled again after a preemption keeps its state (generator, counts).
+    return { sampled: [this.sample(plan.requestId, inputs.logits, 0, this.stateOf(plan.requestId, plan.sampling))] };
   }
 
   private decode(plan: DecodeBatchPlan): StepResult {
@@ -75,9 +76,7 @@ export class SendnnRunner implements StepExecutor {
     }
     const inputs = buffers.fillDecode(plan);
     this.session.library.runProgram(program.handle, this.session.kv, inputs);
-    const sampled = plan.rows.map((row, r) => this.sample(row.requestId, inputs.logits, r, this.stateOf(row.requestId, row.sampling)));
-    this.forgetFinished(plan.rows.map((row) => row.requestId));
-    return { sampled };
+    return { sampled: plan.rows.map((row, r) => this.sample(row.requestId, inputs.logits, r, this.stateOf(row.requestId, row.sampling))) };
   }
 
   private stateOf(requestId: RequestId, sampling: SamplingParams): RequestSamplingState {
@@ -87,13 +86,6 @@ export class SendnnRunner implements StepExecutor {
       this.states.set(requestId, state);
     }
     return state;
-  }
-
-  /** Every decoding request is in every decode batch: a state whose request is absent belongs to one that ended. */
-  private forgetFinished(decoding: readonly RequestId[]): void {
-    if (this.states.size === decoding.length) return;
-    const keep = new Set(decoding);
-    for (const id of this.states.keys()) if (!keep.has(id)) this.states.delete(id);
   }
 
   private sample(requestId: RequestId, logits: Float32Array, row: number, state: RequestSamplingState): SampledToken {
