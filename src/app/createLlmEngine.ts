@@ -2,17 +2,20 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { EagerModel, loadEagerModel } from '../backends/eager/eagerModel.js';
 import { registerEagerBackend } from '../backends/eager/registerEagerBackend.js';
+import { runSendnnCompileOnly, type CompileOnlyReport } from '../backends/sendnn/sendnnCompileOnly.js';
+import { sendnnOptionsFromEnv } from '../backends/sendnn/sendnnOptions.js';
+import { startSendnnBackend } from '../backends/sendnn/startSendnnBackend.js';
 import type { EngineFlags, ModelShapeHints } from '../core/config/engineFlags.js';
 import type { EnvSource } from '../core/config/envVars.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
 import { Clock } from '../core/contracts/clock.js';
-import { EngineConfig } from '../core/contracts/config.js';
+import { EngineConfig, type DynamoBackend } from '../core/contracts/config.js';
 import { EngineError } from '../core/contracts/errors.js';
 import { Logger } from '../core/contracts/logger.js';
 import { TextCodec } from '../core/contracts/textCodec.js';
 import { LlmEngine } from '../core/engine/llmEngine.js';
 import { registerCore } from '../core/registerCore.js';
-import type { ModelDirInfo } from '../models/dir/index.js';
+import { readModelDir, type ModelDirInfo } from '../models/dir/index.js';
 import { stderrLogger } from './stderrLogger.js';
 import { TokenizerTextCodec } from './tokenizerTextCodec.js';
 import { WALL_CLOCK } from './wallClock.js';
@@ -29,11 +32,23 @@ export interface CreateLlmEngineOptions {
 export interface CreatedLlmEngine {
   readonly engine: LlmEngine;
   readonly config: EngineConfig;
+  /**
+   * The model directory as the eager loader reads it (config, tokenizer, ONNX I/O). With
+   * `VLLM_SPYRE_DYNAMO_BACKEND=sendnn` the device runs the model and this session only validated it.
+   */
   readonly model: EagerModel;
   readonly container: Container;
-  /** Aborts what runs and releases the onnxruntime session. */
+  /** Aborts what runs and releases the backend (the onnxruntime session, or the sendnn programs, KV and device). */
   close(): Promise<void>;
 }
+
+/** What {@link startLlmEngine} gives: a serving engine, or (sendnn_compile_only) the programs compiled into the cache. */
+export type StartedLlmEngine =
+  | { readonly kind: 'serving'; readonly created: CreatedLlmEngine }
+  | { readonly kind: 'compiled'; readonly config: EngineConfig; readonly report: CompileOnlyReport; readonly summary: string };
+
+/** The backends that serve requests (sendnn_compile_only compiles and exits). */
+const SERVING_BACKENDS: readonly DynamoBackend[] = ['eager', 'sendnn'];
 
 function shapeHints(info: ModelDirInfo): ModelShapeHints {
   const d = info.dims;
@@ -48,10 +63,41 @@ function shapeHints(info: ModelDirInfo): ModelShapeHints {
   };
 }
 
+/** One line for the operator: what sendnn_compile_only compiled and where the catalog entry went. */
+export function compileOnlySummary(report: CompileOnlyReport): string {
+  const counts = { cache: 0, compiled: 0, recompiled: 0 };
+  for (const source of report.sources) counts[source] += 1;
+  const data = report.entry.data;
+  return (
+    `sendnn_compile_only: ${report.sources.length} programs in ${report.cacheDir} (${counts.compiled} compiled, ${counts.recompiled} recompiled, ` +
+    `${counts.cache} already in the cache) in ${report.elapsedS.toFixed(2)} s; catalog entry ${JSON.stringify(data)} recorded in ${report.catalogPath}. ` +
+    'Nothing is served (VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only); serve from the cache with VLLM_SPYRE_DYNAMO_BACKEND=sendnn.'
+  );
+}
+
+/**
+ * The entry point of `spyre serve` and `spyre generate`: by `VLLM_SPYRE_DYNAMO_BACKEND`, a serving engine
+ * ({@link createLlmEngine}: eager or sendnn), or for `sendnn_compile_only` every program the configuration
+ * needs compiled into the cache and its catalog entry recorded, then nothing served.
+ */
+export async function startLlmEngine(options: CreateLlmEngineOptions): Promise<StartedLlmEngine> {
+  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
+  const env = options.env ?? process.env;
+  const info = readModelDir(options.flags.model);
+  const config = resolveEngineConfig(options.flags, env, logger, shapeHints(info));
+  if (config.backend !== 'sendnn_compile_only') return { kind: 'serving', created: await createLlmEngine({ ...options, logger, env }) };
+  logger.info(startupSummary(config));
+  const report = await runSendnnCompileOnly(config, logger, sendnnOptionsFromEnv(env));
+  const summary = compileOnlySummary(report);
+  logger.info(summary);
+  return { kind: 'compiled', config, report, summary };
+}
+
 /**
  * The composition root of a generating engine: model directory + flags + environment → a container with
- * the config (the model's config as hints), the core, the eager backend, the wall clock, the logger and the
- * tokenizer → an LlmEngine. The server and `spyre generate` both start here.
+ * the config (the model's config as hints), the core, the backend `VLLM_SPYRE_DYNAMO_BACKEND` names (eager:
+ * onnxruntime; sendnn: the device, warmed up from the compilation cache or compiled), the wall clock, the
+ * logger and the tokenizer → an LlmEngine. The server and `spyre generate` both start here.
  */
 export async function createLlmEngine(options: CreateLlmEngineOptions): Promise<CreatedLlmEngine> {
   const model = await loadEagerModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
@@ -63,13 +109,19 @@ export async function createLlmEngine(options: CreateLlmEngineOptions): Promise<
   }
 }
 
-/** The synchronous half of {@link createLlmEngine}, over an already loaded model (tests share one). */
+/**
+ * The synchronous half of {@link createLlmEngine}, over an already loaded model (tests share one). With
+ * sendnn, the session is closed on `close()` and on a failed startup (warmup, precompiled-catalog checks).
+ */
 export function composeLlmEngine(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'intraOpNumThreads'>): CreatedLlmEngine {
   const logger = options.logger ?? stderrLogger(options.flags.logLevel);
   const env = options.env ?? process.env;
   const config = resolveEngineConfig(options.flags, env, logger, shapeHints(model.info));
-  if (config.backend !== 'eager') {
-    throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} is not served by this entry point yet; use eager.`);
+  if (!SERVING_BACKENDS.includes(config.backend)) {
+    throw new EngineError(
+      'invalid_config',
+      `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} compiles into the cache and serves nothing: start through startLlmEngine (spyre serve, spyre generate), or serve with ${SERVING_BACKENDS.join(' or ')}.`,
+    );
   }
   const codec = TokenizerTextCodec.fromModelDir(model.info, model.io.vocabSize);
   const container = new Container();
@@ -79,15 +131,31 @@ export function composeLlmEngine(model: EagerModel, options: Omit<CreateLlmEngin
   container.bind(TextCodec).toConstantValue(codec);
   container.bind(EagerModel).toConstantValue(model);
   registerCore(container);
+  const backend = registerBackend(container, config, logger, env);
+  try {
+    container.bind(LlmEngine).toSelf().inSingletonScope();
+    logger.info(startupSummary(config));
+    const engine = container.get(LlmEngine);
+    return {
+      engine, config, model, container,
+      close: async () => {
+        try {
+          await engine.close();
+        } finally {
+          backend.close();
+          await model.session.release();
+        }
+      },
+    };
+  } catch (error) {
+    backend.close();
+    throw error;
+  }
+}
+
+/** Binds the StepExecutor of `config.backend`; the returned close releases what the backend holds beyond the model. */
+function registerBackend(container: Container, config: EngineConfig, logger: Logger, env: EnvSource): { close(): void } {
+  if (config.backend === 'sendnn') return startSendnnBackend(container, config, logger, sendnnOptionsFromEnv(env));
   registerEagerBackend(container);
-  container.bind(LlmEngine).toSelf().inSingletonScope();
-  logger.info(startupSummary(config));
-  const engine = container.get(LlmEngine);
-  return {
-    engine, config, model, container,
-    close: async () => {
-      await engine.close();
-      await model.session.release();
-    },
-  };
+  return { close: () => undefined };
 }

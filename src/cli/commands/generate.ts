@@ -1,6 +1,7 @@
-// `spyre generate`: one prompt through the eager engine, streamed to stdout (or one JSON line).
+// `spyre generate`: one prompt through the engine (the backend VLLM_SPYRE_DYNAMO_BACKEND names), streamed to
+// stdout (or one JSON line); with sendnn_compile_only, the compile summary and nothing generated.
 import { InvalidArgumentError, type Command } from 'commander';
-import { createLlmEngine } from '../../app/createLlmEngine.js';
+import { startLlmEngine } from '../../app/createLlmEngine.js';
 import { generationDefaults } from '../../app/generationDefaults.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { LogLevel } from '../../core/contracts/config.js';
@@ -34,9 +35,13 @@ const decimal = (value: string): number => {
   return parsed;
 };
 
-/** Runs the command; text goes to `stdout` as it is generated, log lines to stderr. */
-export async function runGenerate(prompt: string, options: GenerateCommandOptions, stdout: NodeJS.WritableStream = process.stdout): Promise<FinalOutput> {
-  const created = await createLlmEngine({
+/**
+ * Runs the command; text goes to `stdout` as it is generated, log lines to stderr. With
+ * VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only it prints the compile summary (`--json`: the catalog entry)
+ * and returns undefined: nothing is generated.
+ */
+export async function runGenerate(prompt: string, options: GenerateCommandOptions, stdout: NodeJS.WritableStream = process.stdout): Promise<FinalOutput | undefined> {
+  const started = await startLlmEngine({
     flags: {
       model: options.model,
       ...(options.maxModelLen !== undefined ? { maxModelLen: options.maxModelLen } : {}),
@@ -47,6 +52,12 @@ export async function runGenerate(prompt: string, options: GenerateCommandOption
       logLevel: options.logLevel,
     },
   });
+  if (started.kind === 'compiled') {
+    const { report, summary } = started;
+    stdout.write(options.json ? `${JSON.stringify({ compiled: report.sources.length, sources: report.sources, cache_dir: report.cacheDir, catalog: report.catalogPath, entry: report.entry })}\n` : `${summary}\n`);
+    return undefined;
+  }
+  const { created } = started;
   try {
     const params: GenerateParams = {
       ...generationDefaults(created.model.info.generationConfig),
@@ -73,7 +84,7 @@ export async function runGenerate(prompt: string, options: GenerateCommandOption
 export function registerGenerateCommands(program: Command): void {
   program
     .command('generate')
-    .description('generate from one prompt with the eager backend (onnxruntime on the CPU), streaming the text to stdout')
+    .description('generate from one prompt (backend: VLLM_SPYRE_DYNAMO_BACKEND, eager by default), streaming the text to stdout')
     .argument('<prompt>', 'the prompt text')
     .requiredOption('--model <dir>', 'model directory (Hugging Face or onnxruntime-genai layout)')
     .option('--max-model-len <n>', 'context length (default: the model config)', integer)
