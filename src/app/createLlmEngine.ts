@@ -6,7 +6,7 @@ import { runSendnnCompileOnly, type CompileOnlyReport } from '../backends/sendnn
 import { sendnnOptionsFromEnv } from '../backends/sendnn/sendnnOptions.js';
 import { startSendnnBackend } from '../backends/sendnn/startSendnnBackend.js';
 import type { EngineFlags, ModelShapeHints } from '../core/config/engineFlags.js';
-import type { EnvSource } from '../core/config/envVars.js';
+import { parseSpyreEnvironment, type EnvSource } from '../core/config/envVars.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
 import { Clock } from '../core/contracts/clock.js';
 import { EngineConfig, type DynamoBackend } from '../core/contracts/config.js';
@@ -81,11 +81,10 @@ export function compileOnlySummary(report: CompileOnlyReport): string {
  * needs compiled into the cache and its catalog entry recorded, then nothing served.
  */
 export async function startLlmEngine(options: CreateLlmEngineOptions): Promise<StartedLlmEngine> {
-  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
   const env = options.env ?? process.env;
-  const info = readModelDir(options.flags.model);
-  const config = resolveEngineConfig(options.flags, env, logger, shapeHints(info));
-  if (config.backend !== 'sendnn_compile_only') return { kind: 'serving', created: await createLlmEngine({ ...options, logger, env }) };
+  if (parseSpyreEnvironment(env).dynamoBackend !== 'sendnn_compile_only') return { kind: 'serving', created: await createLlmEngine(options) };
+  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
+  const config = resolveEngineConfig(options.flags, env, logger, shapeHints(readModelDir(options.flags.model)));
   logger.info(startupSummary(config));
   const report = await runSendnnCompileOnly(config, logger, sendnnOptionsFromEnv(env));
   const summary = compileOnlySummary(report);

@@ -2,17 +2,22 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { EncoderModel, loadEncoderModel } from '../backends/eager/encoder/encoderModel.js';
 import { registerEncoderBackend } from '../backends/eager/encoder/registerEncoderBackend.js';
+import { openSendnnEncoder, type SendnnEncoderRunner } from '../backends/sendnn/encoder/sendnnEncoderRunner.js';
+import { loadSendnnEncoderModel } from '../backends/sendnn/encoder/sendnnEncoderModel.js';
+import { runSendnnCompileOnly, type CompileOnlyReport } from '../backends/sendnn/sendnnCompileOnly.js';
+import { sendnnOptionsFromEnv } from '../backends/sendnn/sendnnOptions.js';
 import type { EngineFlags } from '../core/config/engineFlags.js';
-import type { EnvSource } from '../core/config/envVars.js';
+import { parseSpyreEnvironment, type EnvSource } from '../core/config/envVars.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
 import { EngineConfig, type DynamoBackend, type ModelTask } from '../core/contracts/config.js';
 import { EngineError } from '../core/contracts/errors.js';
 import { Logger } from '../core/contracts/logger.js';
-import { PoolingEngineOptions, PoolingTextEncoder, type PoolingModelDescription } from '../core/contracts/pooling.js';
+import { PoolingEngineOptions, PoolingExecutor, PoolingTextEncoder, type PoolingModelDescription } from '../core/contracts/pooling.js';
 import { PoolingEngine } from '../core/scheduler/pooling/poolingEngine.js';
 import { registerPoolingCore } from '../core/scheduler/pooling/registerPoolingCore.js';
 import { TokenizerPoolingTextEncoder } from './poolingTextEncoder.js';
-import type { ModelDirInfo } from '../models/dir/index.js';
+import { readModelDir, type ModelDirInfo } from '../models/dir/index.js';
+import { compileOnlySummary } from './createLlmEngine.js';
 import { stderrLogger } from './stderrLogger.js';
 
 export interface CreatePoolingEngineOptions {
@@ -29,6 +34,11 @@ export interface CreatePoolingEngineOptions {
 export interface CreatedPoolingEngine {
   readonly engine: PoolingEngine;
   readonly config: EngineConfig;
+  /**
+   * The model directory as the eager loader reads it (description, padding behaviour). With
+   * `VLLM_SPYRE_DYNAMO_BACKEND=sendnn` its onnxruntime session only validated the directory and is already
+   * released: the device's encoder programs serve the model.
+   */
   readonly model: EncoderModel;
   readonly container: Container;
   /** Fails what waits, finishes the running batch and releases the onnxruntime session. */
@@ -76,6 +86,15 @@ function checkPositions(config: EngineConfig, info: ModelDirInfo): void {
   }
 }
 
+/** Flags (task defaulting to what the model does) + environment (warmup shapes) → the checked config. */
+function resolvePoolingConfig(backend: Pick<LoadedPoolingBackend, 'info' | 'description'>, options: Omit<CreatePoolingEngineOptions, 'intraOpNumThreads'>, logger: Logger): EngineConfig {
+  const { info, description } = backend;
+  const task = chooseTask(options.flags.task, description);
+  const config = resolveEngineConfig({ ...options.flags, task }, options.env ?? process.env, logger, { maxPositionEmbeddings: info.dims.maxPositionEmbeddings, modelType: info.modelType });
+  checkPositions(config, info);
+  return config;
+}
+
 /**
  * The backend-independent half of {@link createPoolingEngine}: flags + environment (warmup shapes) + a
  * loaded backend → the pooling core and the tokenizer in one container → a started PoolingEngine (memory
@@ -87,21 +106,18 @@ export async function composePoolingEngine(backend: LoadedPoolingBackend, option
     if (options.deviceMemoryBytes !== undefined && (!Number.isInteger(options.deviceMemoryBytes) || options.deviceMemoryBytes <= 0)) {
       throw new EngineError('invalid_config', `--device-memory-bytes must be a positive integer, but it was set to ${options.deviceMemoryBytes}.`);
     }
-    const { info, description } = backend;
-    const task = chooseTask(options.flags.task, description);
-    const config = resolveEngineConfig({ ...options.flags, task }, options.env ?? process.env, logger, { maxPositionEmbeddings: info.dims.maxPositionEmbeddings, modelType: info.modelType });
-    checkPositions(config, info);
+    const config = resolvePoolingConfig(backend, options, logger);
     if (!backend.servesBackends.includes(config.backend)) {
       throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} is not served by this pooling backend (it serves ${backend.servesBackends.join(', ')}).`);
     }
     const container = new Container();
     container.bind(EngineConfig).toConstantValue(config);
     container.bind(Logger).toConstantValue(logger);
-    container.bind(PoolingTextEncoder).toConstantValue(TokenizerPoolingTextEncoder.fromModelDir(info));
+    container.bind(PoolingTextEncoder).toConstantValue(TokenizerPoolingTextEncoder.fromModelDir(backend.info));
     container.bind(PoolingEngineOptions).toConstantValue({ deviceMemoryBytes: options.deviceMemoryBytes });
     backend.register(container);
     registerPoolingCore(container);
-    logger.info(`${startupSummary(config)} task=${task} warmup_shapes=${config.warmupShapes.map((s) => `(${s.promptLength},${s.batchSize})`).join(' ')}`);
+    logger.info(`${startupSummary(config)} task=${config.task} warmup_shapes=${config.warmupShapes.map((s) => `(${s.promptLength},${s.batchSize})`).join(' ')}`);
     const engine = container.get(PoolingEngine);
     await engine.start();
     return { engine, config, container, close: () => engine.close() };
@@ -111,14 +127,14 @@ export async function composePoolingEngine(backend: LoadedPoolingBackend, option
   }
 }
 
-/**
- * The composition root of a pooling engine on the eager backend: model directory + flags + environment →
- * the onnxruntime encoder runner → {@link composePoolingEngine}. The server's pooling routes and
- * `spyre embed` start here.
- */
-export async function createPoolingEngine(options: CreatePoolingEngineOptions): Promise<CreatedPoolingEngine> {
-  const model = await loadEncoderModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
-  const composed = await composePoolingEngine({
+/** What {@link startPoolingEngine} gives: a serving engine, or (sendnn_compile_only) the programs compiled into the cache. */
+export type StartedPoolingEngine =
+  | { readonly kind: 'serving'; readonly created: CreatedPoolingEngine }
+  | { readonly kind: 'compiled'; readonly config: EngineConfig; readonly report: CompileOnlyReport; readonly summary: string };
+
+/** The eager backend: the onnxruntime encoder runner. */
+function eagerPoolingBackend(model: EncoderModel): LoadedPoolingBackend {
+  return {
     info: model.info,
     description: model.description,
     servesBackends: ['eager'],
@@ -127,6 +143,63 @@ export async function createPoolingEngine(options: CreatePoolingEngineOptions): 
       registerEncoderBackend(container);
     },
     release: () => model.session.release(),
-  }, options);
+  };
+}
+
+/**
+ * The sendnn backend over a directory the eager loader has read: the device opened when the config is known,
+ * its programs made resident by the engine's warmup.
+ */
+function sendnnPoolingBackend(model: EncoderModel, env: EnvSource): LoadedPoolingBackend {
+  const sendnnOptions = sendnnOptionsFromEnv(env);
+  let runner: SendnnEncoderRunner | undefined;
+  return {
+    info: model.info,
+    description: model.description,
+    servesBackends: ['sendnn'],
+    register: (container) => {
+      const config = container.get(EngineConfig);
+      runner = openSendnnEncoder(config, container.get(Logger), sendnnOptions);
+      container.bind(PoolingExecutor).toConstantValue(runner);
+    },
+    release: async () => {
+      await runner?.close();
+    },
+  };
+}
+
+/**
+ * The composition root of a pooling engine: model directory + flags + environment → the backend
+ * `VLLM_SPYRE_DYNAMO_BACKEND` names (eager: the onnxruntime encoder runner; sendnn: the device's encoder
+ * programs, from the compilation cache or compiled at warmup) → {@link composePoolingEngine}. The server's
+ * pooling routes and `spyre embed` start here.
+ */
+export async function createPoolingEngine(options: CreatePoolingEngineOptions): Promise<CreatedPoolingEngine> {
+  const env = options.env ?? process.env;
+  const backendName = parseSpyreEnvironment(env).dynamoBackend;
+  if (backendName === 'sendnn_compile_only') {
+    throw new EngineError('invalid_config', 'VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only compiles into the cache and serves nothing: start through startPoolingEngine (spyre serve), or serve with eager or sendnn.');
+  }
+  const model = await loadEncoderModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
+  if (backendName === 'sendnn') await model.session.release();
+  const composed = await composePoolingEngine(backendName === 'sendnn' ? sendnnPoolingBackend(model, env) : eagerPoolingBackend(model), options);
   return { ...composed, model };
+}
+
+/**
+ * The entry point of `spyre serve` for pooling models: a serving engine ({@link createPoolingEngine}), or
+ * for `sendnn_compile_only` one encoder program per warmup shape compiled into the cache and the catalog
+ * entry recorded, then nothing served.
+ */
+export async function startPoolingEngine(options: CreatePoolingEngineOptions): Promise<StartedPoolingEngine> {
+  const env = options.env ?? process.env;
+  if (parseSpyreEnvironment(env).dynamoBackend !== 'sendnn_compile_only') return { kind: 'serving', created: await createPoolingEngine(options) };
+  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
+  const info = readModelDir(options.flags.model);
+  const config = resolvePoolingConfig({ info, description: loadSendnnEncoderModel(options.flags.model).description }, { ...options, env }, logger);
+  logger.info(startupSummary(config));
+  const report = await runSendnnCompileOnly(config, logger, sendnnOptionsFromEnv(env));
+  const summary = compileOnlySummary(report);
+  logger.info(summary);
+  return { kind: 'compiled', config, report, summary };
 }
