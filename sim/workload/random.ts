@@ -1,4 +1,4 @@
-import { mulberry32 } from '../scenario/promptTokens.js';
+import { mulberry32 } from '../../src/core/util/mulberry32.js';
 
 /** A seed for stream `stream` of a workload seeded with `seed`: streams stay independent of each other. */
 export function deriveSeed(seed: number, stream: number): number {

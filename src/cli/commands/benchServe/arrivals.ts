@@ -1,4 +1,4 @@
-import { gammaSample, seededRandom } from './random.js';
+import { Random } from '../../../../sim/workload/random.js';
 
 /**
  * Gaps between request sends, in seconds, as vLLM bench draws them: a gamma process with shape
@@ -7,7 +7,7 @@ import { gammaSample, seededRandom } from './random.js';
  */
 export function arrivalGapsS(count: number, requestRate: number, burstiness: number, seed: number): number[] {
   if (!Number.isFinite(requestRate)) return new Array<number>(count).fill(0);
-  const random = seededRandom(seed ^ 0x9e3779b9);
+  const random = new Random(seed ^ 0x9e3779b9);
   const scale = 1 / (requestRate * burstiness);
-  return Array.from({ length: count }, () => gammaSample(random, burstiness, scale));
+  return Array.from({ length: count }, () => random.gamma(burstiness, scale));
 }

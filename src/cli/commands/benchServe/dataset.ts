@@ -1,4 +1,4 @@
-import { seededRandom } from './random.js';
+import { mulberry32 } from '../../../core/util/mulberry32.js';
 
 export type DatasetName = 'random' | 'shared-prefix';
 
@@ -37,7 +37,7 @@ function drawLength(random: () => number, len: number, ratio: number): number {
  * plus its own random suffix of the input length), for prefix-caching runs.
  */
 export function buildDataset(options: DatasetOptions): BenchRequest[] {
-  const random = seededRandom(options.seed);
+  const random = mulberry32(options.seed);
   const ids = (length: number): number[] => Array.from({ length }, () => options.firstTokenId + Math.floor(random() * options.vocabSpan));
   const prefixes = options.name === 'shared-prefix' ? Array.from({ length: Math.max(1, options.numPrefixGroups) }, () => ids(options.prefixLen)) : [];
   return Array.from({ length: options.numPrompts }, (_, index) => {
