@@ -64,7 +64,7 @@ export async function runEmbed(
 export function registerEmbedCommands(program: Command): void {
   program
     .command('embed')
-    .description('embed texts with a pooling model (eager backend); warmup shapes from VLLM_SPYRE_WARMUP_PROMPT_LENS / _BATCH_SIZES')
+    .description('embed texts with a pooling model (backend: VLLM_SPYRE_DYNAMO_BACKEND, eager by default); warmup shapes from VLLM_SPYRE_WARMUP_PROMPT_LENS / _BATCH_SIZES')
     .argument('<texts...>', 'the texts to embed, one vector each')
     .requiredOption('--model <dir>', 'embedding model directory (Hugging Face layout with onnx/model.onnx)')
     .option('--dims', 'print a summary per text (dimensions, norm, tokens, first values) instead of JSON vectors')

@@ -8,7 +8,13 @@ import { logLevel, nonNegativeInteger, portNumber, positiveInteger, rewriteVllmS
 async function serve(model: string | undefined, options: ServeCommandOptions): Promise<void> {
   const modelDir = model ?? DEFAULT_MODEL_DIR;
   if (isDefaultModel(modelDir)) ensureDefaultModel(modelDir);
-  const { running } = await startServe({ flags: toEngineFlags(modelDir, options) });
+  const started = await startServe({ flags: toEngineFlags(modelDir, options) });
+  if (started.kind === 'compiled') {
+    // VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only: nothing to serve; exit 0 once the summary is out.
+    process.stdout.write(`${started.summary}\n`);
+    return;
+  }
+  const { running } = started;
   const stop = (signal: NodeJS.Signals): void => {
     running.shutdown(signal).then(
       () => process.exit(0),

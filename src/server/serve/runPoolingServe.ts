@@ -1,7 +1,7 @@
 // `spyre serve` for pooling models (--task embed | score | classify, or an encoder directory): the
 // PoolingEngine loaded and warmed up on every warmup shape with a progress bar, the pooling server on its
 // host and port, and the same graceful shutdown as the generative server.
-import { createPoolingEngine, type CreatedPoolingEngine } from '../../app/createPoolingEngine.js';
+import { startPoolingEngine, type CreatedPoolingEngine } from '../../app/createPoolingEngine.js';
 import { stderrLogger } from '../../app/stderrLogger.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { Logger } from '../../core/contracts/logger.js';
@@ -12,7 +12,7 @@ import { closeConnectionsWhenStopping } from './closeWhenStopping.js';
 import { poolingCurlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
 import { progressBar } from './progressBar.js';
-import { SHUTDOWN_GRACE_S, type RunServeOptions } from './runServe.js';
+import { SHUTDOWN_GRACE_S, type CompiledWithoutServing, type RunServeOptions } from './runServe.js';
 
 export interface RunningPoolingServer {
   readonly url: string;
@@ -41,7 +41,7 @@ function watchWarmup(target: Logger, onShapes: (total: number) => void, onShape:
   };
 }
 
-async function loadAndWarmUp(options: RunServeOptions, logger: BufferedLogger, stderr: NodeJS.WritableStream): Promise<CreatedPoolingEngine> {
+async function loadAndWarmUp(options: RunServeOptions, logger: BufferedLogger, stderr: NodeJS.WritableStream): Promise<CreatedPoolingEngine | CompiledWithoutServing> {
   const bar = progressBar(stderr);
   bar.start(1, 0, { stage: 'loading model  ' });
   const watching = watchWarmup(
@@ -53,7 +53,8 @@ async function loadAndWarmUp(options: RunServeOptions, logger: BufferedLogger, s
     (done) => bar.update(done),
   );
   try {
-    return await createPoolingEngine({ flags: options.flags, env: options.env ?? process.env, logger: watching });
+    const started = await startPoolingEngine({ flags: options.flags, env: options.env ?? process.env, logger: watching });
+    return started.kind === 'compiled' ? { kind: 'compiled', summary: started.summary } : started.created;
   } finally {
     bar.stop();
     logger.release();
@@ -84,11 +85,15 @@ async function shutdownGracefully(server: SpyrePoolingServer, closeEngine: () =>
   logger.info('Server stopped.');
 }
 
-/** Loads the pooling model, warms up every shape, listens, and prints the summary, the URL and a curl example. */
-export async function runPoolingServe(options: RunServeOptions): Promise<RunningPoolingServer> {
+/**
+ * Loads the pooling model, warms up every shape, listens, and prints the summary, the URL and a curl example;
+ * with VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only, compiles into the cache and returns without serving.
+ */
+export async function runPoolingServe(options: RunServeOptions): Promise<RunningPoolingServer | CompiledWithoutServing> {
   const stderr = options.stderr ?? process.stderr;
   const baseLogger = stderrLogger(options.flags.logLevel ?? 'info');
   const created = await loadAndWarmUp(options, new BufferedLogger(baseLogger), stderr);
+  if ('kind' in created) return created;
   const { config } = created;
   const server = createPoolingServer(created.engine, config, { logger: baseLogger, version: packageVersion(), textEncoder: created.container.get(PoolingTextEncoder) });
   let stopping: Promise<void> | undefined;

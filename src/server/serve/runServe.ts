@@ -1,6 +1,6 @@
 // `spyre serve`'s composition root: model load and warmup with a progress bar on stderr, the server on
 // its host and port, and a graceful shutdown.
-import { createLlmEngine, type CreatedLlmEngine } from '../../app/createLlmEngine.js';
+import { startLlmEngine, type CreatedLlmEngine } from '../../app/createLlmEngine.js';
 import { stderrLogger } from '../../app/stderrLogger.js';
 import type { EngineFlags } from '../../core/config/engineFlags.js';
 import type { EnvSource } from '../../core/config/envVars.js';
@@ -24,6 +24,13 @@ export interface RunServeOptions {
   readonly graceS?: number;
 }
 
+/** VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only: the programs went into the cache, nothing is served. */
+export interface CompiledWithoutServing {
+  readonly kind: 'compiled';
+  /** What was compiled and where the catalog entry went (also logged). */
+  readonly summary: string;
+}
+
 export interface RunningServer {
   readonly url: string;
   readonly server: SpyreServer;
@@ -32,13 +39,15 @@ export interface RunningServer {
   shutdown(reason: string): Promise<void>;
 }
 
-async function loadAndWarmUp(flags: EngineFlags, env: EnvSource, logger: BufferedLogger, stderr: NodeJS.WritableStream): Promise<CreatedLlmEngine> {
+async function loadAndWarmUp(flags: EngineFlags, env: EnvSource, logger: BufferedLogger, stderr: NodeJS.WritableStream): Promise<CreatedLlmEngine | CompiledWithoutServing> {
   const bar = progressBar(stderr);
   bar.start(1, 0, { stage: 'loading model  ' });
   let created: CreatedLlmEngine;
   try {
-    created = await createLlmEngine({ flags, env, logger });
+    const started = await startLlmEngine({ flags, env, logger });
     bar.update(1);
+    if (started.kind === 'compiled') return { kind: 'compiled', summary: started.summary };
+    created = started.created;
   } finally {
     bar.stop();
     logger.release();
@@ -81,6 +90,16 @@ async function shutdownGracefully(server: SpyreServer, created: CreatedLlmEngine
 
 /** Loads the model, warms it up, listens, and prints the summary, the URL and a curl example. */
 export async function runServe(options: RunServeOptions): Promise<RunningServer> {
+  const started = await runServeOrCompile(options);
+  if ('kind' in started) throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only serves nothing (start through startServe): ${started.summary}`);
+  return started;
+}
+
+/**
+ * {@link runServe}, or with VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only every program compiled into the
+ * cache and the catalog entry recorded, nothing served (what `spyre serve` starts, through startServe).
+ */
+export async function runServeOrCompile(options: RunServeOptions): Promise<RunningServer | CompiledWithoutServing> {
   const stderr = options.stderr ?? process.stderr;
   const baseLogger = stderrLogger(options.flags.logLevel ?? 'info');
   const logger = new BufferedLogger(baseLogger);
@@ -88,6 +107,7 @@ export async function runServe(options: RunServeOptions): Promise<RunningServer>
     throw new EngineError('invalid_config', `runServe serves generative models (--task generate); --task ${options.flags.task} is served by runPoolingServe (startServe picks).`);
   }
   const created = await loadAndWarmUp(options.flags, options.env ?? process.env, logger, stderr);
+  if ('kind' in created) return created;
   const server = createServer(created.engine, created.config, { logger: baseLogger, version: packageVersion(), vocabSize: created.model.io.vocabSize });
   let stopping: Promise<void> | undefined;
   closeConnectionsWhenStopping(server.app, () => stopping !== undefined);

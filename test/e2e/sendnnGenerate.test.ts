@@ -1,0 +1,58 @@
+// `spyre generate` and `spyre serve` with VLLM_SPYRE_DYNAMO_BACKEND=sendnn / sendnn_compile_only, as processes.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTinyModel, type TinyModelDir } from '../support/tinyModel.js';
+
+const run = promisify(execFile);
+let tiny: TinyModelDir;
+let cacheRoot: string;
+
+beforeAll(() => {
+  tiny = buildTinyModel(9);
+  cacheRoot = mkdtempSync(join(tmpdir(), 'spyre-e2e-sendnn-'));
+});
+afterAll(() => {
+  tiny.remove();
+  rmSync(cacheRoot, { recursive: true, force: true });
+});
+
+const spyre = (env: Record<string, string>, ...args: string[]): Promise<{ stdout: string; stderr: string }> =>
+  run(process.execPath, ['bin/spyre.js', ...args], { cwd: process.cwd(), env: { ...process.env, SPYRE_SENDNN_DEVICE_MEMORY_BYTES: String(1024 ** 3), ...env } });
+
+const ENGINE = ['--max-model-len', '256', '--max-num-seqs', '2', '--max-num-batched-tokens', '64'];
+
+describe('spyre generate with VLLM_SPYRE_DYNAMO_BACKEND=sendnn', () => {
+  describe('when run greedily with --json', () => {
+    it('should print the same text, token ids and finish reason as eager', async () => {
+      const args = ['generate', '--model', tiny.dir, ...ENGINE, '--max-tokens', '12', '--temperature', '0', '--json', 'Once upon a time'];
+      const eager = JSON.parse((await spyre({ VLLM_SPYRE_DYNAMO_BACKEND: 'eager' }, ...args)).stdout) as { token_ids: number[] };
+      const sendnn = await spyre({ VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn' }, ...args, '--log-level', 'info');
+      expect(JSON.parse(sendnn.stdout)).toEqual(eager);
+      expect(eager.token_ids.length).toBeGreaterThan(0);
+      expect(sendnn.stderr).toMatch(/\[sendnn\] warmup done in [\d.]+ s: 0 from the cache, 3 compiled, 0 recompiled; compilation cache disabled/);
+    });
+  });
+});
+
+describe('VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only from the command line', () => {
+  it('should compile, print the summary and exit 0 (generate and serve), then serve generate from the cache with precompiled decoders required', async () => {
+    const cacheDir = join(cacheRoot, 'cache');
+    const cache = { TORCH_SENDNN_CACHE_ENABLE: '1', TORCH_SENDNN_CACHE_DIR: cacheDir };
+    const compiled = await spyre({ ...cache, VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn_compile_only' }, 'generate', '--model', tiny.dir, ...ENGINE, 'unused prompt');
+    expect(compiled.stdout).toMatch(/^sendnn_compile_only: 3 programs in .*\(3 compiled, 0 recompiled, 0 already in the cache\)/);
+    expect(existsSync(join(cacheDir, 'pre_compiled_cache_catalog.json'))).toBe(true);
+    const served = await spyre({ ...cache, VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn_compile_only' }, 'serve', tiny.dir, ...ENGINE, '--port', '0');
+    expect(served.stdout).toMatch(/^sendnn_compile_only: 3 programs in .*\(0 compiled, 0 recompiled, 3 already in the cache\)/);
+    expect(served.stderr).not.toMatch(/Serving /);
+    const args = ['generate', '--model', tiny.dir, ...ENGINE, '--max-tokens', '6', '--temperature', '0', '--json', 'hello'];
+    const required = await spyre({ ...cache, VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn', VLLM_SPYRE_REQUIRE_PRECOMPILED_DECODERS: '1' }, ...args, '--log-level', 'info');
+    expect(required.stderr).toMatch(/3 from the cache, 0 compiled/);
+    expect(JSON.parse(required.stdout)).toEqual(JSON.parse((await spyre({}, ...args)).stdout));
+    const otherChunk = spyre({ ...cache, VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn', VLLM_SPYRE_REQUIRE_PRECOMPILED_DECODERS: '1' }, ...args.map((arg) => (arg === '64' ? '128' : arg)));
+    await expect(otherChunk).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: RuntimeError: Compilation disabled: the prefill chunk 128/m) });
+  });
+});
