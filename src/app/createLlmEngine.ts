@@ -34,7 +34,8 @@ export interface CreatedLlmEngine {
   readonly config: EngineConfig;
   /**
    * The model directory as the eager loader reads it (config, tokenizer, ONNX I/O). With
-   * `VLLM_SPYRE_DYNAMO_BACKEND=sendnn` the device runs the model and this session only validated it.
+   * `VLLM_SPYRE_DYNAMO_BACKEND=sendnn` the device runs the model: createLlmEngine has already released this
+   * onnxruntime session, which only read and checked the directory.
    */
   readonly model: EagerModel;
   readonly container: Container;
@@ -100,19 +101,29 @@ export async function startLlmEngine(options: CreateLlmEngineOptions): Promise<S
  */
 export async function createLlmEngine(options: CreateLlmEngineOptions): Promise<CreatedLlmEngine> {
   const model = await loadEagerModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
+  let releasing: Promise<void> | undefined;
+  const releaseModel = (): Promise<void> => (releasing ??= model.session.release());
   try {
-    return composeLlmEngine(model, options);
+    const created = composeOver(model, options, releaseModel);
+    // The device runs the model: the onnxruntime session only read and checked the directory.
+    if (created.config.backend !== 'eager') await releaseModel();
+    return created;
   } catch (error) {
-    await model.session.release();
+    await releaseModel();
     throw error;
   }
 }
 
 /**
- * The synchronous half of {@link createLlmEngine}, over an already loaded model (tests share one). With
- * sendnn, the session is closed on `close()` and on a failed startup (warmup, precompiled-catalog checks).
+ * The synchronous half of {@link createLlmEngine}, over an already loaded model (tests share one); `close()`
+ * releases its onnxruntime session. With sendnn, the sendnn session is closed on `close()` and on a failed
+ * startup (warmup, precompiled-catalog checks).
  */
 export function composeLlmEngine(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'intraOpNumThreads'>): CreatedLlmEngine {
+  return composeOver(model, options, () => model.session.release());
+}
+
+function composeOver(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'intraOpNumThreads'>, releaseModel: () => Promise<void>): CreatedLlmEngine {
   const logger = options.logger ?? stderrLogger(options.flags.logLevel);
   const env = options.env ?? process.env;
   const config = resolveEngineConfig(options.flags, env, logger, shapeHints(model.info));
@@ -130,10 +141,10 @@ export function composeLlmEngine(model: EagerModel, options: Omit<CreateLlmEngin
   container.bind(TextCodec).toConstantValue(codec);
   container.bind(EagerModel).toConstantValue(model);
   registerCore(container);
+  logger.info(startupSummary(config));
   const backend = registerBackend(container, config, logger, env);
   try {
     container.bind(LlmEngine).toSelf().inSingletonScope();
-    logger.info(startupSummary(config));
     const engine = container.get(LlmEngine);
     return {
       engine, config, model, container,
@@ -142,7 +153,7 @@ export function composeLlmEngine(model: EagerModel, options: Omit<CreateLlmEngin
           await engine.close();
         } finally {
           backend.close();
-          await model.session.release();
+          await releaseModel();
         }
       },
     };
