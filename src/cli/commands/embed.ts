@@ -1,7 +1,7 @@
 // `spyre embed`: texts through a pooling model's embedding path; JSON vectors (OpenAI's embeddings
 // response shape) or a one-line-per-text summary on stdout, log lines on stderr.
 import { InvalidArgumentError, type Command } from 'commander';
-import { createPoolingEngine } from '../../app/createPoolingEngine.js';
+import { startPoolingEngine } from '../../app/createPoolingEngine.js';
 import type { LogLevel } from '../../core/contracts/config.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { EmbeddingResult } from '../../core/scheduler/pooling/poolingResults.js';
@@ -29,18 +29,27 @@ function summaryLine(result: EmbeddingResult): string {
   return `${result.index}: ${result.embedding.length} dims, norm ${norm.toFixed(6)}, ${result.promptTokens} tokens, [${head}, …]`;
 }
 
-/** Embeds `texts` with the model of `options.model`; warmup shapes come from VLLM_SPYRE_WARMUP_* in `env`. */
+/**
+ * Embeds `texts` with the model of `options.model`; warmup shapes come from VLLM_SPYRE_WARMUP_* in `env`.
+ * With VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only, prints the compile summary and embeds nothing.
+ */
 export async function runEmbed(
   texts: readonly string[],
   options: EmbedCommandOptions,
   stdout: NodeJS.WritableStream = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<readonly EmbeddingResult[]> {
-  const created = await createPoolingEngine({
+  const started = await startPoolingEngine({
     flags: { model: options.model, task: 'embed', logLevel: options.logLevel },
     env,
     ...(options.deviceMemoryBytes !== undefined ? { deviceMemoryBytes: options.deviceMemoryBytes } : {}),
   });
+  if (started.kind === 'compiled') {
+    // VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only: the programs are in the cache, nothing is embedded.
+    stdout.write(`${started.summary}\n`);
+    return [];
+  }
+  const { created } = started;
   try {
     const results = await created.engine.embed(texts, options.normalize === false ? { normalize: false } : {});
     if (options.dims) {

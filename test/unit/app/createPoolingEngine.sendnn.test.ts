@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPoolingEngine, startPoolingEngine, type CreatedPoolingEngine } from '../../../src/app/createPoolingEngine.js';
+import { PassThrough } from 'node:stream';
+import { runEmbed } from '../../../src/cli/commands/embed.js';
 import { SendnnEncoderRunner } from '../../../src/backends/sendnn/encoder/sendnnEncoderRunner.js';
 import { PoolingExecutor } from '../../../src/core/contracts/pooling.js';
 import type { EmbeddingResult } from '../../../src/core/scheduler/pooling/poolingResults.js';
@@ -61,6 +63,18 @@ describe('createPoolingEngine with VLLM_SPYRE_DYNAMO_BACKEND=sendnn', () => {
       expect(catalog.map((entry) => entry.data)).toEqual([{ MODEL_NAME: encoder.dir, NUM_AIUS: 1, VLLM_SPYRE_WARMUP_PROMPT_LENS: '128,64', VLLM_SPYRE_WARMUP_BATCH_SIZES: '1,4' }]);
       const served = await embedWith({ ...cacheEnv, VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn' });
       expect((served.executor as SendnnEncoderRunner).residentPrograms().map((program) => program.source)).toEqual(['cache', 'cache']);
+    });
+  });
+
+  describe('when spyre embed runs with sendnn_compile_only', () => {
+    it('should print the compile summary and embed nothing', async () => {
+      const out = new PassThrough();
+      let printed = '';
+      out.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+      const env = { ...SHAPES, VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn_compile_only', TORCH_SENDNN_CACHE_ENABLE: '1', TORCH_SENDNN_CACHE_DIR: join(cacheRoot, 'embed-cli') };
+      const results = await runEmbed(TEXTS, { model: encoder.dir, logLevel: 'error' }, out, env);
+      expect(results).toEqual([]);
+      expect(printed).toMatch(/^sendnn_compile_only: 2 programs in .*\(2 compiled, 0 recompiled, 0 already in the cache\)/);
     });
   });
 
