@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { benchResultJson, formatBenchTable } from './benchServe/benchReport.js';
 import { DATASET_NAMES, type DatasetName } from './benchServe/dataset.js';
 import { runBenchServe } from './benchServe/runBenchServe.js';
-import { nonNegativeInteger, portNumber, positiveInteger } from './serveFlags.js';
+import { nonNegativeInteger, portNumber, positiveInteger } from '../flagParsers.js';
 import { runCliAction } from '../runCliAction.js';
 
 interface BenchServeCommandOptions {

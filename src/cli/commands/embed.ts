@@ -1,11 +1,12 @@
 // `spyre embed`: texts through a pooling model's embedding path; JSON vectors (OpenAI's embeddings
 // response shape) or a one-line-per-text summary on stdout, log lines on stderr.
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { startPoolingEngine } from '../../app/createPoolingEngine.js';
 import type { LogLevel } from '../../core/contracts/config.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { EmbeddingResult } from '../../core/scheduler/pooling/poolingResults.js';
 import { ModelDirError } from '../../models/dir/index.js';
+import { logLevel, positiveInteger } from '../flagParsers.js';
 import { runCliAction } from '../runCliAction.js';
 
 export interface EmbedCommandOptions {
@@ -16,12 +17,6 @@ export interface EmbedCommandOptions {
   readonly deviceMemoryBytes?: number;
   readonly logLevel: LogLevel;
 }
-
-const positiveInteger = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer.');
-  return parsed;
-};
 
 function summaryLine(result: EmbeddingResult): string {
   const norm = Math.hypot(...result.embedding);
@@ -79,7 +74,7 @@ export function registerEmbedCommands(program: Command): void {
     .option('--dims', 'print a summary per text (dimensions, norm, tokens, first values) instead of JSON vectors')
     .option('--no-normalize', 'do not L2-normalise (default: as the model config says)')
     .option('--device-memory-bytes <n>', 'device memory budget of the up-front warmup-shape check', positiveInteger)
-    .option('--log-level <level>', 'debug | info | warning | error', 'warning')
+    .option('--log-level <level>', 'debug | info | warning | error', logLevel, 'warning')
     .action((texts: string[], options: EmbedCommandOptions) =>
       runCliAction(async () => {
         try {

@@ -1,21 +1,18 @@
 // `spyre generate`: one prompt through the engine (the backend VLLM_SPYRE_DYNAMO_BACKEND names), streamed to
 // stdout (or one JSON line); with sendnn_compile_only, the compile summary and nothing generated.
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { startLlmEngine } from '../../app/createLlmEngine.js';
 import { generationDefaults } from '../../app/generationDefaults.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { LogLevel } from '../../core/contracts/config.js';
 import type { FinalOutput, GenerateParams } from '../../core/engine/generationTypes.js';
 import { ModelDirError } from '../../models/dir/index.js';
+import { acceptVllmShortFlags, addEngineFlagOptions, engineFlagsFrom, type EngineFlagOptions } from '../engineFlagOptions.js';
+import { finiteNumber, integer, logLevel, positiveInteger } from '../flagParsers.js';
 import { runCliAction } from '../runCliAction.js';
 
-export interface GenerateCommandOptions {
+export interface GenerateCommandOptions extends EngineFlagOptions {
   readonly model: string;
-  readonly maxModelLen?: number;
-  readonly maxNumSeqs?: number;
-  readonly maxNumBatchedTokens?: number;
-  readonly enablePrefixCaching?: boolean;
-  readonly seed?: number;
   readonly maxTokens?: number;
   readonly temperature?: number;
   readonly topP?: number;
@@ -24,16 +21,6 @@ export interface GenerateCommandOptions {
   readonly logLevel: LogLevel;
 }
 
-const integer = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('expected an integer.');
-  return parsed;
-};
-const decimal = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new InvalidArgumentError('expected a number.');
-  return parsed;
-};
 
 /**
  * Runs the command; text goes to `stdout` as it is generated, log lines to stderr. With
@@ -42,15 +29,16 @@ const decimal = (value: string): number => {
  */
 export async function runGenerate(prompt: string, options: GenerateCommandOptions, stdout: NodeJS.WritableStream = process.stdout): Promise<FinalOutput | undefined> {
   const started = await startLlmEngine({
-    flags: {
-      model: options.model,
-      ...(options.maxModelLen !== undefined ? { maxModelLen: options.maxModelLen } : {}),
-      ...(options.maxNumSeqs !== undefined ? { maxNumSeqs: options.maxNumSeqs } : {}),
-      ...(options.maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens: options.maxNumBatchedTokens } : {}),
-      ...(options.enablePrefixCaching !== undefined ? { enablePrefixCaching: options.enablePrefixCaching } : {}),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    flags: engineFlagsFrom(options.model, {
+      maxModelLen: options.maxModelLen,
+      maxNumSeqs: options.maxNumSeqs,
+      maxNumBatchedTokens: options.maxNumBatchedTokens,
+      enablePrefixCaching: options.enablePrefixCaching,
+      tensorParallelSize: options.tensorParallelSize,
+      numGpuBlocksOverride: options.numGpuBlocksOverride,
+      seed: options.seed,
       logLevel: options.logLevel,
-    },
+    }),
   });
   if (started.kind === 'compiled') {
     const { report, summary } = started;
@@ -82,23 +70,18 @@ export async function runGenerate(prompt: string, options: GenerateCommandOption
 
 /** `spyre generate --model DIR [engine flags] [sampling flags] [--json] PROMPT`. */
 export function registerGenerateCommands(program: Command): void {
-  program
+  const command = program
     .command('generate')
     .description('generate from one prompt (backend: VLLM_SPYRE_DYNAMO_BACKEND, eager by default), streaming the text to stdout')
     .argument('<prompt>', 'the prompt text')
-    .requiredOption('--model <dir>', 'model directory (Hugging Face or onnxruntime-genai layout)')
-    .option('--max-model-len <n>', 'context length (default: the model config)', integer)
-    .option('--max-num-seqs <n>', 'maximum concurrent sequences', integer)
-    .option('--max-num-batched-tokens <n>', 'prefill chunk size, a multiple of 64', integer)
-    .option('--enable-prefix-caching', 'reuse KV blocks of identical prompt prefixes')
-    .option('--no-enable-prefix-caching', 'do not reuse KV blocks (the default)')
-    .option('--seed <n>', 'engine seed, also the request seed', integer)
-    .option('--max-tokens <n>', 'output tokens at most (default: what the context leaves)', integer)
-    .option('--temperature <t>', 'sampling temperature, 0 is greedy (default: generation_config.json, else 1)', decimal)
-    .option('--top-p <p>', 'nucleus sampling mass', decimal)
-    .option('--top-k <k>', 'sample among the k most likely tokens', integer)
+    .requiredOption('--model <dir>', 'model directory (Hugging Face or onnxruntime-genai layout)');
+  addEngineFlagOptions(command)
+    .option('--max-tokens <n>', 'output tokens at most (default: what the context leaves)', positiveInteger)
+    .option('--temperature <t>', 'sampling temperature, 0 is greedy (default: generation_config.json, else 1)', finiteNumber)
+    .option('--top-p <p>', 'nucleus sampling mass', finiteNumber)
+    .option('--top-k <k>', 'sample among the k most likely tokens (-1: all)', integer)
     .option('--json', 'print {text, token_ids, finish_reason} as one JSON line instead of streaming')
-    .option('--log-level <level>', 'debug | info | warning | error', 'warning')
+    .option('--log-level <level>', 'debug | info | warning | error', logLevel, 'warning')
     .action((prompt: string, options: GenerateCommandOptions) =>
       runCliAction(async () => {
         try {
@@ -109,4 +92,5 @@ export function registerGenerateCommands(program: Command): void {
         }
       }),
     );
+  acceptVllmShortFlags(command);
 }

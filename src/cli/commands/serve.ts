@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import { startServe } from '../../server/serve/startServe.js';
 import { runCliAction } from '../runCliAction.js';
 import { DEFAULT_MODEL_DIR, ensureDefaultModel, isDefaultModel } from './defaultModel.js';
-import { logLevel, nonNegativeInteger, portNumber, positiveInteger, rewriteVllmShortFlags, taskName, toEngineFlags, type ServeCommandOptions } from './serveFlags.js';
+import { acceptVllmShortFlags, addEngineFlagOptions, engineFlagsFrom } from '../engineFlagOptions.js';
+import { logLevel, portNumber, taskName } from '../flagParsers.js';
+import type { ServeCommandOptions } from './serveFlags.js';
 
 async function serve(model: string | undefined, options: ServeCommandOptions): Promise<void> {
   const modelDir = model ?? DEFAULT_MODEL_DIR;
   if (isDefaultModel(modelDir)) ensureDefaultModel(modelDir);
-  const started = await startServe({ flags: toEngineFlags(modelDir, options) });
+  const started = await startServe({ flags: engineFlagsFrom(modelDir, options) });
   if (started.kind === 'compiled') {
     // VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only: nothing to serve; exit 0 once the summary is out.
     process.stdout.write(`${started.summary}\n`);
@@ -35,20 +37,12 @@ export function registerServeCommand(program: Command): void {
     .argument('[model]', 'model directory (Hugging Face layout)')
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .option('--port <port>', 'port (default 8000; 0 picks a free one)', portNumber)
-    .option('--served-model-name <name>', "the model name clients send (default: MODEL as given)")
-    .option('--max-model-len <n>', 'context length (default: the model config)', positiveInteger)
-    .option('--max-num-seqs <n>', 'largest decode batch', positiveInteger)
-    .option('--max-num-batched-tokens <n>', 'prefill chunk size, a multiple of 64 (default 2048)', positiveInteger)
-    .option('--enable-prefix-caching', 'reuse whole prefill chunks of cached prefixes')
-    .option('--no-enable-prefix-caching', 'no prefix caching (the default for generative models)')
-    .option('--tensor-parallel-size <n>', 'tensor parallel size (-tp)', positiveInteger)
-    .option('--num-gpu-blocks-override <n>', 'number of KV blocks (rounded down to a multiple of max_num_seqs)', positiveInteger)
-    .option('--seed <n>', 'engine seed', nonNegativeInteger)
+    .option('--served-model-name <name>', "the model name clients send (default: MODEL as given)");
+  addEngineFlagOptions(command)
     .option('--api-key <key>', "require 'Authorization: Bearer <key>' on /v1 routes")
     .option('--task <task>', 'generate | embed | score | classify', taskName)
     .option('--disable-log-requests', 'do not log each request')
     .option('--log-level <level>', 'debug | info | warning | error | critical', logLevel)
     .action((model: string | undefined, options: ServeCommandOptions) => runCliAction(() => serve(model, options)));
-  const parseOptions = command.parseOptions.bind(command);
-  command.parseOptions = (argv: string[]) => parseOptions(rewriteVllmShortFlags(argv));
+  acceptVllmShortFlags(command);
 }

@@ -22,3 +22,23 @@ describe('having the spyre command', () => {
     });
   }
 });
+
+describe('having the engine flags shared by serve, generate and embed', () => {
+  function failure(args: string[]): string {
+    try {
+      execFileSync(process.execPath, [SPYRE, ...args], { encoding: 'utf8', cwd: '/', stdio: 'pipe' });
+    } catch (error) {
+      return String((error as { stderr?: string }).stderr);
+    }
+    throw new Error('expected the command to fail');
+  }
+
+  it('when generate gets an invalid engine flag, should name the flag before loading anything', () => {
+    expect(failure(['generate', '--model', '/nonexistent', '--max-num-seqs', '0', 'hi'])).toMatch(/--max-num-seqs <n>.*positive integer/);
+    expect(failure(['generate', '--model', '/nonexistent', '-tp', 'two', 'hi'])).toMatch(/--tensor-parallel-size <n>.*'two'/);
+  });
+
+  it('when generate names a model directory that does not exist, should say which file is missing', () => {
+    expect(failure(['generate', '--model', '/nonexistent-model-dir', 'hi'])).toContain('/nonexistent-model-dir');
+  });
+});

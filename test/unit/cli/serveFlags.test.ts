@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerServeCommand } from '../../../src/cli/commands/serve.js';
-import { rewriteVllmShortFlags, toEngineFlags } from '../../../src/cli/commands/serveFlags.js';
+import { engineFlagsFrom as toEngineFlags, rewriteVllmShortFlags } from '../../../src/cli/engineFlagOptions.js';
 
 function parseError(args: readonly string[]): string {
   const program = new Command('spyre').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });

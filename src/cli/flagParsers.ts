@@ -1,0 +1,49 @@
+import { InvalidArgumentError } from 'commander';
+import type { LogLevel, ModelTask } from '../core/contracts/config.js';
+
+// Value parsers for commander options. A parser throws InvalidArgumentError; commander prefixes the flag's
+// name, so the user reads e.g. "error: option '--max-num-seqs <n>' argument '0' is invalid. expected …".
+
+const TASKS: readonly ModelTask[] = ['generate', 'embed', 'score', 'classify'];
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
+
+export function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed <= 0) throw new InvalidArgumentError(`expected a positive integer, got '${value}'.`);
+  return parsed;
+}
+
+export function integer(value: string): number {
+  const parsed = Number(value);
+  if (!/^[+-]?\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError(`expected an integer, got '${value}'.`);
+  return parsed;
+}
+
+export function nonNegativeInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'.`);
+  return parsed;
+}
+
+export function finiteNumber(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError(`expected a number, got '${value}'.`);
+  return parsed;
+}
+
+export function portNumber(value: string): number {
+  const parsed = nonNegativeInteger(value);
+  if (parsed > 65535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got '${value}'.`);
+  return parsed;
+}
+
+export function taskName(value: string): ModelTask {
+  if (!(TASKS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${TASKS.join(', ')}, got '${value}'.`);
+  return value as ModelTask;
+}
+
+export function logLevel(value: string): LogLevel {
+  const lowered = value.toLowerCase() === 'warn' ? 'warning' : value.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(lowered)) throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}, got '${value}'.`);
+  return lowered as LogLevel;
+}
