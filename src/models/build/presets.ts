@@ -1,19 +1,14 @@
+import type { DecoderShape } from '../llama/decoderShape.js';
+
 // The shapes the builder knows. Hyperparameters only; the tokenizer decides the vocabulary size,
 // since a model whose logits name ids the tokenizer cannot decode would be useless for serving.
 
-/** Architecture of a Llama-style decoder preset. The vocabulary comes from `tokenizerMerges`. */
-export interface ModelPreset {
+/**
+ * Architecture of a Llama-style decoder preset: a decoder shape whose vocabulary comes from the tokenizer
+ * the builder trains (`tokenizerMerges`), not from the preset.
+ */
+export interface ModelPreset extends Omit<DecoderShape, 'vocabSize'> {
   readonly name: PresetName;
-  readonly hiddenSize: number;
-  readonly intermediateSize: number;
-  readonly numHiddenLayers: number;
-  readonly numAttentionHeads: number;
-  readonly numKeyValueHeads: number;
-  readonly headDim: number;
-  readonly maxPositionEmbeddings: number;
-  readonly rmsNormEps: number;
-  readonly ropeTheta: number;
-  readonly tieWordEmbeddings: boolean;
   /** Number of BPE merges to learn; vocabulary = specials + 256 bytes + merges actually learnt. */
   readonly tokenizerMerges: number;
 }
