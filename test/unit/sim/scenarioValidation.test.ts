@@ -2,18 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../../src/core/contracts/errors.js';
 import { loadScenarioFile, parseScenario } from '../../../sim/scenario/loadScenario.js';
 import { replayScenario } from '../../../sim/replay/replayScenario.js';
+import { engineErrorOf } from '../../support/engineErrors.js';
 
 function problemOf(body: () => unknown): string {
-  try {
-    body();
-  } catch (error) {
-    if (error instanceof EngineError) return error.message;
-    throw error;
-  }
-  throw new Error('expected the scenario to be refused');
+  return engineErrorOf(body).message;
 }
 
 const valid = { config: { max_model_len: 256, max_num_seqs: 2, max_num_batched_tokens: 64 }, requests: [{ id: 'a', prompt: { length: 10, seed: 1 }, max_tokens: 2 }] };

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../../src/core/contracts/errors.js';
 import { parseScenario } from '../../../sim/scenario/loadScenario.js';
+import { engineErrorOf } from '../../support/engineErrors.js';
 
 function problemOf(json: unknown): string {
-  try {
-    parseScenario(json, 's.json');
-  } catch (error) {
-    if (error instanceof EngineError) return error.message;
-    throw error;
-  }
-  throw new Error('expected the scenario to be refused');
+  return engineErrorOf(() => parseScenario(json, 's.json')).message;
 }
 
 const workload = { num_requests: 10, arrival: { process: 'poisson', rate: 1 }, prompt_len: { dist: 'fixed', value: 10 }, output_len: { dist: 'fixed', value: 1 } };

@@ -7,10 +7,10 @@ import { SendnnCallError, SendnnLibrary } from '../../../../src/backends/sendnn/
 import { resolveSendnnLibraryPath } from '../../../../src/backends/sendnn/nativeLibraryPath.js';
 import { loadSendnnModel, type SendnnModel } from '../../../../src/backends/sendnn/sendnnModel.js';
 import { openSendnnSession } from '../../../../src/backends/sendnn/sendnnSession.js';
-import { EngineError } from '../../../../src/core/contracts/errors.js';
 import { loadReferenceModel, referenceGreedy, type ReferenceModel } from '../../../../src/models/reference/index.js';
 import { buildTinyModel, randomIds, type TinyModelDir } from '../../../support/tinyModel.js';
 import { drive, RecordingLogger, sendnnConfig, sendnnRig } from './sendnnRig.js';
+import { engineErrorOf } from '../../../support/engineErrors.js';
 
 let tiny: TinyModelDir;
 let reference: ReferenceModel;
@@ -31,15 +31,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function thrown(body: () => unknown): EngineError {
-  try {
-    body();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error('expected an EngineError');
-}
+const thrown = engineErrorOf;
 
 describe('loading the sendnn library', () => {
   describe('when SPYRE_SENDNN_LIBRARY names a missing file', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../../../src/core/contracts/errors.js';
 import type { Logger } from '../../../../src/core/contracts/logger.js';
 import type { EngineFlags } from '../../../../src/core/config/engineFlags.js';
 import { resolveEngineConfig, startupSummary } from '../../../../src/core/config/resolveEngineConfig.js';
+import { engineErrorOf } from '../../../support/engineErrors.js';
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
@@ -14,15 +14,7 @@ function resolve(flags: Partial<EngineFlags>, env: Record<string, string> = {}, 
   return resolveEngineConfig({ model: 'some/model', ...flags }, env, logger);
 }
 
-function errorOf(body: () => unknown): EngineError {
-  try {
-    body();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error('expected an EngineError');
-}
+const errorOf = engineErrorOf;
 
 describe('having flags and environment', () => {
   it('when nothing is given, should use the documented defaults', () => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../../src/core/contracts/errors.js';
 import { createCoreHarness, promptOf, request, runStep } from '../../../support/coreHarness.js';
+import { engineErrorOf } from '../../../support/engineErrors.js';
 
 function rejection(body: () => void): string {
-  try {
-    body();
-  } catch (error) {
-    if (error instanceof EngineError && error.kind === 'invalid_request') return error.message;
-    throw error;
-  }
-  throw new Error('expected the request to be rejected');
+  return engineErrorOf(body, 'invalid_request').message;
 }
 
 describe('having an engine with max_model_len 512', () => {
