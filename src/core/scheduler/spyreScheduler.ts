@@ -1,29 +1,16 @@
 import type { RequestId } from '../contracts/ids.js';
 import type { FinishReason } from '../contracts/requests.js';
-import type { DecodeBatchPlan, DecodeRowPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../contracts/stepPlan.js';
+import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../contracts/stepPlan.js';
 import { EngineError } from '../contracts/errors.js';
 import type { KvCacheManager, PrefixHit } from '../kv/kvCacheManager.js';
 import { fitsAfterRealignment, withinVolumetricLimit, type DecodingRequestView } from './admissionChecks.js';
 import { blocksForNextToken, tkvAfterJoin } from './batchTkv.js';
+import { buildDecodeBatchPlan } from './decodeBatchPlan.js';
 import { buildPrefillChunkPlan } from './prefillChunkPlan.js';
 import { chunkIndexFor, prefillGeometry, usablePrefixBlocks, type PrefillGeometry } from './prefillGeometry.js';
 import type { SchedulerLimits } from './schedulerLimits.js';
 import type { SchedulerRequest } from './schedulerRequest.js';
 import { finishReasonAfterToken } from './stopRules.js';
-
-/**
- * The request's blocks left-padded with the null block to `numEntries`. Block lists only grow at the tail,
- * so an unchanged length means unchanged content: the previous step's table is reused, not rebuilt.
- */
-function paddedBlockTable(request: SchedulerRequest, blockIds: readonly number[], numEntries: number): readonly number[] {
-  const cached = request.decodeBlockTable;
-  const paddingBlocks = numEntries - blockIds.length;
-  if (cached.length === numEntries && cached[paddingBlocks] === blockIds[0] && cached[numEntries - 1] === blockIds[blockIds.length - 1]) return cached;
-  const table = new Array<number>(numEntries).fill(0, 0, paddingBlocks);
-  for (let block = 0; block < blockIds.length; block++) table[paddingBlocks + block] = blockIds[block]!;
-  request.decodeBlockTable = table;
-  return table;
-}
 
 /** A token a request produced in a step. */
 export interface ProducedToken {
@@ -49,10 +36,12 @@ interface PrefillCandidate {
  * of every decoding request. `schedule()` → (the device runs the plan) → `update(result)`; only plain data
  * crosses to the device.
  *
- * @invariant at most one prefill chunk per step — scheduler.property.test.ts "one chunk per step"
- * @invariant with interleaving, never two prefill steps in a row while a request decodes — "interleaving"
- * @invariant batch·tkv of every decode step is within VLLM_DT_MAX_BATCH_TKV_LIMIT — "volumetric guard"
- * @invariant with ignore_eos every request yields exactly max_tokens tokens — "exact lengths"
+ * The property tests are in test/property/scheduler.property.test.ts:
+ * @invariant at most one prefill chunk per step, never mixed — by the StepPlan type, and checked there
+ * @invariant with interleaving, never two prefill steps in a row while a request decodes — "should keep every invariant…"
+ * @invariant no idle step while a request could decode (unless it preempted itself) — same test
+ * @invariant batch·tkv of every decode step is within VLLM_DT_MAX_BATCH_TKV_LIMIT — the runner-side guard throws inside those runs
+ * @invariant every accepted request ends; with ignore_eos it yields exactly max_tokens tokens — "should end every accepted request…"
  */
 export class SpyreScheduler {
   private waiting: SchedulerRequest[] = [];
@@ -78,16 +67,6 @@ export class SpyreScheduler {
     request.arrivalIndex = this.numAdded++;
     this.requests.set(request.id, request);
     this.waiting.push(request);
-  }
-
-  /** Removes a request from every queue and frees its blocks. Only between steps. */
-  abort(requestId: RequestId): SchedulerRequest | undefined {
-    this.assertNoStepInFlight('abort');
-    const request = this.requests.get(requestId);
-    if (request === undefined) return undefined;
-    this.finish(request, 'abort');
-    this.release([request]);
-    return request;
   }
 
   get(requestId: RequestId): SchedulerRequest | undefined {
@@ -219,29 +198,7 @@ export class SpyreScheduler {
       if (request.isDecoding && this.reserveNextTokenSlot(request, scheduled)) scheduled.push(request);
     }
     if (scheduled.length === 0) return undefined;
-    const { blockSize } = this.limits;
-    let maxBlocks = 0;
-    for (const request of scheduled) maxBlocks = Math.max(maxBlocks, this.kv.numBlocksOf(request.id));
-    let tkv = 0;
-    const rows = new Array<DecodeRowPlan>(scheduled.length);
-    for (let index = 0; index < scheduled.length; index++) {
-      const request = scheduled[index]!;
-      const blockIds = this.kv.blocksOf(request.id);
-      const paddingBlocks = maxBlocks - blockIds.length;
-      const blockTable = paddedBlockTable(request, blockIds, maxBlocks);
-      tkv = Math.max(tkv, paddingBlocks * blockSize + request.numComputedTokens + 1);
-      request.numScheduledTokens = 1;
-      rows[index] = {
-        requestId: request.id,
-        sampling: request.sampling,
-        tokenId: request.tokenIds[request.numComputedTokens]!,
-        position: request.numComputedTokens,
-        blockTable,
-        paddingBlocks,
-        numPromptTokens: request.numPromptTokens,
-      };
-    }
-    const plan: DecodeBatchPlan = { kind: 'decode', tkv, rows };
+    const plan = buildDecodeBatchPlan(scheduled, this.kv, this.limits.blockSize);
     this.planned = { plan, scheduled };
     return plan;
   }
