@@ -5,6 +5,12 @@ import { BLOCK_SIZE } from '../../src/core/contracts/ids.js';
 export interface CalibrationGrid {
   readonly chunkSizes: readonly number[];
   readonly contextChunks: readonly number[];
+  /**
+   * Prompt tokens in a partly filled chunk, probed besides full chunks (values below a chunk size). A backend
+   * that pays only for a chunk's prompt tokens (cost basis `valid`, the eager backend) needs these points, or
+   * a short prompt is priced as a full chunk.
+   */
+  readonly prefillValidTokens?: readonly number[];
   readonly batchSizes: readonly number[];
   readonly tkvs: readonly number[];
   /** Timed runs per shape; the median is kept. */

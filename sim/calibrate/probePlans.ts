@@ -11,11 +11,12 @@ function blockRange(first: BlockId, count: number): BlockId[] {
 }
 
 /**
- * A full prefill chunk of `chunkTokens` slots, all valid, that attends to `contextTokens` positions: chunk
- * index `contextTokens / chunkTokens − 1`, so the prompt before it is `contextTokens − chunkTokens` tokens
- * long. Blocks 1… hold the context; a real backend reads whatever they hold (timing does not depend on it).
+ * A prefill chunk of `chunkTokens` slots whose first `validTokens` (all, by default) hold prompt tokens, that
+ * attends to `contextTokens` positions: chunk index `contextTokens / chunkTokens − 1`, so the prompt before it
+ * is `contextTokens − chunkTokens` tokens long. Blocks 1… hold the context; a real backend reads whatever they
+ * hold (timing does not depend on it).
  */
-export function prefillProbePlan(chunkTokens: number, contextTokens: number, probe: number): PrefillChunkPlan {
+export function prefillProbePlan(chunkTokens: number, contextTokens: number, probe: number, validTokens = chunkTokens): PrefillChunkPlan {
   const chunkIndex = contextTokens / chunkTokens - 1;
   const blocksPerChunk = chunkTokens / BLOCK_SIZE;
   const blockTable = blockRange(1, contextTokens / BLOCK_SIZE);
@@ -25,10 +26,10 @@ export function prefillProbePlan(chunkTokens: number, contextTokens: number, pro
     sampling: {},
     chunkIndex,
     chunkSize: chunkTokens,
-    tokenIds: Array.from({ length: chunkTokens }, (_, slot) => probeToken(chunkIndex * chunkTokens + slot)),
+    tokenIds: Array.from({ length: chunkTokens }, (_, slot) => (slot < validTokens ? probeToken(chunkIndex * chunkTokens + slot) : 0)),
     firstTokenIndex: chunkIndex * chunkTokens,
     firstValidSlot: 0,
-    endValidSlot: chunkTokens,
+    endValidSlot: validTokens,
     blockTable,
     paddingBlocks: 0,
     slotBlocks: blockTable.slice(-blocksPerChunk),

@@ -19,7 +19,11 @@ export function probeShapes(grid: CalibrationGrid): StepShape[] {
   for (const chunkTokens of grid.chunkSizes) {
     for (const chunks of grid.contextChunks) {
       const contextTokens = chunks * chunkTokens;
-      if (contextTokens <= grid.maxContextTokens) shapes.push({ kind: 'prefill', chunkTokens, contextTokens });
+      if (contextTokens > grid.maxContextTokens) continue;
+      shapes.push({ kind: 'prefill', chunkTokens, contextTokens });
+      for (const validTokens of grid.prefillValidTokens ?? []) {
+        if (validTokens > 0 && validTokens < chunkTokens) shapes.push({ kind: 'prefill', chunkTokens, contextTokens, validTokens, pastTokens: contextTokens - chunkTokens });
+      }
     }
   }
   for (const batchSize of grid.batchSizes) for (const tkv of grid.tkvs) if (tkv <= grid.maxContextTokens) shapes.push({ kind: 'decode', batchSize, tkv });
@@ -27,7 +31,9 @@ export function probeShapes(grid: CalibrationGrid): StepShape[] {
 }
 
 function planFor(shape: StepShape, probe: number): StepPlan {
-  return shape.kind === 'prefill' ? prefillProbePlan(shape.chunkTokens, shape.contextTokens, probe) : decodeProbePlan(shape.batchSize, shape.tkv, probe);
+  return shape.kind === 'prefill'
+    ? prefillProbePlan(shape.chunkTokens, shape.contextTokens, probe, shape.validTokens)
+    : decodeProbePlan(shape.batchSize, shape.tkv, probe);
 }
 
 function median(values: readonly number[]): number {

@@ -27,6 +27,7 @@ interface CalibrateFlags {
   readonly threads?: string;
   readonly chunkSizes?: string;
   readonly contextChunks?: string;
+  readonly prefillValidTokens?: string;
   readonly batchSizes?: string;
   readonly tkvs?: string;
   readonly repeats: string;
@@ -56,6 +57,7 @@ function gridFrom(flags: CalibrateFlags): CalibrationGrid {
   return validateGrid({
     chunkSizes: list(flags.chunkSizes, '--chunk-sizes', DEFAULT_CALIBRATION_GRID.chunkSizes),
     contextChunks: list(flags.contextChunks, '--context-chunks', DEFAULT_CALIBRATION_GRID.contextChunks),
+    prefillValidTokens: list(flags.prefillValidTokens, '--prefill-valid-tokens', []),
     batchSizes: list(flags.batchSizes, '--batch-sizes', DEFAULT_CALIBRATION_GRID.batchSizes),
     tkvs: list(flags.tkvs, '--tkvs', DEFAULT_CALIBRATION_GRID.tkvs),
     repeats: Number(flags.repeats),
@@ -102,6 +104,7 @@ export function registerSimCalibrate(sim: Command): void {
     .option('--threads <n>', 'onnxruntime intra-op threads (eager)')
     .option('--chunk-sizes <list>', `prefill chunk sizes (default ${DEFAULT_CALIBRATION_GRID.chunkSizes.join(',')})`)
     .option('--context-chunks <list>', `attended context in chunks (default ${DEFAULT_CALIBRATION_GRID.contextChunks.join(',')})`)
+    .option('--prefill-valid-tokens <list>', 'also probe chunks holding only this many prompt tokens (for backends that pay per prompt token, like eager)')
     .option('--batch-sizes <list>', `decode batch sizes (default ${DEFAULT_CALIBRATION_GRID.batchSizes.join(',')})`)
     .option('--tkvs <list>', `decode tkv values (default ${DEFAULT_CALIBRATION_GRID.tkvs.join(',')})`)
     .option('--max-context <tokens>', 'skip shapes longer than this', String(DEFAULT_CALIBRATION_GRID.maxContextTokens))

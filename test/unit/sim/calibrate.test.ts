@@ -50,3 +50,26 @@ describe('having an executor whose step cost is known', () => {
     });
   });
 });
+
+describe('having a backend that pays only for the prompt tokens of a chunk (cost basis valid, like eager)', () => {
+  const truth = new LinearCostModel(KNOWN, 'truth', 'valid');
+  const shortPrompt = { kind: 'prefill', chunkTokens: 128, contextTokens: 128, validTokens: 32, pastTokens: 0 } as const;
+
+  async function tableFrom(grid: CalibrationGrid): Promise<TableCostModel> {
+    const clock = new VirtualClock();
+    const samples = await profileExecutor(new SyntheticStepExecutor(truth, clock), grid, clock);
+    return new TableCostModel(fitProfile(samples, { name: 'valid', executor: 'synthetic', repeats: grid.repeats, basis: 'valid' }).table, 'table', 'valid');
+  }
+
+  it('when the calibration probes only full chunks, should price a 32-token prompt as a full chunk (the bias it fixes)', async () => {
+    const table = await tableFrom({ ...GRID, chunkSizes: [128], contextChunks: [1] });
+    expect(table.stepLatencyS(shortPrompt) / truth.stepLatencyS(shortPrompt)).toBeGreaterThan(1.3);
+  });
+
+  it('when it also probes partly filled chunks, should price short prompts as the backend does', async () => {
+    const table = await tableFrom({ ...GRID, chunkSizes: [128], contextChunks: [1], prefillValidTokens: [16, 32, 64, 96] });
+    expect(table.stepLatencyS(shortPrompt)).toBeCloseTo(truth.stepLatencyS(shortPrompt), 9);
+    const between = { ...shortPrompt, validTokens: 48 };
+    expect(Math.abs(table.stepLatencyS(between) / truth.stepLatencyS(between) - 1)).toBeLessThan(0.01);
+  });
+});
