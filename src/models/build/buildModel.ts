@@ -1,16 +1,15 @@
 // Writes a complete Hugging Face style model directory for a preset: tokenizer first (it fixes the
 // vocabulary), then the weights (inline or as external data), then the graph that names them.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { countParameters, type DecoderShape } from '../llama/decoderShape.js';
 import { configJson, generationConfigJson } from './configFiles.js';
 import { buildDecoderGraph } from './decoderGraph.js';
 import { decoderInputs, decoderOutputs } from './decoderIo.js';
 import { GraphBuilder } from './graphBuilder.js';
-import { onnx } from '../onnx/onnxProto.js';
 import { getPreset, type ModelPreset, type PresetName } from './presets.js';
 import type { ProgressListener } from './progress.js';
-import { buildTokenizer } from './tokenizer/buildTokenizer.js';
+import { writeJson, writeOnnxModel, writeTokenizer } from './modelDirWriter.js';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer/tokenizerFiles.js';
 import { planWeights } from './weightPlan.js';
 import { EXTERNAL_DATA_FILE, externalInitializers, inlineInitializers, totalWeightBytes, type WeightsLayout } from './weightWriter.js';
@@ -36,13 +35,6 @@ export interface BuiltModel {
 }
 
 const EXTERNAL_THRESHOLD_BYTES = 100_000_000;
-const OPSET_VERSION = 17;
-const IR_VERSION = 8;
-
-function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
-}
-
 export function buildModel(options: BuildModelOptions): BuiltModel {
   const preset: ModelPreset = { ...getPreset(options.preset), ...options.presetOverrides };
   const seed = options.seed ?? 0;
@@ -50,11 +42,7 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
   const onnxDir = join(options.outDir, 'onnx');
   mkdirSync(onnxDir, { recursive: true });
 
-  onProgress({ stage: 'tokenizer', done: 0, total: 1 });
-  const bpe = buildTokenizer(seed, preset.tokenizerMerges);
-  writeJson(join(options.outDir, 'tokenizer.json'), tokenizerJson(bpe));
-  writeJson(join(options.outDir, 'tokenizer_config.json'), tokenizerConfigJson(preset.maxPositionEmbeddings));
-  onProgress({ stage: 'tokenizer', done: 1, total: 1 });
+  const bpe = writeTokenizer(options.outDir, seed, preset.tokenizerMerges, { tokenizerJson, tokenizerConfigJson: () => tokenizerConfigJson(preset.maxPositionEmbeddings) }, onProgress);
 
   const { name: _name, tokenizerMerges: _merges, ...architecture } = preset;
   const shape: DecoderShape = { ...architecture, vocabSize: bpe.tokens.length };
@@ -70,22 +58,8 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
     ? externalInitializers(plan, shape, seed, join(onnxDir, EXTERNAL_DATA_FILE), onProgress)
     : inlineInitializers(plan, shape, seed, onProgress);
 
-  onProgress({ stage: 'graph', done: 0, total: 1 });
   const graph = new GraphBuilder();
   buildDecoderGraph(graph, shape);
-  const model = onnx.ModelProto.create({
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET_VERSION }],
-    producerName: 'spyre-engine',
-    graph: {
-      name: `llama-${preset.name}`,
-      node: graph.nodes,
-      initializer: [...initializers, ...graph.constants],
-      input: decoderInputs(shape),
-      output: decoderOutputs(shape),
-    },
-  });
-  writeFileSync(join(onnxDir, 'model.onnx'), onnx.ModelProto.encode(model).finish());
-  onProgress({ stage: 'graph', done: 1, total: 1 });
+  writeOnnxModel(onnxDir, { name: `llama-${preset.name}`, graph, initializers, inputs: decoderInputs(shape), outputs: decoderOutputs(shape) }, onProgress);
   return { modelDir: options.outDir, shape, parameterCount: countParameters(shape), weightBytes, weightsLayout };
 }

@@ -1,11 +1,10 @@
 // Writes an encoder model directory in the Hugging Face layout: tokenizer (it fixes the vocabulary),
 // config.json, the sentence-transformers pooling files, and onnx/model.onnx with inline weights.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { onnx } from '../../onnx/onnxProto.js';
 import { GraphBuilder } from '../graphBuilder.js';
 import type { ProgressListener } from '../progress.js';
-import { buildTokenizer } from '../tokenizer/buildTokenizer.js';
+import { writeJson, writeOnnxModel, writeTokenizer } from '../modelDirWriter.js';
 import { POOLING_DIR, encoderConfigJson, modulesJson, poolingConfigJson } from './encoderConfigFiles.js';
 import { buildEncoderGraph } from './encoderGraph.js';
 import { encoderInputs, encoderOutputs } from './encoderIo.js';
@@ -30,13 +29,6 @@ export interface BuiltEncoderModel {
   readonly weightBytes: number;
 }
 
-const OPSET_VERSION = 17;
-const IR_VERSION = 8;
-
-function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
-}
-
 export function buildEncoderModel(options: BuildEncoderModelOptions): BuiltEncoderModel {
   const preset: EncoderPreset = { ...getEncoderPreset(options.preset), ...options.presetOverrides };
   const seed = options.seed ?? 0;
@@ -44,11 +36,13 @@ export function buildEncoderModel(options: BuildEncoderModelOptions): BuiltEncod
   const onnxDir = join(options.outDir, 'onnx');
   mkdirSync(onnxDir, { recursive: true });
 
-  onProgress({ stage: 'tokenizer', done: 0, total: 1 });
-  const bpe = buildTokenizer(seed, preset.tokenizerMerges);
-  writeJson(join(options.outDir, 'tokenizer.json'), encoderTokenizerJson(bpe));
-  writeJson(join(options.outDir, 'tokenizer_config.json'), encoderTokenizerConfigJson(preset.maxPositionEmbeddings));
-  onProgress({ stage: 'tokenizer', done: 1, total: 1 });
+  const bpe = writeTokenizer(
+    options.outDir,
+    seed,
+    preset.tokenizerMerges,
+    { tokenizerJson: encoderTokenizerJson, tokenizerConfigJson: () => encoderTokenizerConfigJson(preset.maxPositionEmbeddings) },
+    onProgress,
+  );
 
   const { name: _name, tokenizerMerges: _merges, ...architecture } = preset;
   const shape: EncoderShape = { ...architecture, vocabSize: bpe.tokens.length };
@@ -64,22 +58,8 @@ export function buildEncoderModel(options: BuildEncoderModelOptions): BuiltEncod
 
   const { tensors, weightBytes } = encoderInitializers(shape, seed);
   onProgress({ stage: 'weights', done: weightBytes, total: weightBytes });
-  onProgress({ stage: 'graph', done: 0, total: 1 });
   const graph = new GraphBuilder();
   buildEncoderGraph(graph, shape);
-  const model = onnx.ModelProto.create({
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET_VERSION }],
-    producerName: 'spyre-engine',
-    graph: {
-      name: `bert-${preset.name}`,
-      node: graph.nodes,
-      initializer: [...tensors, ...graph.constants],
-      input: encoderInputs(),
-      output: encoderOutputs(shape),
-    },
-  });
-  writeFileSync(join(onnxDir, 'model.onnx'), onnx.ModelProto.encode(model).finish());
-  onProgress({ stage: 'graph', done: 1, total: 1 });
+  writeOnnxModel(onnxDir, { name: `bert-${preset.name}`, graph, initializers: tensors, inputs: encoderInputs(), outputs: encoderOutputs(shape) }, onProgress);
   return { modelDir: options.outDir, shape, parameterCount: countEncoderParameters(shape), weightBytes };
 }
