@@ -3,7 +3,6 @@
 // host and port, and the same graceful shutdown as the generative server.
 import { startPoolingEngine, type CreatedPoolingEngine } from '../../app/createPoolingEngine.js';
 import { stderrLogger } from '../../app/stderrLogger.js';
-import { EngineError } from '../../core/contracts/errors.js';
 import type { Logger } from '../../core/contracts/logger.js';
 import { PoolingTextEncoder } from '../../core/contracts/pooling.js';
 import { createPoolingServer, type SpyrePoolingServer } from '../createPoolingServer.js';
@@ -13,6 +12,7 @@ import { poolingCurlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
 import { progressBar } from './progressBar.js';
 import { SHUTDOWN_GRACE_S, type CompiledWithoutServing, type RunServeOptions } from './runServe.js';
+import { listenOrRelease } from './listen.js';
 
 export interface RunningPoolingServer {
   readonly url: string;
@@ -99,15 +99,7 @@ export async function runPoolingServe(options: RunServeOptions): Promise<Running
   let stopping: Promise<void> | undefined;
   closeConnectionsWhenStopping(server.app, () => stopping !== undefined);
   const closeEngine = closeOnce(created);
-  try {
-    await server.app.listen({ host: config.host, port: config.port });
-  } catch (error) {
-    await closeEngine();
-    throw new EngineError('invalid_config', `could not listen on ${config.host}:${config.port}: ${(error as Error).message}`);
-  }
-  const address = server.app.server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = await listenOrRelease(server.app, config.host, config.port, closeEngine);
   baseLogger.info(`Serving ${config.servedModelName} (task ${config.task}) on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
   stderr.write(`\nTry it:\n${poolingCurlExample(url, config.servedModelName, config.task, config.apiKey !== undefined)}\n\n`);
   return {

@@ -13,6 +13,7 @@ import { curlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
 import { progressBar } from './progressBar.js';
 import { warmUpEngine } from './warmup.js';
+import { listenOrRelease } from './listen.js';
 
 /** How long in-flight requests may run on after SIGINT/SIGTERM before they are aborted. */
 export const SHUTDOWN_GRACE_S = 10;
@@ -111,15 +112,7 @@ export async function runServeOrCompile(options: RunServeOptions): Promise<Runni
   const server = createServer(created.engine, created.config, { logger: baseLogger, version: packageVersion(), vocabSize: created.model.io.vocabSize });
   let stopping: Promise<void> | undefined;
   closeConnectionsWhenStopping(server.app, () => stopping !== undefined);
-  try {
-    await server.app.listen({ host: created.config.host, port: created.config.port });
-  } catch (error) {
-    await created.close();
-    throw new EngineError('invalid_config', `could not listen on ${created.config.host}:${created.config.port}: ${(error as Error).message}`);
-  }
-  const address = server.app.server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : created.config.port;
-  const url = `http://${created.config.host.includes(':') ? `[${created.config.host}]` : created.config.host}:${port}`;
+  const url = await listenOrRelease(server.app, created.config.host, created.config.port, () => created.close());
   baseLogger.info(`Serving ${created.config.servedModelName} on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
   stderr.write(`\nTry it:\n${curlExample(url, created.config.servedModelName, created.config.apiKey !== undefined)}\n\n`);
   return {
