@@ -1,9 +1,10 @@
 import type { ServiceIdentifier } from 'inversify';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { readModelDir, type ModelDirInfo } from '../../models/dir/index.js';
 import { probeChunkWithPast } from './chunkProbe.js';
 import { validateDecoderIo, type DecoderIoLayout } from './decoderIoLayout.js';
 import { eagerModelError } from './eagerModelError.js';
+import { openOnnxSession } from './openOnnxSession.js';
 
 /** A loaded decoder: the onnxruntime session, its checked I/O layout and what the directory says. */
 export interface EagerModel {
@@ -31,15 +32,7 @@ export async function loadEagerModel(modelDir: string, options: LoadEagerModelOp
   if (info.kind !== 'decoder') throw eagerModelError(info.dir, `model_type ${info.modelType} is an encoder; text generation needs a decoder`);
   // Refused before onnxruntime parses the graph; validateDecoderIo says why.
   if (info.decoderIo?.kvCache.layout === 'stacked') validateDecoderIo(info, [], []);
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(info.onnxModelPath, {
-      graphOptimizationLevel: 'all',
-      ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
-    });
-  } catch (error) {
-    throw eagerModelError(info.onnxModelPath, `onnxruntime could not load the model: ${(error as Error).message}`);
-  }
+  const session = await openOnnxSession(info.onnxModelPath, options.intraOpNumThreads);
   try {
     const io = validateDecoderIo(info, session.inputMetadata, session.outputMetadata);
     return { info, session, io, chunkWithPast: await probeChunkWithPast(session, io) };

@@ -1,5 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { statSync } from 'node:fs';
 import type { PoolingModelDescription } from '../../../core/contracts/pooling.js';
 import type { EncoderMemoryFacts } from '../../../core/scheduler/pooling/shapeMemory.js';
@@ -8,6 +8,7 @@ import { readPoolingConfig, type PoolingConfig } from '../../../models/dir/pooli
 import { eagerModelError } from '../eagerModelError.js';
 import { validateEncoderIo, type EncoderIoLayout } from './encoderIoLayout.js';
 import { probeLeftPaddingInvariance } from './paddingProbe.js';
+import { openOnnxSession } from '../openOnnxSession.js';
 
 /** A loaded pooling model: the onnxruntime session, its checked I/O and what its directory says. */
 export interface EncoderModel {
@@ -59,15 +60,7 @@ export async function loadEncoderModel(modelDir: string, options: LoadEncoderMod
   const info = readModelDir(modelDir);
   if (info.kind !== 'encoder') throw eagerModelError(info.dir, `model_type ${info.modelType} is a decoder; pooling (embed, score, classify) needs an encoder`);
   const pooling = readPoolingConfig(info.dir);
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(info.onnxModelPath, {
-      graphOptimizationLevel: 'all',
-      ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
-    });
-  } catch (error) {
-    throw eagerModelError(info.onnxModelPath, `onnxruntime could not load the model: ${(error as Error).message}`);
-  }
+  const session = await openOnnxSession(info.onnxModelPath, options.intraOpNumThreads);
   try {
     const io = validateEncoderIo(info.onnxModelPath, session.inputMetadata, session.outputMetadata);
     const description = describeModel(info, io, pooling);
