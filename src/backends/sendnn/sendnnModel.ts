@@ -1,9 +1,9 @@
 // A model directory as the sendnn ABI wants it: the decoder description and one flat float32 array of
 // weights in the ABI's order (sendnn_abi.h), plus a fingerprint of both for cache keys.
-import { createHash } from 'node:crypto';
 import { EngineError } from '../../core/contracts/errors.js';
 import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, layerWeightNames } from '../../models/llama/weightNames.js';
 import { loadReferenceModel } from '../../models/reference/index.js';
+import { packWeights } from './packedWeights.js';
 import type { SendnnModelDesc } from './sendnnTypes.js';
 
 export interface SendnnModel {
@@ -36,17 +36,6 @@ export function loadSendnnModel(modelDir: string): SendnnModel {
   }
   names.push(FINAL_NORM);
   if (!s.tieWordEmbeddings) names.push(LM_HEAD);
-  const tensors = names.map((name) => {
-    const tensor = reference.weights.get(name);
-    if (tensor === undefined) throw new EngineError('invalid_config', `sendnn backend: ${modelDir}/onnx/model.onnx has no initializer ${name}`);
-    return tensor.data;
-  });
-  const weights = new Float32Array(tensors.reduce((sum, t) => sum + t.length, 0));
-  let offset = 0;
-  for (const tensor of tensors) {
-    weights.set(tensor, offset);
-    offset += tensor.length;
-  }
-  const hash = createHash('sha256').update(JSON.stringify(desc)).update(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
-  return { modelDir, desc, weights, fingerprint: hash.digest('hex').slice(0, 32) };
+  const { weights, fingerprint } = packWeights(modelDir, reference.weights, names, desc);
+  return { modelDir, desc, weights, fingerprint };
 }

@@ -1,7 +1,6 @@
 // A BERT-style model directory as the sendnn ABI wants it: the encoder description, one flat float32 array
 // of weights in the ABI's order (sendnn_abi.h), a fingerprint for cache keys, and what the pooling engine
 // needs to know of it.
-import { createHash } from 'node:crypto';
 import { EngineError } from '../../../core/contracts/errors.js';
 import type { PoolingModelDescription } from '../../../core/contracts/pooling.js';
 import {
@@ -10,6 +9,7 @@ import {
 import { readModelDir } from '../../../models/dir/index.js';
 import { readPoolingConfig } from '../../../models/dir/poolingConfig.js';
 import { loadEncoderReference } from '../../../models/reference/encoder/index.js';
+import { packWeights } from '../packedWeights.js';
 import type { SendnnEncoderDesc } from '../sendnnTypes.js';
 
 export interface SendnnEncoderModel {
@@ -50,18 +50,7 @@ export function loadSendnnEncoderModel(modelDir: string): SendnnEncoderModel {
     maxPositions: s.maxPositionEmbeddings, typeVocabSize: s.typeVocabSize, numLabels: classifier ? s.numLabels : 0, pooling: pooling.pooling,
     layerNormEps: s.layerNormEps,
   };
-  const tensors = weightNames(desc).map((name) => {
-    const tensor = reference.weights.get(name);
-    if (tensor === undefined) throw new EngineError('invalid_config', `sendnn backend: ${modelDir}/onnx/model.onnx has no initializer ${name}`);
-    return tensor.data;
-  });
-  const weights = new Float32Array(tensors.reduce((sum, t) => sum + t.length, 0));
-  let offset = 0;
-  for (const tensor of tensors) {
-    weights.set(tensor, offset);
-    offset += tensor.length;
-  }
-  const fingerprint = createHash('sha256').update(JSON.stringify(desc)).update(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength)).digest('hex').slice(0, 32);
+  const { weights, fingerprint } = packWeights(modelDir, reference.weights, weightNames(desc), desc);
   const description: PoolingModelDescription = {
     modelDir,
     outputKind: classifier ? 'logits' : 'embedding',
