@@ -89,10 +89,6 @@ export class BlockPool {
     return this.cachedByHash.get(hash)?.[0];
   }
 
-  isCached(blockId: BlockId): boolean {
-    return this.hashes[blockId] !== NO_HASH;
-  }
-
   /** Records a full block under its hash. Equal blocks are not merged: both stay cached. */
   cacheBlock(blockId: BlockId, hash: number): void {
     if (this.hashes[blockId] !== NO_HASH) return;

@@ -11,11 +11,16 @@ export interface DecodeRowShape {
   readonly numBlocks: number;
 }
 
+/** A row's tkv: its padding blocks, its computed tokens, and the token it feeds this step. */
+export function rowTkv(paddingBlocks: number, numComputedTokens: number, blockSize: number): number {
+  return paddingBlocks * blockSize + numComputedTokens + 1;
+}
+
 export function decodeBatchTkv(rows: readonly DecodeRowShape[], blockSize: number): number {
   let maxBlocks = 0;
   for (const row of rows) maxBlocks = Math.max(maxBlocks, row.numBlocks);
   let tkv = 0;
-  for (const row of rows) tkv = Math.max(tkv, (maxBlocks - row.numBlocks) * blockSize + row.numComputedTokens + 1);
+  for (const row of rows) tkv = Math.max(tkv, rowTkv(maxBlocks - row.numBlocks, row.numComputedTokens, blockSize));
   return tkv;
 }
 

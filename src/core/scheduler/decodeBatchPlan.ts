@@ -1,5 +1,6 @@
 import type { DecodeBatchPlan, DecodeRowPlan } from '../contracts/stepPlan.js';
 import type { KvCacheManager } from '../kv/kvCacheManager.js';
+import { rowTkv } from './batchTkv.js';
 import type { SchedulerRequest } from './schedulerRequest.js';
 
 /**
@@ -29,7 +30,7 @@ export function buildDecodeBatchPlan(scheduled: readonly SchedulerRequest[], kv:
     const request = scheduled[index]!;
     const blockIds = kv.blocksOf(request.id);
     const paddingBlocks = maxBlocks - blockIds.length;
-    tkv = Math.max(tkv, paddingBlocks * blockSize + request.numComputedTokens + 1);
+    tkv = Math.max(tkv, rowTkv(paddingBlocks, request.numComputedTokens, blockSize));
     request.numScheduledTokens = 1;
     rows[index] = {
       requestId: request.id,
