@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EngineError } from '../../src/core/contracts/errors.js';
-import { linearCoefficientsSchema, prefillCostBasisSchema, profileTableSchema } from './costModelSpec.js';
+import { linearCoefficientsSchema, prefillCostBasisSchema, profileFileTableSchema } from './costModelSpec.js';
+import type { ProfileTable } from './tableCostModel.js';
 
 export const CALIBRATION_PROFILE_FORMAT = 'spyre-sim-profile/1';
 
@@ -15,7 +16,8 @@ export const calibrationProfileSchema = z.strictObject({
   basis: prefillCostBasisSchema,
   linear: linearCoefficientsSchema,
   fit: z.strictObject({ rms_residual_s: z.number(), r_squared: z.number(), num_samples: z.number().int() }),
-  table: profileTableSchema,
+  /** Medians per probed shape (grid calibration); empty for a profile fitted from real runs. */
+  table: profileFileTableSchema,
 });
 
 export type CalibrationProfile = z.infer<typeof calibrationProfileSchema>;
@@ -33,4 +35,15 @@ export function loadCalibrationProfile(path: string): CalibrationProfile {
     throw new EngineError('invalid_scenario', `The cost profile ${path} is not a ${CALIBRATION_PROFILE_FORMAT} file:\n${problems}`);
   }
   return parsed.data;
+}
+
+/** A profile's measured table, for `use: table`; a profile without one (fitted from real runs) is refused by name. */
+export function tableOfProfile(profile: CalibrationProfile, path: string): ProfileTable {
+  if (profile.table.prefill.length === 0 || profile.table.decode.length === 0) {
+    throw new EngineError(
+      'invalid_scenario',
+      `The cost profile ${path} ('${profile.name}') has no measured table: a profile fitted from real runs keeps only its linear fit (its step shapes are not a grid to interpolate). Use it with "use": "linear" (or --cost-model without :table, --use linear).`,
+    );
+  }
+  return profile.table;
 }

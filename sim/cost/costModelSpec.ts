@@ -13,9 +13,21 @@ export const linearCoefficientsSchema = z.strictObject({
   decode_per_seq_tkv_s: seconds.default(0),
 });
 
+const prefillPointSchema = z.strictObject({ chunk_tokens: positiveInt, context_tokens: positiveInt, seconds: z.number().nonnegative() });
+const decodePointSchema = z.strictObject({ batch_size: positiveInt, tkv: positiveInt, seconds: z.number().nonnegative() });
+
 export const profileTableSchema = z.strictObject({
-  prefill: z.array(z.strictObject({ chunk_tokens: positiveInt, context_tokens: positiveInt, seconds: z.number().nonnegative() })).min(1),
-  decode: z.array(z.strictObject({ batch_size: positiveInt, tkv: positiveInt, seconds: z.number().nonnegative() })).min(1),
+  prefill: z.array(prefillPointSchema).min(1),
+  decode: z.array(decodePointSchema).min(1),
+});
+
+/**
+ * The table of a calibration profile file: empty when the profile was fitted from real runs, whose scattered
+ * step shapes are no grid to interpolate (only its linear fit is usable then).
+ */
+export const profileFileTableSchema = z.strictObject({
+  prefill: z.array(prefillPointSchema),
+  decode: z.array(decodePointSchema),
 });
 
 /**

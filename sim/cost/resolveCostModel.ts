@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { loadCalibrationProfile } from './calibrationProfile.js';
+import { loadCalibrationProfile, tableOfProfile } from './calibrationProfile.js';
 import type { CostModelSpec } from './costModelSpec.js';
 import { HARDWARE_PROFILES } from './hardwareProfiles.js';
 import { LinearCostModel } from './linearCostModel.js';
@@ -18,5 +18,5 @@ export function resolveCostModel(spec: CostModelSpec, baseDir: string): StepCost
   const profile = loadCalibrationProfile(path);
   const basis = spec.basis ?? profile.basis;
   const name = `file:${spec.file} (${spec.use}, ${basis} prefill, ${profile.name})`;
-  return spec.use === 'table' ? new TableCostModel(profile.table, name, basis) : new LinearCostModel(profile.linear, name, basis);
+  return spec.use === 'table' ? new TableCostModel(tableOfProfile(profile, path), name, basis) : new LinearCostModel(profile.linear, name, basis);
 }

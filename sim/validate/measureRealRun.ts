@@ -24,7 +24,8 @@ export interface RealRun {
   readonly steps: readonly ProfileSample[];
 }
 
-export async function measureRealRun(engine: LlmEngine, config: EngineConfig, workload: SimWorkload, clock: Clock): Promise<RealRun> {
+/** `onRequestFinished` is called as each request's stream ends (for progress). */
+export async function measureRealRun(engine: LlmEngine, config: EngineConfig, workload: SimWorkload, clock: Clock, onRequestFinished?: () => void): Promise<RealRun> {
   const requests = workload.requests;
   const indexOf = new Map(requests.map((spec, index) => [spec.id, index]));
   const metrics = new RequestMetrics(requests.length, indexOf);
@@ -51,6 +52,7 @@ export async function measureRealRun(engine: LlmEngine, config: EngineConfig, wo
     metrics.arrived(index, now(), promptTokenIds.length);
     const stream = engine.generate({ promptTokenIds }, { ...(spec.maxTokens > 0 ? { maxTokens: spec.maxTokens } : {}), ignoreEos: true, temperature: 0 }, { requestId: spec.id });
     for await (const output of stream) void output;
+    onRequestFinished?.();
   };
   const concurrency = workload.closedLoopConcurrency;
   if (concurrency !== undefined) {

@@ -17,6 +17,8 @@ import { LinearCostModel } from '../../../sim/cost/linearCostModel.js';
 import { VirtualClock } from '../../../sim/kernel/virtualClock.js';
 import { parseNumberList } from '../../../sim/sweep/sweepPoints.js';
 import { runCliAction } from '../runCliAction.js';
+import { calibrationSummary } from './calibrationSummary.js';
+import { calibrateFromRealRuns } from './simCalibrateFromRuns.js';
 
 interface CalibrateFlags {
   readonly out: string;
@@ -30,9 +32,10 @@ interface CalibrateFlags {
   readonly prefillValidTokens?: string;
   readonly batchSizes?: string;
   readonly tkvs?: string;
-  readonly repeats: string;
-  readonly warmup: string;
+  readonly repeats?: string;
+  readonly warmup?: string;
   readonly maxContext?: string;
+  readonly workload?: readonly string[];
   readonly fit: string;
 }
 
@@ -60,8 +63,8 @@ function gridFrom(flags: CalibrateFlags): CalibrationGrid {
     prefillValidTokens: list(flags.prefillValidTokens, '--prefill-valid-tokens', []),
     batchSizes: list(flags.batchSizes, '--batch-sizes', DEFAULT_CALIBRATION_GRID.batchSizes),
     tkvs: list(flags.tkvs, '--tkvs', DEFAULT_CALIBRATION_GRID.tkvs),
-    repeats: Number(flags.repeats),
-    warmup: Number(flags.warmup),
+    repeats: flags.repeats !== undefined ? Number(flags.repeats) : DEFAULT_CALIBRATION_GRID.repeats,
+    warmup: flags.warmup !== undefined ? Number(flags.warmup) : DEFAULT_CALIBRATION_GRID.warmup,
     maxContextTokens: flags.maxContext !== undefined ? Number(flags.maxContext) : DEFAULT_CALIBRATION_GRID.maxContextTokens,
   });
 }
@@ -91,29 +94,40 @@ async function subjectFor(flags: CalibrateFlags, grid: CalibrationGrid): Promise
   return { executor: created.container.get(StepExecutor), stopwatch: WALL_CLOCK, description: `eager:${flags.model}${flags.threads !== undefined ? ` threads=${flags.threads}` : ''}`, basis: 'valid', close: () => created.close() };
 }
 
-/** `spyre sim calibrate`: profile a backend over a grid of step shapes and fit the simulator's cost model. */
+function collect(value: string, previous: readonly string[] | undefined): readonly string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * `spyre sim calibrate`: fit the simulator's cost model, either to a backend timed over a grid of probe
+ * shapes, or (`--workload`) to the steps of real runs of scenarios on the eager engine.
+ */
 export function registerSimCalibrate(sim: Command): void {
   sim
     .command('calibrate')
-    .description('time a backend on a grid of prefill and decode shapes, fit the linear cost model, write a profile for cost_model {"file": …}')
+    .description(
+      'fit the linear cost model and write a profile for cost_model {"file": …}: by timing a backend on a grid of prefill and decode shapes (default), or with --workload by running scenarios on the real eager engine and fitting every step it took, engine-loop overhead included',
+    )
     .requiredOption('--out <file>', 'profile JSON to write')
     .option('--executor <kind>', 'synthetic (a known cost model on a virtual clock) or eager (onnxruntime on this CPU)', 'synthetic')
     .option('--model <dir>', 'model directory (eager)')
+    .option('--workload <scenario>', 'run this scenario on the real engine (its config and workload) and fit its steps instead of probing a grid; repeat to pool several; needs --executor eager and --model, excludes the grid flags', collect)
     .option('--profile <name>', `cost model of the synthetic executor: ${HARDWARE_PROFILE_NAMES.join(' | ')}`, 'spyre-illustrative')
     .option('--noise <fraction>', 'relative noise of the synthetic executor', '0')
     .option('--threads <n>', 'onnxruntime intra-op threads (eager)')
-    .option('--chunk-sizes <list>', `prefill chunk sizes (default ${DEFAULT_CALIBRATION_GRID.chunkSizes.join(',')})`)
-    .option('--context-chunks <list>', `attended context in chunks (default ${DEFAULT_CALIBRATION_GRID.contextChunks.join(',')})`)
-    .option('--prefill-valid-tokens <list>', 'also probe chunks holding only this many prompt tokens (for backends that pay per prompt token, like eager)')
-    .option('--batch-sizes <list>', `decode batch sizes (default ${DEFAULT_CALIBRATION_GRID.batchSizes.join(',')})`)
-    .option('--tkvs <list>', `decode tkv values (default ${DEFAULT_CALIBRATION_GRID.tkvs.join(',')})`)
-    .option('--max-context <tokens>', 'skip shapes longer than this', String(DEFAULT_CALIBRATION_GRID.maxContextTokens))
-    .option('--repeats <n>', 'timed runs per shape (median kept)', String(DEFAULT_CALIBRATION_GRID.repeats))
-    .option('--warmup <n>', 'untimed runs per shape first', String(DEFAULT_CALIBRATION_GRID.warmup))
+    .option('--chunk-sizes <list>', `grid: prefill chunk sizes (default ${DEFAULT_CALIBRATION_GRID.chunkSizes.join(',')})`)
+    .option('--context-chunks <list>', `grid: attended context in chunks (default ${DEFAULT_CALIBRATION_GRID.contextChunks.join(',')})`)
+    .option('--prefill-valid-tokens <list>', 'grid: also probe chunks holding only this many prompt tokens (for backends that pay per prompt token, like eager)')
+    .option('--batch-sizes <list>', `grid: decode batch sizes (default ${DEFAULT_CALIBRATION_GRID.batchSizes.join(',')})`)
+    .option('--tkvs <list>', `grid: decode tkv values (default ${DEFAULT_CALIBRATION_GRID.tkvs.join(',')})`)
+    .option('--max-context <tokens>', `grid: skip shapes longer than this (default ${DEFAULT_CALIBRATION_GRID.maxContextTokens})`)
+    .option('--repeats <n>', `grid: timed runs per shape, median kept (default ${DEFAULT_CALIBRATION_GRID.repeats})`)
+    .option('--warmup <n>', `grid: untimed runs per shape first (default ${DEFAULT_CALIBRATION_GRID.warmup})`)
     .option('--fit <kind>', 'nnls (coefficients ≥ 0) or ols (unconstrained least squares)', 'nnls')
     .action((flags: CalibrateFlags) =>
       runCliAction(async () => {
         if (flags.fit !== 'nnls' && flags.fit !== 'ols') throw new EngineError('invalid_config', `--fit must be nnls or ols; got '${flags.fit}'.`);
+        if (flags.workload !== undefined) return calibrateFromRealRuns({ ...flags, workload: flags.workload, fit: flags.fit });
         const grid = gridFrom(flags);
         const subject = await subjectFor(flags, grid);
         const bar = new SingleBar({ format: 'profiling [{bar}] {value}/{total} shapes | {duration}s', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
@@ -127,8 +141,7 @@ export function registerSimCalibrate(sim: Command): void {
         }
         const profile = fitProfile(samples, { name: subject.description, executor: flags.executor, repeats: grid.repeats, basis: subject.basis, nonNegative: flags.fit === 'nnls' });
         writeFileSync(flags.out, JSON.stringify(profile, null, 2) + '\n');
-        const coefficients = Object.entries(profile.linear).map(([name, value]) => `  ${name.padEnd(28)} ${value.toExponential(4)}`).join('\n');
-        process.stdout.write(`fitted on ${profile.fit.num_samples} runs of ${samples.length} shapes (${subject.description}): R² ${profile.fit.r_squared.toFixed(4)}, RMS residual ${(profile.fit.rms_residual_s * 1000).toFixed(3)} ms\n${coefficients}\nwrote ${flags.out}; use it with "cost_model": {"file": "${flags.out}"} (or "use": "table")\n`);
+        process.stdout.write(calibrationSummary(profile, `${profile.fit.num_samples} runs of ${samples.length} shapes (${subject.description})`, flags.out, `use it with "cost_model": {"file": "${flags.out}"} (or "use": "table")`));
       }),
     );
 }

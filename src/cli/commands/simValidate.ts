@@ -1,9 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createLlmEngine } from '../../app/createLlmEngine.js';
 import { WALL_CLOCK } from '../../app/wallClock.js';
-import { SILENT_LOGGER } from '../../core/contracts/logger.js';
 import { simulateScenario } from '../../../sim/run/simulateScenario.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { scenarioWorkload } from '../../../sim/scenario/scenarioWorkload.js';
@@ -11,6 +9,7 @@ import { fitProfile } from '../../../sim/calibrate/fitProfile.js';
 import { compareReports, formatValidation } from '../../../sim/validate/compareReports.js';
 import { measureRealRun } from '../../../sim/validate/measureRealRun.js';
 import { runCliAction } from '../runCliAction.js';
+import { createScenarioEagerEngine } from './createScenarioEagerEngine.js';
 
 /** `spyre sim validate SCENARIO --model DIR --profile PROFILE.json`: the real eager engine vs the calibrated simulator. */
 export function registerSimValidate(sim: Command): void {
@@ -26,20 +25,7 @@ export function registerSimValidate(sim: Command): void {
     .action((scenarioPath: string, options: { model: string; profile?: string; use: string; threads?: string; out?: string }) =>
       runCliAction(async () => {
         const scenario = loadScenarioFile(scenarioPath);
-        const c = scenario.config;
-        const created = await createLlmEngine({
-          flags: {
-            model: options.model,
-            ...(c.max_model_len !== undefined ? { maxModelLen: c.max_model_len } : {}),
-            ...(c.max_num_seqs !== undefined ? { maxNumSeqs: c.max_num_seqs } : {}),
-            ...(c.max_num_batched_tokens !== undefined ? { maxNumBatchedTokens: c.max_num_batched_tokens } : {}),
-            ...(c.enable_prefix_caching !== undefined ? { enablePrefixCaching: c.enable_prefix_caching } : {}),
-            ...(c.num_blocks !== undefined ? { numBlocks: c.num_blocks } : {}),
-          },
-          env: { ...c.env, VLLM_SPYRE_DYNAMO_BACKEND: 'eager' },
-          logger: SILENT_LOGGER,
-          ...(options.threads !== undefined ? { intraOpNumThreads: Number(options.threads) } : {}),
-        });
+        const created = await createScenarioEagerEngine(scenario.config, options.model, options.threads);
         let real;
         try {
           real = await measureRealRun(created.engine, created.config, scenarioWorkload(scenario, dirname(scenarioPath)), WALL_CLOCK);
