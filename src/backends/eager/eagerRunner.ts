@@ -1,5 +1,4 @@
 import { inject, injectable } from 'inversify';
-import type * as ort from 'onnxruntime-node';
 import type { StepExecutor } from '../../core/contracts/backend.js';
 import { EngineConfig } from '../../core/contracts/config.js';
 import { BLOCK_SIZE, type RequestId } from '../../core/contracts/ids.js';
@@ -13,7 +12,7 @@ import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
 import { EagerModel } from './eagerModel.js';
 import { float16ToFloat32 } from './float16.js';
 import { PagedKvStore, type KvArray } from './pagedKvStore.js';
-import { StepBuffers } from './stepBuffers.js';
+import { StepBuffers, type PastSource } from './stepBuffers.js';
 
 /**
  * The eager backend: executes the core's step plans with onnxruntime on the CPU over a paged KV store.
@@ -29,12 +28,14 @@ import { StepBuffers } from './stepBuffers.js';
 @injectable()
 export class EagerRunner implements StepExecutor {
   readonly kv: PagedKvStore;
-  private readonly buffers: StepBuffers;
+  /** Prefill and decode steps alternate, so each keeps its own buffers: a prefill leaves the decode batch's presents alone. */
+  private readonly prefillBuffers: StepBuffers;
+  private readonly decodeBuffers: StepBuffers;
   private readonly sampler: TokenSampler;
   private readonly seeds: SeededRandom;
   private logitsRow: Float32Array;
-  /** The last decode step, whose presents the next one reuses when it continues the same batch. */
-  private previousDecode: { readonly requestIds: readonly RequestId[]; readonly positions: readonly number[]; readonly out: ort.InferenceSession.OnnxValueMapType } | undefined;
+  /** The rows of the last decode step, whose presents the next one reads in place when it continues the same batch. */
+  private previousDecode: { readonly requestIds: readonly RequestId[]; readonly positions: readonly number[] } | undefined;
   /** Sees each row's logits (float32) before sampling; the view is reused, copy what you keep. For tests and tools. */
   logitsObserver: ((requestId: RequestId, logits: Float32Array) => void) | undefined;
 
@@ -45,7 +46,8 @@ export class EagerRunner implements StepExecutor {
   ) {
     const io = model.io;
     this.kv = new PagedKvStore({ numBlocks: config.numBlocks, numLayers: io.numLayers, numKvHeads: io.numKvHeads, headDim: io.headDim, dtype: io.kvDtype });
-    this.buffers = new StepBuffers(io);
+    this.prefillBuffers = new StepBuffers(io);
+    this.decodeBuffers = new StepBuffers(io);
     this.sampler = new TokenSampler(io.vocabSize);
     this.seeds = new SeededRandom(config.seed);
     this.logitsRow = new Float32Array(io.vocabSize);
@@ -67,25 +69,26 @@ export class EagerRunner implements StepExecutor {
     const pastLength = plan.firstTokenIndex;
     const io = this.model.io;
     for (let layer = 0; layer < io.numLayers; layer++) {
-      const past = this.buffers.past(layer, io.numKvHeads * pastLength * io.headDim);
+      const past = this.prefillBuffers.past(layer, io.numKvHeads * pastLength * io.headDim);
       this.kv.gather(this.kv.keys[layer] as KvArray, plan.blockTable, plan.paddingBlocks, pastLength, past.key, 0, pastLength);
       this.kv.gather(this.kv.values[layer] as KvArray, plan.blockTable, plan.paddingBlocks, pastLength, past.value, 0, pastLength);
     }
     const oneCall = this.model.chunkWithPast || pastLength === 0 || numNew === 1;
-    const out = oneCall ? await this.runChunk(plan, 0, numNew, pastLength, undefined) : await this.runTokenByToken(plan, numNew, pastLength);
-    this.scatterPrefill(out, plan, pastLength, numNew);
+    if (oneCall) await this.runChunk(plan, 0, numNew, pastLength, 'gathered');
+    else await this.runTokenByToken(plan, numNew, pastLength);
+    this.scatterPrefill(plan, pastLength, numNew);
     if (!plan.isLastChunk) return { sampled: [] };
     // A request prefilled again after a preemption keeps its state (generator, counts).
     const state = this.stateOf(plan.requestId, plan.sampling);
-    return { sampled: [this.sample(plan.requestId, out, oneCall ? numNew - 1 : 0, state)] };
+    return { sampled: [this.sample(plan.requestId, this.prefillBuffers.lastLogits(), oneCall ? numNew - 1 : 0, state)] };
   }
 
   /**
    * Runs valid tokens [from, from + count) of the chunk over `pastLength` positions of past: the gathered
-   * past in the buffers, or the `present` tensors of the previous call.
+   * past in the buffers, or the presents of the previous call.
    */
-  private async runChunk(plan: PrefillChunkPlan, from: number, count: number, pastLength: number, previous: ort.InferenceSession.OnnxValueMapType | undefined): Promise<ort.InferenceSession.OnnxValueMapType> {
-    const b = this.buffers;
+  private async runChunk(plan: PrefillChunkPlan, from: number, count: number, pastLength: number, source: PastSource): Promise<void> {
+    const b = this.prefillBuffers;
     const ids = b.inputIds.reserve(count);
     const positions = b.positionIds.reserve(count);
     const stride = b.inputIds.stride;
@@ -95,38 +98,28 @@ export class EagerRunner implements StepExecutor {
       if (stride === 2) { ids[2 * i + 1] = 0; positions[2 * i + 1] = 0; }
     }
     b.attentionMask.fill(pastLength + count, 1);
-    const feeds = b.feeds(1, count, pastLength, previous === undefined);
-    if (previous !== undefined) {
-      const io = this.model.io;
-      for (let layer = 0; layer < io.numLayers; layer++) {
-        feeds[io.pastKeyNames[layer] as string] = previous[io.presentKeyNames[layer] as string] as ort.Tensor;
-        feeds[io.pastValueNames[layer] as string] = previous[io.presentValueNames[layer] as string] as ort.Tensor;
-      }
-    }
-    return this.model.session.run(feeds);
+    const feeds = b.feeds(1, count, pastLength, source);
+    await this.model.session.run(feeds, b.fetches(1, count, pastLength + count));
   }
 
   /** For graphs without multi-token chunks over a past: one call per token, each fed the previous presents. */
-  private async runTokenByToken(plan: PrefillChunkPlan, numNew: number, pastLength: number): Promise<ort.InferenceSession.OnnxValueMapType> {
-    let out: ort.InferenceSession.OnnxValueMapType | undefined;
-    for (let i = 0; i < numNew; i++) out = await this.runChunk(plan, i, 1, pastLength + i, out);
-    return out as ort.InferenceSession.OnnxValueMapType;
+  private async runTokenByToken(plan: PrefillChunkPlan, numNew: number, pastLength: number): Promise<void> {
+    for (let i = 0; i < numNew; i++) await this.runChunk(plan, i, 1, pastLength + i, i === 0 ? 'gathered' : 'previous presents');
   }
 
   /** New KV of slots [firstValidSlot, endValidSlot) to `slotBlocks`, one copy per (block run, head). */
-  private scatterPrefill(out: ort.InferenceSession.OnnxValueMapType, plan: PrefillChunkPlan, pastLength: number, numNew: number): void {
+  private scatterPrefill(plan: PrefillChunkPlan, pastLength: number, numNew: number): void {
     const io = this.model.io;
     const totalLength = pastLength + numNew;
     for (let layer = 0; layer < io.numLayers; layer++) {
-      const keys = (out[io.presentKeyNames[layer] as string] as ort.Tensor).data as KvArray;
-      const values = (out[io.presentValueNames[layer] as string] as ort.Tensor).data as KvArray;
+      const present = this.prefillBuffers.present(layer);
       let slot = plan.firstValidSlot;
       while (slot < plan.endValidSlot) {
         const runEnd = Math.min(plan.endValidSlot, (Math.floor(slot / BLOCK_SIZE) + 1) * BLOCK_SIZE);
         const blockId = plan.slotBlocks[Math.floor(slot / BLOCK_SIZE)] as number;
         const sourceIndex = pastLength + slot - plan.firstValidSlot;
-        this.kv.scatterRun(this.kv.keys[layer] as KvArray, keys, totalLength, sourceIndex, runEnd - slot, blockId, slot % BLOCK_SIZE);
-        this.kv.scatterRun(this.kv.values[layer] as KvArray, values, totalLength, sourceIndex, runEnd - slot, blockId, slot % BLOCK_SIZE);
+        this.kv.scatterRun(this.kv.keys[layer] as KvArray, present.key, totalLength, sourceIndex, runEnd - slot, blockId, slot % BLOCK_SIZE);
+        this.kv.scatterRun(this.kv.values[layer] as KvArray, present.value, totalLength, sourceIndex, runEnd - slot, blockId, slot % BLOCK_SIZE);
         slot = runEnd;
       }
     }
@@ -137,7 +130,7 @@ export class EagerRunner implements StepExecutor {
     const batch = rows.length;
     let pastLength = 0;
     for (const row of rows) pastLength = Math.max(pastLength, row.position);
-    const b = this.buffers;
+    const b = this.decodeBuffers;
     const ids = b.inputIds.fill(batch, 0);
     const positions = b.positionIds.fill(batch, 0);
     const mask = b.attentionMask.fill(batch * (pastLength + 1), 1);
@@ -148,33 +141,28 @@ export class EagerRunner implements StepExecutor {
       const rowStart = r * (pastLength + 1);
       for (let i = 0; i < pastLength - row.position; i++) mask[(rowStart + i) * maskStride] = 0;
     });
-    const io = this.model.io;
-    const previous = this.continuedDecode(plan);
-    if (previous === undefined) this.gatherDecodePast(plan, pastLength);
-    const feeds = b.feeds(batch, 1, pastLength, previous === undefined);
-    if (previous !== undefined) {
-      // The same rows, each one token further: last step's presents are exactly this step's past.
-      for (let layer = 0; layer < io.numLayers; layer++) {
-        feeds[io.pastKeyNames[layer] as string] = previous[io.presentKeyNames[layer] as string] as ort.Tensor;
-        feeds[io.pastValueNames[layer] as string] = previous[io.presentValueNames[layer] as string] as ort.Tensor;
-      }
-    }
+    // The same rows, each one token further: last step's presents are exactly this step's past.
+    const continued = this.continuesPreviousDecode(plan);
+    if (!continued) this.gatherDecodePast(plan, pastLength);
+    const feeds = b.feeds(batch, 1, pastLength, continued ? 'previous presents' : 'gathered');
+    const fetches = b.fetches(batch, 1, pastLength + 1);
     this.previousDecode = undefined;
-    const out = await this.model.session.run(feeds);
-    this.previousDecode = { requestIds: rows.map((row) => row.requestId), positions: rows.map((row) => row.position), out };
+    await this.model.session.run(feeds, fetches);
+    this.previousDecode = { requestIds: rows.map((row) => row.requestId), positions: rows.map((row) => row.position) };
+    const io = this.model.io;
     const totalLength = pastLength + 1;
     const presentRow = io.numKvHeads * totalLength * io.headDim;
     for (let layer = 0; layer < io.numLayers; layer++) {
-      const keys = (out[io.presentKeyNames[layer] as string] as ort.Tensor).data as KvArray;
-      const values = (out[io.presentValueNames[layer] as string] as ort.Tensor).data as KvArray;
+      const present = b.present(layer);
       rows.forEach((row, r) => {
         const blockId = row.blockTable[row.paddingBlocks + Math.floor(row.position / BLOCK_SIZE)] as number;
         const slot = row.position % BLOCK_SIZE;
-        this.kv.scatterToken(this.kv.keys[layer] as KvArray, keys, r * presentRow, totalLength, pastLength, blockId, slot);
-        this.kv.scatterToken(this.kv.values[layer] as KvArray, values, r * presentRow, totalLength, pastLength, blockId, slot);
+        this.kv.scatterToken(this.kv.keys[layer] as KvArray, present.key, r * presentRow, totalLength, pastLength, blockId, slot);
+        this.kv.scatterToken(this.kv.values[layer] as KvArray, present.value, r * presentRow, totalLength, pastLength, blockId, slot);
       });
     }
-    return { sampled: rows.map((row, r) => this.sample(row.requestId, out, r, this.stateOf(row.requestId, row.sampling))) };
+    const logits = b.lastLogits();
+    return { sampled: rows.map((row, r) => this.sample(row.requestId, logits, r, this.stateOf(row.requestId, row.sampling))) };
   }
 
   /** Each row's past, right-aligned to `pastLength`, gathered from the paged store. */
@@ -182,7 +170,7 @@ export class EagerRunner implements StepExecutor {
     const io = this.model.io;
     const rowElements = io.numKvHeads * pastLength * io.headDim;
     for (let layer = 0; layer < io.numLayers; layer++) {
-      const past = this.buffers.past(layer, plan.rows.length * rowElements);
+      const past = this.decodeBuffers.past(layer, plan.rows.length * rowElements);
       plan.rows.forEach((row, r) => {
         this.kv.gather(this.kv.keys[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.key, r * rowElements, pastLength);
         this.kv.gather(this.kv.values[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.value, r * rowElements, pastLength);
@@ -191,17 +179,17 @@ export class EagerRunner implements StepExecutor {
   }
 
   /**
-   * The previous decode step's outputs when this batch continues it: the same requests in the same order,
-   * each one position further. Prefill steps in between do not matter (they write other requests' blocks).
+   * Whether this batch continues the previous decode step: the same requests in the same order, each one
+   * position further. Prefill steps in between do not matter (they write other requests' blocks).
    */
-  private continuedDecode(plan: DecodeBatchPlan): ort.InferenceSession.OnnxValueMapType | undefined {
+  private continuesPreviousDecode(plan: DecodeBatchPlan): boolean {
     const previous = this.previousDecode;
-    if (previous === undefined || previous.requestIds.length !== plan.rows.length) return undefined;
+    if (previous === undefined || previous.requestIds.length !== plan.rows.length) return false;
     for (let r = 0; r < plan.rows.length; r++) {
       const row = plan.rows[r] as DecodeBatchPlan['rows'][number];
-      if (previous.requestIds[r] !== row.requestId || (previous.positions[r] as number) + 1 !== row.position) return undefined;
+      if (previous.requestIds[r] !== row.requestId || (previous.positions[r] as number) + 1 !== row.position) return false;
     }
-    return previous.out;
+    return true;
   }
 
   private stateOf(requestId: RequestId, sampling: SamplingParams): RequestSamplingState {
@@ -214,8 +202,7 @@ export class EagerRunner implements StepExecutor {
   }
 
   /** Samples from the logits of flattened row `row` ([batch × sequence, vocab]). */
-  private sample(requestId: RequestId, out: ort.InferenceSession.OnnxValueMapType, row: number, state: RequestSamplingState): SampledToken {
-    const logits = (out.logits as ort.Tensor).data as Float32Array | Uint16Array;
+  private sample(requestId: RequestId, logits: Float32Array | Uint16Array, row: number, state: RequestSamplingState): SampledToken {
     const vocab = this.model.io.vocabSize;
     const start = row * vocab;
     let rowLogits: Float32Array;
@@ -229,5 +216,4 @@ export class EagerRunner implements StepExecutor {
     const choice = this.sampler.sample(rowLogits, state);
     return choice.logprobs === undefined ? { requestId, tokenId: choice.tokenId } : { requestId, tokenId: choice.tokenId, extras: { logprobs: choice.logprobs } };
   }
-
 }

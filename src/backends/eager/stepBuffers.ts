@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { DecoderIoLayout, IdsDtype } from './decoderIoLayout.js';
+import type { DecoderIoLayout, FloatDtype, IdsDtype } from './decoderIoLayout.js';
 import type { KvArray } from './pagedKvStore.js';
 
 /**
@@ -38,57 +38,117 @@ class IntInput {
   }
 }
 
+function floatArray(dtype: FloatDtype, length: number): KvArray {
+  return dtype === 'float16' ? new Uint16Array(length) : new Float32Array(length);
+}
+
+/** A buffer that keeps its contents' meaning only until it is grown (then it starts empty). */
+function grown(buffer: KvArray, dtype: FloatDtype, length: number): KvArray {
+  return buffer.length >= length ? buffer : floatArray(dtype, Math.max(length, buffer.length * 2));
+}
+
+/** One key and one value buffer per layer. */
+interface KvSet {
+  readonly keys: KvArray[];
+  readonly values: KvArray[];
+}
+
+/** Where a step's past comes from: gathered into the buffers, or the presents the previous step wrote. */
+export type PastSource = 'gathered' | 'previous presents';
+
 /**
- * The runner's input buffers, reused across steps and grown geometrically: ids, mask and positions, and
- * one past key and one past value buffer per layer. A step creates tensor views over them, not arrays.
+ * The runner's buffers for one kind of step, reused across steps and grown geometrically: ids, mask and
+ * positions; logits; and two KV sets per layer that trade roles. onnxruntime writes a step's `present`
+ * tensors straight into one set (preallocated outputs: no fresh allocation per step), while the step's
+ * past is read from the other; a step that continues the previous one reads the presents in place, so
+ * feeding them back copies nothing. A step creates tensor views over the buffers, not arrays.
  */
 export class StepBuffers {
   readonly inputIds: IntInput;
   readonly attentionMask: IntInput;
   readonly positionIds: IntInput;
-  private readonly pastKeys: KvArray[];
-  private readonly pastValues: KvArray[];
+  private readonly sets: readonly [KvSet, KvSet];
+  /** The set holding the last presents; past is gathered into the other one. */
+  private presentsSet: 0 | 1 = 0;
+  /** The set the current step reads its past from (set by `feeds`). */
+  private pastSet: 0 | 1 = 1;
+  private logits: KvArray;
 
   constructor(private readonly io: DecoderIoLayout) {
     this.inputIds = new IntInput(io.idsDtype);
     this.attentionMask = new IntInput(io.idsDtype);
     this.positionIds = new IntInput(io.idsDtype);
-    const empty = (): KvArray => (io.kvDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0));
-    this.pastKeys = Array.from({ length: io.numLayers }, empty);
-    this.pastValues = Array.from({ length: io.numLayers }, empty);
+    const emptySet = (): KvSet => ({
+      keys: Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0)),
+      values: Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0)),
+    });
+    this.sets = [emptySet(), emptySet()];
+    this.logits = floatArray(io.logitsDtype, 0);
   }
 
-  /** Past buffers of layer `layer` with room for `length` elements (stale contents are masked or overwritten). */
+  /** Past buffers of layer `layer` to gather into, with room for `length` elements (stale contents are masked or overwritten). */
   past(layer: number, length: number): { readonly key: KvArray; readonly value: KvArray } {
-    this.pastKeys[layer] = this.grown(this.pastKeys[layer] as KvArray, length);
-    this.pastValues[layer] = this.grown(this.pastValues[layer] as KvArray, length);
-    return { key: this.pastKeys[layer] as KvArray, value: this.pastValues[layer] as KvArray };
+    const set = this.sets[1 - this.presentsSet] as KvSet;
+    set.keys[layer] = grown(set.keys[layer] as KvArray, this.io.kvDtype, length);
+    set.values[layer] = grown(set.values[layer] as KvArray, this.io.kvDtype, length);
+    return { key: set.keys[layer] as KvArray, value: set.values[layer] as KvArray };
   }
 
   /**
-   * The feeds for a [batch, sequence] step with `pastLength` past positions; fill the buffers first.
-   * Without `pastFromBuffers` the caller sets the past tensors itself.
+   * The feeds for a [batch, sequence] step with `pastLength` past positions; fill the int inputs first,
+   * and for a gathered past, the `past` buffers. A past of 'previous presents' must have exactly the
+   * layout the previous step's presents have (same rows, `pastLength` = their length).
    */
-  feeds(batch: number, sequence: number, pastLength: number, pastFromBuffers = true): Record<string, ort.Tensor> {
+  feeds(batch: number, sequence: number, pastLength: number, source: PastSource): Record<string, ort.Tensor> {
     const io = this.io;
+    this.pastSet = source === 'gathered' ? ((1 - this.presentsSet) as 0 | 1) : this.presentsSet;
     const feeds: Record<string, ort.Tensor> = {
       input_ids: this.inputIds.tensor([batch, sequence]),
       attention_mask: this.attentionMask.tensor([batch, pastLength + sequence]),
       position_ids: this.positionIds.tensor([batch, sequence]),
     };
-    if (!pastFromBuffers) return feeds;
+    const set = this.sets[this.pastSet];
     const dims = [batch, io.numKvHeads, pastLength, io.headDim];
     const length = batch * io.numKvHeads * pastLength * io.headDim;
     for (let layer = 0; layer < io.numLayers; layer++) {
-      feeds[io.pastKeyNames[layer] as string] = new ort.Tensor(io.kvDtype, (this.pastKeys[layer] as KvArray).subarray(0, length), dims);
-      feeds[io.pastValueNames[layer] as string] = new ort.Tensor(io.kvDtype, (this.pastValues[layer] as KvArray).subarray(0, length), dims);
+      feeds[io.pastKeyNames[layer] as string] = new ort.Tensor(io.kvDtype, (set.keys[layer] as KvArray).subarray(0, length), dims);
+      feeds[io.pastValueNames[layer] as string] = new ort.Tensor(io.kvDtype, (set.values[layer] as KvArray).subarray(0, length), dims);
     }
     return feeds;
   }
 
-  private grown(buffer: KvArray, length: number): KvArray {
-    if (buffer.length >= length) return buffer;
-    const size = Math.max(length, buffer.length * 2);
-    return buffer instanceof Uint16Array ? new Uint16Array(size) : new Float32Array(size);
+  /**
+   * Preallocated outputs for the step `feeds` just described, `totalLength` = past + sequence: the
+   * presents go to the set the past is not read from, which then holds the last presents.
+   */
+  fetches(batch: number, sequence: number, totalLength: number): Record<string, ort.Tensor> {
+    const io = this.io;
+    const target = (1 - this.pastSet) as 0 | 1;
+    const set = this.sets[target];
+    const dims = [batch, io.numKvHeads, totalLength, io.headDim];
+    const length = batch * io.numKvHeads * totalLength * io.headDim;
+    const fetches: Record<string, ort.Tensor> = {};
+    for (let layer = 0; layer < io.numLayers; layer++) {
+      set.keys[layer] = grown(set.keys[layer] as KvArray, io.kvDtype, length);
+      set.values[layer] = grown(set.values[layer] as KvArray, io.kvDtype, length);
+      fetches[io.presentKeyNames[layer] as string] = new ort.Tensor(io.kvDtype, (set.keys[layer] as KvArray).subarray(0, length), dims);
+      fetches[io.presentValueNames[layer] as string] = new ort.Tensor(io.kvDtype, (set.values[layer] as KvArray).subarray(0, length), dims);
+    }
+    const logitsLength = batch * sequence * io.vocabSize;
+    this.logits = grown(this.logits, io.logitsDtype, logitsLength);
+    fetches.logits = new ort.Tensor(io.logitsDtype, this.logits.subarray(0, logitsLength), [batch, sequence, io.vocabSize]);
+    this.presentsSet = target;
+    return fetches;
+  }
+
+  /** The last step's present key and value of `layer`, laid out [batch][heads][total length][head dim]. */
+  present(layer: number): { readonly key: KvArray; readonly value: KvArray } {
+    const set = this.sets[this.presentsSet];
+    return { key: set.keys[layer] as KvArray, value: set.values[layer] as KvArray };
+  }
+
+  /** The last step's logits, [batch × sequence, vocab]. */
+  lastLogits(): KvArray {
+    return this.logits;
   }
 }

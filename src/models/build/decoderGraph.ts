@@ -1,7 +1,9 @@
 // The Llama decoder as plain opset-17 ONNX nodes. Layouts in comments: B batch, S new tokens,
 // P past tokens, T = P + S, G = KV heads, R = query heads per KV head, D head dim.
-// Grouped-query attention keeps queries as [B, G, R, S, D] and lets MatMul broadcast each KV head
-// over its R query heads: the same result as repeating the KV heads R times, without the copy.
+// Grouped-query attention stacks the R query heads that share a KV head as rows: queries are
+// [B, G, R·S, D] (row r·S + s), so each (batch, KV head) pair is one [R·S × D]·[D × T] product over the
+// shared keys — no KV repeat, and B·G matrix products instead of B·G·R single-row ones. The keys are
+// read transposed by the product itself (onnxruntime fuses the Transpose into the MatMul).
 import type { DecoderShape } from '../llama/decoderShape.js';
 import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, ROPE_COS, ROPE_SIN, layerWeightNames } from '../llama/weightNames.js';
 import {
@@ -15,7 +17,7 @@ import { onnx } from '../onnx/onnxProto.js';
 const MASKED_SCORE = -1e9;
 
 interface SharedValues {
-  readonly allowed: string; // bool [B, 1, 1, S, T]: key visible to query (causal and not padding)
+  readonly allowed: string; // bool [B, 1, R·S, T]: key visible to query row (causal and not padding)
   readonly cosForQuery: string; // [B, S, 1, 1, D/2]
   readonly sinForQuery: string;
   readonly cosForKey: string; // [B, S, 1, D/2]
@@ -38,17 +40,18 @@ function rotary(g: GraphBuilder, x: string, cos: string, sin: string, headDim: n
   return g.op('Concat', [first, second], { axis: -1 });
 }
 
-function sharedValues(g: GraphBuilder): SharedValues {
+function sharedValues(g: GraphBuilder, queriesPerKvHead: number): SharedValues {
   const scalarIndex = (value: number): string => g.int64([value], []);
   const newLength = g.op('Gather', [g.op('Shape', [INPUT_IDS]), scalarIndex(1)], { axis: 0 });
   const totalLength = g.op('Gather', [g.op('Shape', [ATTENTION_MASK]), scalarIndex(1)], { axis: 0 });
   const pastLength = g.op('Sub', [totalLength, newLength]);
   // Slot order is time order, also for left-padded rows, so causality compares slot indices.
   const keySlots = g.op('Range', [scalarIndex(0), totalLength, scalarIndex(1)]);
-  const querySlots = g.op('Range', [pastLength, totalLength, scalarIndex(1)]);
-  const causal = g.op('LessOrEqual', [g.op('Unsqueeze', [keySlots, g.int64([0])]), g.op('Unsqueeze', [querySlots, g.int64([1])])]);
+  // Query row r·S + s is new token s of query head r: the slots repeat once per query head.
+  const querySlots = g.op('Tile', [g.op('Range', [pastLength, totalLength, scalarIndex(1)]), g.int64([queriesPerKvHead])]);
+  const causal = g.op('LessOrEqual', [g.op('Unsqueeze', [keySlots, g.int64([0])]), g.op('Unsqueeze', [querySlots, g.int64([1])])]); // [R·S, T]
   const notPadding = g.op('Cast', [ATTENTION_MASK], { to: onnx.TensorProto.DataType.BOOL });
-  const allowed = g.op('And', [causal, g.op('Unsqueeze', [notPadding, g.int64([1, 2, 3])])]);
+  const allowed = g.op('And', [causal, g.op('Unsqueeze', [notPadding, g.int64([1, 2])])]);
   const cos = g.op('Gather', [ROPE_COS, POSITION_IDS], { axis: 0 });
   const sin = g.op('Gather', [ROPE_SIN, POSITION_IDS], { axis: 0 });
   return {
@@ -68,7 +71,7 @@ function attention(g: GraphBuilder, shape: DecoderShape, layer: number, h: strin
   const d = shape.headDim;
   let q = g.op('Reshape', [g.op('MatMul', [h, names.q_proj]), g.int64([0, 0, kvHeads, group, d])]); // [B,S,G,R,D]
   q = rotary(g, q, shared.cosForQuery, shared.sinForQuery, d);
-  q = g.op('Transpose', [q], { perm: [0, 2, 3, 1, 4] }); // [B,G,R,S,D]
+  q = g.op('Reshape', [g.op('Transpose', [q], { perm: [0, 2, 3, 1, 4] }), g.int64([0, 0, -1, d])]); // [B,G,R·S,D]
   q = g.op('Mul', [q, g.float32Scalar(1 / Math.sqrt(d))]);
   let k = g.op('Reshape', [g.op('MatMul', [h, names.k_proj]), g.int64([0, 0, kvHeads, d])]); // [B,S,G,D]
   k = g.op('Transpose', [rotary(g, k, shared.cosForKey, shared.sinForKey, d)], { perm: [0, 2, 1, 3] }); // [B,G,S,D]
@@ -76,10 +79,9 @@ function attention(g: GraphBuilder, shape: DecoderShape, layer: number, h: strin
   const v = g.op('Transpose', [vNew], { perm: [0, 2, 1, 3] });
   const presentKey = g.op('Concat', [pastKeyName(layer), k], { axis: 2 }, presentKeyName(layer)); // [B,G,T,D]
   const presentValue = g.op('Concat', [pastValueName(layer), v], { axis: 2 }, presentValueName(layer));
-  const keysT = g.op('Unsqueeze', [g.op('Transpose', [presentKey], { perm: [0, 1, 3, 2] }), g.int64([2])]); // [B,G,1,D,T]
-  const scores = g.op('MatMul', [q, keysT]); // [B,G,R,S,T]
+  const scores = g.op('MatMul', [q, g.op('Transpose', [presentKey], { perm: [0, 1, 3, 2] })]); // [B,G,R·S,T]
   const probs = g.op('Softmax', [g.op('Where', [shared.allowed, scores, shared.maskedScore])], { axis: -1 });
-  const context = g.op('MatMul', [probs, g.op('Unsqueeze', [presentValue, g.int64([2])])]); // [B,G,R,S,D]
+  const context = g.op('Reshape', [g.op('MatMul', [probs, presentValue]), g.int64([0, 0, group, -1, d])]); // [B,G,R,S,D]
   const merged = g.op('Reshape', [g.op('Transpose', [context], { perm: [0, 3, 1, 2, 4] }), g.int64([0, 0, shape.numAttentionHeads * d])]);
   return g.op('MatMul', [merged, names.o_proj]);
 }
@@ -94,7 +96,7 @@ function swiGlu(g: GraphBuilder, layer: number, h: string): string {
 /** Adds the whole decoder (embedding to logits) to `g`; weights are referenced by name only. */
 export function buildDecoderGraph(g: GraphBuilder, shape: DecoderShape): void {
   const eps = g.float32Scalar(shape.rmsNormEps);
-  const shared = sharedValues(g);
+  const shared = sharedValues(g, shape.numAttentionHeads / shape.numKeyValueHeads);
   let x = g.op('Gather', [EMBED_TOKENS, INPUT_IDS], { axis: 0 });
   for (let layer = 0; layer < shape.numHiddenLayers; layer++) {
     const norms = layerWeightNames(layer);
