@@ -26,9 +26,9 @@ const steps: Record<Kind, number> = { prefill: 0, decode: 0 };
 let currentKind: Kind = 'prefill';
 
 const run = session.run.bind(session);
-(session as { run: typeof session.run }).run = (async (feeds: ort.InferenceSession.FeedsType) => {
+(session as { run: typeof session.run }).run = (async (...args: Parameters<typeof session.run>) => {
   const start = performance.now();
-  const out = await run(feeds);
+  const out = await run(...args);
   sessionS[currentKind] += (performance.now() - start) / 1000;
   return out;
 }) as typeof session.run;

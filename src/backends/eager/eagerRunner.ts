@@ -9,6 +9,7 @@ import { resolveSampling } from '../../core/engine/sampling/samplingOptions.js';
 import { SamplingStateStore } from '../../core/engine/sampling/samplingStateStore.js';
 import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
 import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
+import { planDecodePast, type DecodePastLayout, type DecodeRowKey, type PreviousDecode } from './decodePastLayout.js';
 import { EagerModel } from './eagerModel.js';
 import { float16ToFloat32 } from './float16.js';
 import { PagedKvStore, type KvArray } from './pagedKvStore.js';
@@ -34,8 +35,8 @@ export class EagerRunner implements StepExecutor {
   private readonly sampler: TokenSampler;
   private readonly seeds: SeededRandom;
   private logitsRow: Float32Array;
-  /** The rows of the last decode step, whose presents the next one reads in place when it continues the same batch. */
-  private previousDecode: { readonly requestIds: readonly RequestId[]; readonly positions: readonly number[] } | undefined;
+  /** The rows of the last decode step, whose presents the next one edits in place into its past. */
+  private previousDecode: PreviousDecode | undefined;
   /** Sees each row's logits (float32) before sampling; the view is reused, copy what you keep. For tests and tools. */
   logitsObserver: ((requestId: RequestId, logits: Float32Array) => void) | undefined;
 
@@ -128,44 +129,50 @@ export class EagerRunner implements StepExecutor {
   private async decode(plan: DecodeBatchPlan): Promise<StepResult> {
     const rows = plan.rows;
     const batch = rows.length;
-    let pastLength = 0;
-    for (const row of rows) pastLength = Math.max(pastLength, row.position);
+    const io = this.model.io;
     const b = this.decodeBuffers;
+    let layout = planDecodePast(this.previousDecode, rows);
+    const pastLength = layout.pastLength;
+    const rowElements = io.numKvHeads * pastLength * io.headDim;
+    if (layout.kind === 'edit presents' && batch * rowElements > b.presentCapacity()) layout = { kind: 'gather', pastLength, slots: rows.map((_, index) => index) };
+    const slots = layout.slots;
     const ids = b.inputIds.fill(batch, 0);
     const positions = b.positionIds.fill(batch, 0);
     const mask = b.attentionMask.fill(batch * (pastLength + 1), 1);
     const maskStride = b.attentionMask.stride;
-    rows.forEach((row, r) => {
-      ids[r * b.inputIds.stride] = row.tokenId;
-      positions[r * b.positionIds.stride] = row.position;
-      const rowStart = r * (pastLength + 1);
+    rows.forEach((row, index) => {
+      const slot = slots[index] as number;
+      ids[slot * b.inputIds.stride] = row.tokenId;
+      positions[slot * b.positionIds.stride] = row.position;
+      const rowStart = slot * (pastLength + 1);
       for (let i = 0; i < pastLength - row.position; i++) mask[(rowStart + i) * maskStride] = 0;
     });
-    // The same rows, each one token further: last step's presents are exactly this step's past.
-    const continued = this.continuesPreviousDecode(plan);
-    if (!continued) this.gatherDecodePast(plan, pastLength);
-    const feeds = b.feeds(batch, 1, pastLength, continued ? 'previous presents' : 'gathered');
+    if (layout.kind === 'edit presents') this.editPresentsIntoPast(layout, plan, rowElements);
+    else this.gatherDecodePast(plan, pastLength);
+    const feeds = b.feeds(batch, 1, pastLength, layout.kind === 'edit presents' ? 'previous presents' : 'gathered');
     const fetches = b.fetches(batch, 1, pastLength + 1);
     this.previousDecode = undefined;
     await this.model.session.run(feeds, fetches);
-    this.previousDecode = { requestIds: rows.map((row) => row.requestId), positions: rows.map((row) => row.position) };
-    const io = this.model.io;
     const totalLength = pastLength + 1;
+    const slotRows = new Array<DecodeRowKey>(batch);
+    rows.forEach((row, index) => { slotRows[slots[index] as number] = { requestId: row.requestId, position: row.position }; });
+    this.previousDecode = { rows: slotRows, totalLength };
     const presentRow = io.numKvHeads * totalLength * io.headDim;
     for (let layer = 0; layer < io.numLayers; layer++) {
       const present = b.present(layer);
-      rows.forEach((row, r) => {
+      rows.forEach((row, index) => {
         const blockId = row.blockTable[row.paddingBlocks + Math.floor(row.position / BLOCK_SIZE)] as number;
         const slot = row.position % BLOCK_SIZE;
-        this.kv.scatterToken(this.kv.keys[layer] as KvArray, present.key, r * presentRow, totalLength, pastLength, blockId, slot);
-        this.kv.scatterToken(this.kv.values[layer] as KvArray, present.value, r * presentRow, totalLength, pastLength, blockId, slot);
+        const offset = (slots[index] as number) * presentRow;
+        this.kv.scatterToken(this.kv.keys[layer] as KvArray, present.key, offset, totalLength, pastLength, blockId, slot);
+        this.kv.scatterToken(this.kv.values[layer] as KvArray, present.value, offset, totalLength, pastLength, blockId, slot);
       });
     }
     const logits = b.lastLogits();
-    return { sampled: rows.map((row, r) => this.sample(row.requestId, logits, r, this.stateOf(row.requestId, row.sampling))) };
+    return { sampled: rows.map((row, index) => this.sample(row.requestId, logits, slots[index] as number, this.stateOf(row.requestId, row.sampling))) };
   }
 
-  /** Each row's past, right-aligned to `pastLength`, gathered from the paged store. */
+  /** Each row's past, right-aligned to `pastLength`, gathered from the paged store (slots in plan order). */
   private gatherDecodePast(plan: DecodeBatchPlan, pastLength: number): void {
     const io = this.model.io;
     const rowElements = io.numKvHeads * pastLength * io.headDim;
@@ -178,18 +185,20 @@ export class EagerRunner implements StepExecutor {
     }
   }
 
-  /**
-   * Whether this batch continues the previous decode step: the same requests in the same order, each one
-   * position further. Prefill steps in between do not matter (they write other requests' blocks).
-   */
-  private continuesPreviousDecode(plan: DecodeBatchPlan): boolean {
-    const previous = this.previousDecode;
-    if (previous === undefined || previous.requestIds.length !== plan.rows.length) return false;
-    for (let r = 0; r < plan.rows.length; r++) {
-      const row = plan.rows[r] as DecodeBatchPlan['rows'][number];
-      if (previous.requestIds[r] !== row.requestId || (previous.positions[r] as number) + 1 !== row.position) return false;
+  /** The last presents become this step's past: rows beyond the batch move into freed slots, joining rows are gathered. */
+  private editPresentsIntoPast(layout: Extract<DecodePastLayout, { kind: 'edit presents' }>, plan: DecodeBatchPlan, rowElements: number): void {
+    for (let layer = 0; layer < this.model.io.numLayers; layer++) {
+      const present = this.decodeBuffers.present(layer);
+      for (const pool of [present.key, present.value]) {
+        for (const { from, to } of layout.moves) pool.copyWithin(to * rowElements, from * rowElements, (from + 1) * rowElements);
+      }
+      for (const index of layout.gathered) {
+        const row = plan.rows[index] as DecodeBatchPlan['rows'][number];
+        const offset = (layout.slots[index] as number) * rowElements;
+        this.kv.gather(this.kv.keys[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, present.key, offset, layout.pastLength);
+        this.kv.gather(this.kv.values[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, present.value, offset, layout.pastLength);
+      }
     }
-    return true;
   }
 
   private stateOf(requestId: RequestId, sampling: SamplingParams): RequestSamplingState {

@@ -69,9 +69,12 @@ export class PagedKvStore {
     if (blockId === NULL_BLOCK_ID) return;
     const { numKvHeads, headDim } = this.shape;
     const blockBase = blockId * this.blockStride + slot * headDim;
+    // One head's token is head_dim values: an element loop, because a subarray view per copy (rows ×
+    // layers × heads of them per decode step) costs more in allocation and GC than the copy itself.
     for (let head = 0; head < numKvHeads; head++) {
       const from = sourceOffset + (head * sourceLength + sourceIndex) * headDim;
-      pool.set(source.subarray(from, from + headDim), blockBase + head * this.headRun);
+      const to = blockBase + head * this.headRun;
+      for (let d = 0; d < headDim; d++) pool[to + d] = source[from + d] as number;
     }
   }
 

@@ -1,0 +1,73 @@
+import { BLOCK_SIZE, type RequestId } from '../../core/contracts/ids.js';
+
+/** A decode row as the layout sees it: which request, at which position. */
+export interface DecodeRowKey {
+  readonly requestId: RequestId;
+  readonly position: number;
+}
+
+/** The last decode step: its rows in batch (slot) order and the length of its presents (past + 1). */
+export interface PreviousDecode {
+  readonly rows: readonly DecodeRowKey[];
+  readonly totalLength: number;
+}
+
+/** Move the past held in slot `from` of the last presents to slot `to`. */
+export interface RowMove {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * How a decode step lays out its batch: plan row i runs in batch slot `slots[i]`, each slot's past
+ * right-aligned to `pastLength` (left padding masked). The slot order is the runner's own — onnxruntime
+ * does not care which row is where — so a request keeps its slot for as long as it decodes.
+ * - `gather`: every row's past comes from the paged store (slots in plan order);
+ * - `edit presents`: the last step's presents are edited in place into this step's past. Rows that go
+ *   on keep their slot; the few in slots at or beyond the new batch size move into freed slots below it
+ *   (`moves`: their targets are free slots, so the moves never overlap); joining rows (`gathered`, plan
+ *   indices) are gathered from the paged store into the remaining slots. A batch that simply continues
+ *   has no moves and gathers nothing: nothing is copied at all.
+ */
+export type DecodePastLayout =
+  | { readonly kind: 'gather'; readonly pastLength: number; readonly slots: readonly number[] }
+  | { readonly kind: 'edit presents'; readonly pastLength: number; readonly slots: readonly number[]; readonly moves: readonly RowMove[]; readonly gathered: readonly number[] };
+
+/**
+ * Chooses the layout of a decode step's past given the previous decode step. Rows keep the previous
+ * length, so the ones that go on need no shift. When a joining row is longer than that length, or the
+ * padding kept after long rows left would reach a block, everything is gathered afresh (which also
+ * tightens the padding).
+ */
+export function planDecodePast(previous: PreviousDecode | undefined, rows: readonly DecodeRowKey[]): DecodePastLayout {
+  let longest = 0;
+  for (const row of rows) longest = Math.max(longest, row.position);
+  const inPlanOrder = (): DecodePastLayout => ({ kind: 'gather', pastLength: longest, slots: rows.map((_, index) => index) });
+  if (previous === undefined) return inPlanOrder();
+  const pastLength = previous.totalLength;
+  if (longest > pastLength || pastLength - longest >= BLOCK_SIZE) return inPlanOrder();
+  const previousSlot = new Map<RequestId, number>();
+  previous.rows.forEach((row, slot) => previousSlot.set(row.requestId, slot));
+  const batch = rows.length;
+  const slots = new Array<number>(batch).fill(-1);
+  const taken = new Array<boolean>(batch).fill(false);
+  const outside: number[] = []; // plan rows that go on from a slot ≥ batch
+  const gathered: number[] = [];
+  rows.forEach((row, index) => {
+    const from = previousSlot.get(row.requestId);
+    // A request back at a position that does not follow (prefilled again after a preemption) is new.
+    if (from === undefined || (previous.rows[from] as DecodeRowKey).position + 1 !== row.position) gathered.push(index);
+    else if (from < batch) { slots[index] = from; taken[from] = true; }
+    else outside.push(index);
+  });
+  const free: number[] = [];
+  for (let slot = batch - 1; slot >= 0; slot--) if (!taken[slot]) free.push(slot);
+  const moves: RowMove[] = [];
+  for (const index of outside) {
+    const to = free.pop() as number;
+    moves.push({ from: previousSlot.get((rows[index] as DecodeRowKey).requestId) as number, to });
+    slots[index] = to;
+  }
+  for (const index of gathered) slots[index] = free.pop() as number;
+  return { kind: 'edit presents', pastLength, slots, moves, gathered };
+}
