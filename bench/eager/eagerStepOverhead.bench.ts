@@ -3,7 +3,6 @@
 // (b) the whole engine loop (scheduler, step trace, detokenization, yielding to the event loop).
 // Run: npx tsx bench/eager/eagerStepOverhead.bench.ts [--model DIR] [--requests 16] [--tokens 64]
 import 'reflect-metadata';
-import type * as ort from 'onnxruntime-node';
 import { resolve } from 'node:path';
 import { createLlmEngine } from '../../src/app/createLlmEngine.js';
 import { EagerRunner } from '../../src/backends/eager/eagerRunner.js';

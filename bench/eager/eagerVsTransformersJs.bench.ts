@@ -2,8 +2,10 @@
 // single-request decode tokens/s, and output tokens/s with 16 and 64 concurrent requests. transformers.js
 // is measured as a server would use it (n independent generate() calls) and in its best case (one static
 // batch of all n prompts known up front). Both models stay loaded and the measurements alternate, each
-// taken `--rounds` times, best kept: on a shared machine, load from others only ever slows a run down.
-// Run: npx tsx bench/eager/eagerVsTransformersJs.bench.ts [--model DIR] [--tokens 32] [--rounds 3]
+// taken `--rounds` times; the table shows medians, and each ratio is the median of the per-round ratios.
+// `--interleave 0` runs this engine with VLLM_SPYRE_CP_INTERLEAVE_STEPS=0 (prefill before decode: the
+// throughput setting); the default interleaves prefill chunks with decode steps.
+// Run: npx tsx bench/eager/eagerVsTransformersJs.bench.ts [--model DIR] [--tokens 32] [--rounds 3] [--interleave 0|1]
 import 'reflect-metadata';
 import { AutoModelForCausalLM, AutoTokenizer, BaseStreamer, env } from '@huggingface/transformers';
 import { loadavg } from 'node:os';
@@ -15,6 +17,7 @@ import { argValue, benchModelDir, benchPrompts } from './benchModel.js';
 const modelDir = resolve(benchModelDir());
 const outputTokens = Number(argValue('--tokens') ?? 32);
 const rounds = Number(argValue('--rounds') ?? 3);
+const interleave = argValue('--interleave') ?? '1';
 const PROMPT_WORDS = 24;
 const CONCURRENCY = [16, 64];
 
@@ -30,7 +33,7 @@ function decodeRate(stamps: readonly number[]): number {
 }
 
 // ---- this engine ----
-const created = await createLlmEngine({ flags: { model: modelDir, maxModelLen: 192, maxNumSeqs: 64, maxNumBatchedTokens: 128 }, env: {}, logger: SILENT_LOGGER });
+const created = await createLlmEngine({ flags: { model: modelDir, maxModelLen: 192, maxNumSeqs: 64, maxNumBatchedTokens: 128 }, env: { VLLM_SPYRE_CP_INTERLEAVE_STEPS: interleave }, logger: SILENT_LOGGER });
 const params = { temperature: 0, maxTokens: outputTokens, ignoreEos: true };
 await created.engine.generateBatch(benchPrompts(2, PROMPT_WORDS), { ...params, maxTokens: 4 }); // warm-up
 
@@ -75,21 +78,33 @@ const theirs = {
     (n * outputTokens) / (await timeS(() => model.generate({ ...tokenizer(benchPrompts(n, PROMPT_WORDS), { padding: true }), ...generation }))),
 };
 
-/** Best of `times` alternating runs of each measurement. */
-async function bestOf(times: number, measurements: Record<string, () => Promise<number>>): Promise<Record<string, number>> {
-  const best: Record<string, number> = {};
+function median(values: readonly number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** `times` alternating runs of each measurement: the median of each, and the median of the per-round ratios ours / theirs and ours / staticBatch. */
+async function medianOf(times: number, measurements: Record<string, () => Promise<number>>): Promise<{ medians: Record<string, number>; ratio: number; ratioVsStatic: number }> {
+  const runs: Record<string, number[]> = {};
+  const ratios: number[] = [];
+  const ratiosVsStatic: number[] = [];
   for (let round = 0; round < times; round++) {
-    for (const [name, measure] of Object.entries(measurements)) best[name] = Math.max(best[name] ?? 0, await measure());
+    const measured: Record<string, number> = {};
+    for (const [name, measure] of Object.entries(measurements)) (runs[name] ??= []).push((measured[name] = await measure()));
+    ratios.push((measured.ours as number) / (measured.theirs as number));
+    if (measured.staticBatch !== undefined) ratiosVsStatic.push((measured.ours as number) / measured.staticBatch);
   }
-  return best;
+  const medians = Object.fromEntries(Object.entries(runs).map(([name, values]) => [name, median(values)]));
+  return { medians, ratio: median(ratios), ratioVsStatic: ratiosVsStatic.length > 0 ? median(ratiosVsStatic) : NaN };
 }
 
 const loadBefore = loadavg()[0] as number;
-const single = await bestOf(rounds, { ours: ours.single, theirs: theirs.single });
-const rows = [{ figure: 'single_decode_tok_s', spyre_engine: single.ours as number, transformers_js: single.theirs as number, tjs_static_batch: NaN }];
+const single = await medianOf(rounds, { ours: ours.single, theirs: theirs.single });
+const rows = [{ figure: 'single_decode_tok_s', spyre_engine: single.medians.ours as number, transformers_js: single.medians.theirs as number, ratio: single.ratio, tjs_static_batch: NaN, ratio_vs_static: NaN }];
 for (const n of CONCURRENCY) {
-  const best = await bestOf(n === 64 ? 1 : Math.min(rounds, 2), { ours: () => ours.concurrent(n), theirs: () => theirs.concurrent(n), staticBatch: () => theirs.staticBatch(n) });
-  rows.push({ figure: `concurrent_${n}_output_tok_s`, spyre_engine: best.ours as number, transformers_js: best.theirs as number, tjs_static_batch: best.staticBatch as number });
+  const measured = await medianOf(rounds, { ours: () => ours.concurrent(n), theirs: () => theirs.concurrent(n), staticBatch: () => theirs.staticBatch(n) });
+  rows.push({ figure: `concurrent_${n}_output_tok_s`, spyre_engine: measured.medians.ours as number, transformers_js: measured.medians.theirs as number, ratio: measured.ratio, tjs_static_batch: measured.medians.staticBatch as number, ratio_vs_static: measured.ratioVsStatic });
 }
 const loadAfter = loadavg()[0] as number;
 await created.close();
@@ -100,10 +115,10 @@ const table = rows.map((row) => ({
   figure: row.figure,
   spyre_engine: fixed(row.spyre_engine, 1),
   transformers_js: fixed(row.transformers_js, 1),
-  ratio: fixed(row.spyre_engine / row.transformers_js, 2),
+  ratio: fixed(row.ratio, 2),
   tjs_static_batch: fixed(row.tjs_static_batch, 1),
-  ratio_vs_static: fixed(row.spyre_engine / row.tjs_static_batch, 2),
+  ratio_vs_static: fixed(row.ratio_vs_static, 2),
 }));
-process.stdout.write(`model ${modelDir}, ${outputTokens} output tokens per request, prompts of ${PROMPT_WORDS} words, greedy; best of ${rounds} (single), load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}\n`);
+process.stdout.write(`model ${modelDir}, ${outputTokens} output tokens per request, prompts of ${PROMPT_WORDS} words, greedy; interleave ${interleave}; medians of ${rounds} alternating rounds, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}\n`);
 console.table(table);
 process.stdout.write(`${JSON.stringify(table)}\n`);
