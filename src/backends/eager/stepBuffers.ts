@@ -42,9 +42,15 @@ function floatArray(dtype: FloatDtype, length: number): KvArray {
   return dtype === 'float16' ? new Uint16Array(length) : new Float32Array(length);
 }
 
-/** A buffer that keeps its contents' meaning only until it is grown (then it starts empty). */
-function grown(buffer: KvArray, dtype: FloatDtype, length: number): KvArray {
-  return buffer.length >= length ? buffer : floatArray(dtype, Math.max(length, buffer.length * 2));
+/** Tokens of length a present buffer is allocated beyond what the step needs. */
+const GROWTH_ROOM_TOKENS = 64;
+
+/**
+ * `buffer` if it holds `length` elements, else a new one of at least `room` (≥ length) elements and
+ * twice the old size. The contents keep their meaning only until the buffer is grown (then it starts empty).
+ */
+function grown(buffer: KvArray, dtype: FloatDtype, length: number, room = length): KvArray {
+  return buffer.length >= length ? buffer : floatArray(dtype, Math.max(room, buffer.length * 2));
 }
 
 /** One key and one value buffer per layer. */
@@ -127,10 +133,13 @@ export class StepBuffers {
     const set = this.sets[target];
     const dims = [batch, io.numKvHeads, totalLength, io.headDim];
     const length = batch * io.numKvHeads * totalLength * io.headDim;
+    // Room for a block more of length: decode steps grow the length by one each, and the two sets
+    // alternate, so without it each would be reallocated (and page-faulted in) twice in a row.
+    const room = batch * io.numKvHeads * (totalLength + GROWTH_ROOM_TOKENS) * io.headDim;
     const fetches: Record<string, ort.Tensor> = {};
     for (let layer = 0; layer < io.numLayers; layer++) {
-      set.keys[layer] = grown(set.keys[layer] as KvArray, io.kvDtype, length);
-      set.values[layer] = grown(set.values[layer] as KvArray, io.kvDtype, length);
+      set.keys[layer] = grown(set.keys[layer] as KvArray, io.kvDtype, length, room);
+      set.values[layer] = grown(set.values[layer] as KvArray, io.kvDtype, length, room);
       fetches[io.presentKeyNames[layer] as string] = new ort.Tensor(io.kvDtype, (set.keys[layer] as KvArray).subarray(0, length), dims);
       fetches[io.presentValueNames[layer] as string] = new ort.Tensor(io.kvDtype, (set.values[layer] as KvArray).subarray(0, length), dims);
     }
@@ -145,6 +154,14 @@ export class StepBuffers {
   present(layer: number): { readonly key: KvArray; readonly value: KvArray } {
     const set = this.sets[this.presentsSet];
     return { key: set.keys[layer] as KvArray, value: set.values[layer] as KvArray };
+  }
+
+  /** Elements every present buffer of the last presents' set holds: the room to edit them into a larger past. */
+  presentCapacity(): number {
+    const set = this.sets[this.presentsSet];
+    let capacity = Infinity;
+    for (let layer = 0; layer < this.io.numLayers; layer++) capacity = Math.min(capacity, (set.keys[layer] as KvArray).length, (set.values[layer] as KvArray).length);
+    return capacity;
   }
 
   /** The last step's logits, [batch × sequence, vocab]. */
