@@ -21,11 +21,14 @@ export interface TinyModelDir {
   remove(): void;
 }
 
-/** Builds the `tiny` preset (a few MB, well under 5 s) into a fresh temporary directory. */
-export function buildTinyModel(seed = 0): TinyModelDir {
+/**
+ * Builds the `tiny` preset (a few MB, well under 5 s) into a fresh temporary directory; without
+ * `exportNewKv` the graph has only the Optimum outputs, like other exporters' decoders.
+ */
+export function buildTinyModel(seed = 0, exportNewKv = true): TinyModelDir {
   const root = mkdtempSync(join(tmpdir(), 'spyre-eager-'));
   const dir = join(root, 'model');
-  buildModel({ preset: 'tiny', outDir: dir, seed });
+  buildModel({ preset: 'tiny', outDir: dir, seed, exportNewKv });
   return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 

@@ -33,6 +33,47 @@ export type DecodePastLayout =
   | { readonly kind: 'gather'; readonly pastLength: number; readonly slots: readonly number[] }
   | { readonly kind: 'edit presents'; readonly pastLength: number; readonly slots: readonly number[]; readonly moves: readonly RowMove[]; readonly gathered: readonly number[] };
 
+/** Where each row of a decode step runs: plan row i in slot `slots[i]`; see `planSlots`. */
+export interface SlotPlan {
+  readonly slots: readonly number[];
+  readonly moves: readonly RowMove[];
+  /** Plan rows whose past is not in the previous step's buffers and must be gathered. */
+  readonly gathered: readonly number[];
+}
+
+/**
+ * Assigns batch slots to this step's rows given the previous step's rows in slot order. A row that goes on
+ * (same request, one position further) keeps its slot if it is below the new batch size; the few beyond it
+ * move into freed slots below it (`moves`: their targets are free slots, so the moves never overlap);
+ * the other rows (joining, or back at a position that does not follow, like a request prefilled again
+ * after a preemption) take the remaining slots and are gathered.
+ */
+export function planSlots(previousRows: readonly DecodeRowKey[], rows: readonly DecodeRowKey[]): SlotPlan {
+  const previousSlot = new Map<RequestId, number>();
+  previousRows.forEach((row, slot) => previousSlot.set(row.requestId, slot));
+  const batch = rows.length;
+  const slots = new Array<number>(batch).fill(-1);
+  const taken = new Array<boolean>(batch).fill(false);
+  const outside: number[] = []; // plan rows that go on from a slot ≥ batch
+  const gathered: number[] = [];
+  rows.forEach((row, index) => {
+    const from = previousSlot.get(row.requestId);
+    if (from === undefined || (previousRows[from] as DecodeRowKey).position + 1 !== row.position) gathered.push(index);
+    else if (from < batch) { slots[index] = from; taken[from] = true; }
+    else outside.push(index);
+  });
+  const free: number[] = [];
+  for (let slot = batch - 1; slot >= 0; slot--) if (!taken[slot]) free.push(slot);
+  const moves: RowMove[] = [];
+  for (const index of outside) {
+    const to = free.pop() as number;
+    moves.push({ from: previousSlot.get((rows[index] as DecodeRowKey).requestId) as number, to });
+    slots[index] = to;
+  }
+  for (const index of gathered) slots[index] = free.pop() as number;
+  return { slots, moves, gathered };
+}
+
 /**
  * Chooses the layout of a decode step's past given the previous decode step. Rows keep the previous
  * length, so the ones that go on need no shift. When a joining row is longer than that length, or the
@@ -46,28 +87,5 @@ export function planDecodePast(previous: PreviousDecode | undefined, rows: reado
   if (previous === undefined) return inPlanOrder();
   const pastLength = previous.totalLength;
   if (longest > pastLength || pastLength - longest >= BLOCK_SIZE) return inPlanOrder();
-  const previousSlot = new Map<RequestId, number>();
-  previous.rows.forEach((row, slot) => previousSlot.set(row.requestId, slot));
-  const batch = rows.length;
-  const slots = new Array<number>(batch).fill(-1);
-  const taken = new Array<boolean>(batch).fill(false);
-  const outside: number[] = []; // plan rows that go on from a slot ≥ batch
-  const gathered: number[] = [];
-  rows.forEach((row, index) => {
-    const from = previousSlot.get(row.requestId);
-    // A request back at a position that does not follow (prefilled again after a preemption) is new.
-    if (from === undefined || (previous.rows[from] as DecodeRowKey).position + 1 !== row.position) gathered.push(index);
-    else if (from < batch) { slots[index] = from; taken[from] = true; }
-    else outside.push(index);
-  });
-  const free: number[] = [];
-  for (let slot = batch - 1; slot >= 0; slot--) if (!taken[slot]) free.push(slot);
-  const moves: RowMove[] = [];
-  for (const index of outside) {
-    const to = free.pop() as number;
-    moves.push({ from: previousSlot.get((rows[index] as DecodeRowKey).requestId) as number, to });
-    slots[index] = to;
-  }
-  for (const index of gathered) slots[index] = free.pop() as number;
-  return { kind: 'edit presents', pastLength, slots, moves, gathered };
+  return { kind: 'edit presents', pastLength, ...planSlots(previous.rows, rows) };
 }

@@ -19,6 +19,11 @@ export interface DecoderIoLayout {
   readonly pastValueNames: readonly string[];
   readonly presentKeyNames: readonly string[];
   readonly presentValueNames: readonly string[];
+  /**
+   * The new tokens' key and value per layer, when the graph exports them (decoders built by `spyre model
+   * build`): the runner then keeps the decode past itself and fetches these instead of the presents.
+   */
+  readonly newKv?: { readonly keyNames: readonly string[]; readonly valueNames: readonly string[] };
 }
 
 type Metadata = readonly ort.InferenceSession.ValueMetadata[];
@@ -68,6 +73,8 @@ export function validateDecoderIo(info: ModelDirInfo, inputs: Metadata, outputs:
   const complete = (names: string[]): boolean => names.length === numLayers && names.every((name) => name !== undefined);
   if (!complete(pastKeyNames) || !complete(pastValueNames)) throw eagerModelError(file, `expected past_key_values.{0..${numLayers - 1}}.key|value for the ${numLayers} layers of the config: ${inputsFound()}`);
   if (!complete(presentKeyNames) || !complete(presentValueNames)) throw eagerModelError(file, `expected present.{0..${numLayers - 1}}.key|value for the ${numLayers} layers of the config: ${outputsFound()}`);
+  const newKeyNames = layerNames(outputs, /^new_key_values\.(\d+)\.key$/);
+  const newValueNames = layerNames(outputs, /^new_key_values\.(\d+)\.value$/);
   const known = new Set(['input_ids', 'attention_mask', 'position_ids', ...pastKeyNames, ...pastValueNames]);
   const unknown = inputs.filter((value) => !known.has(value.name)).map((value) => value.name);
   if (unknown.length > 0) throw eagerModelError(file, `unsupported extra inputs ${unknown.join(', ')}: ${inputsFound()}`);
@@ -83,6 +90,7 @@ export function validateDecoderIo(info: ModelDirInfo, inputs: Metadata, outputs:
     kvDtype,
     logitsDtype: floatDtype(file, logits),
     pastKeyNames, pastValueNames, presentKeyNames, presentValueNames,
+    ...(complete(newKeyNames) && complete(newValueNames) ? { newKv: { keyNames: newKeyNames, valueNames: newValueNames } } : {}),
   };
 }
 

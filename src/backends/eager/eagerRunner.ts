@@ -13,6 +13,7 @@ import { planDecodePast, type DecodePastLayout, type DecodeRowKey, type Previous
 import { EagerModel } from './eagerModel.js';
 import { float16ToFloat32 } from './float16.js';
 import { PagedKvStore, type KvArray } from './pagedKvStore.js';
+import { SlotDecodePast } from './slotDecodePast.js';
 import { StepBuffers, type PastSource } from './stepBuffers.js';
 
 /**
@@ -32,6 +33,8 @@ export class EagerRunner implements StepExecutor {
   /** Prefill and decode steps alternate, so each keeps its own buffers: a prefill leaves the decode batch's presents alone. */
   private readonly prefillBuffers: StepBuffers;
   private readonly decodeBuffers: StepBuffers;
+  /** For graphs that export their new tokens' KV: the decode past kept in slots, fetched one token a row. */
+  private readonly slotDecode: SlotDecodePast | undefined;
   private readonly sampler: TokenSampler;
   private readonly seeds: SeededRandom;
   private logitsRow: Float32Array;
@@ -49,6 +52,7 @@ export class EagerRunner implements StepExecutor {
     this.kv = new PagedKvStore({ numBlocks: config.numBlocks, numLayers: io.numLayers, numKvHeads: io.numKvHeads, headDim: io.headDim, dtype: io.kvDtype });
     this.prefillBuffers = new StepBuffers(io);
     this.decodeBuffers = new StepBuffers(io);
+    this.slotDecode = io.newKv !== undefined ? new SlotDecodePast(io, this.kv, this.decodeBuffers) : undefined;
     this.sampler = new TokenSampler(io.vocabSize);
     this.seeds = new SeededRandom(config.seed);
     this.logitsRow = new Float32Array(io.vocabSize);
@@ -75,9 +79,11 @@ export class EagerRunner implements StepExecutor {
       this.kv.gather(this.kv.values[layer] as KvArray, plan.blockTable, plan.paddingBlocks, pastLength, past.value, 0, pastLength);
     }
     const oneCall = this.model.chunkWithPast || pastLength === 0 || numNew === 1;
-    if (oneCall) await this.runChunk(plan, 0, numNew, pastLength, 'gathered');
+    // One call over a graph that exports its new KV fetches just that, not the whole present.
+    const newKvOnly = oneCall && io.newKv !== undefined;
+    if (oneCall) await this.runChunk(plan, 0, numNew, pastLength, 'gathered', newKvOnly);
     else await this.runTokenByToken(plan, numNew, pastLength);
-    this.scatterPrefill(plan, pastLength, numNew);
+    this.scatterPrefill(plan, newKvOnly ? 0 : pastLength, numNew, newKvOnly);
     if (!plan.isLastChunk) return { sampled: [] };
     // A request prefilled again after a preemption keeps its state (generator, counts).
     const state = this.stateOf(plan.requestId, plan.sampling);
@@ -88,7 +94,7 @@ export class EagerRunner implements StepExecutor {
    * Runs valid tokens [from, from + count) of the chunk over `pastLength` positions of past: the gathered
    * past in the buffers, or the presents of the previous call.
    */
-  private async runChunk(plan: PrefillChunkPlan, from: number, count: number, pastLength: number, source: PastSource): Promise<void> {
+  private async runChunk(plan: PrefillChunkPlan, from: number, count: number, pastLength: number, source: PastSource, newKvOnly = false): Promise<void> {
     const b = this.prefillBuffers;
     const ids = b.inputIds.reserve(count);
     const positions = b.positionIds.reserve(count);
@@ -100,7 +106,7 @@ export class EagerRunner implements StepExecutor {
     }
     b.attentionMask.fill(pastLength + count, 1);
     const feeds = b.feeds(1, count, pastLength, source);
-    await this.model.session.run(feeds, b.fetches(1, count, pastLength + count));
+    await this.model.session.run(feeds, newKvOnly ? b.newKvFetches(1, count) : b.fetches(1, count, pastLength + count));
   }
 
   /** For graphs without multi-token chunks over a past: one call per token, each fed the previous presents. */
@@ -108,12 +114,15 @@ export class EagerRunner implements StepExecutor {
     for (let i = 0; i < numNew; i++) await this.runChunk(plan, i, 1, pastLength + i, i === 0 ? 'gathered' : 'previous presents');
   }
 
-  /** New KV of slots [firstValidSlot, endValidSlot) to `slotBlocks`, one copy per (block run, head). */
-  private scatterPrefill(plan: PrefillChunkPlan, pastLength: number, numNew: number): void {
+  /**
+   * New KV of slots [firstValidSlot, endValidSlot) to `slotBlocks`, one copy per (block run, head), read
+   * from the presents (after `pastLength` past positions) or from the new-KV outputs (`pastLength` 0).
+   */
+  private scatterPrefill(plan: PrefillChunkPlan, pastLength: number, numNew: number, fromNewKv: boolean): void {
     const io = this.model.io;
     const totalLength = pastLength + numNew;
     for (let layer = 0; layer < io.numLayers; layer++) {
-      const present = this.prefillBuffers.present(layer);
+      const present = fromNewKv ? this.prefillBuffers.newKv(layer) : this.prefillBuffers.present(layer);
       let slot = plan.firstValidSlot;
       while (slot < plan.endValidSlot) {
         const runEnd = Math.min(plan.endValidSlot, (Math.floor(slot / BLOCK_SIZE) + 1) * BLOCK_SIZE);
@@ -127,6 +136,12 @@ export class EagerRunner implements StepExecutor {
   }
 
   private async decode(plan: DecodeBatchPlan): Promise<StepResult> {
+    if (this.slotDecode !== undefined) {
+      const { feeds, fetches, slots } = this.slotDecode.prepare(plan);
+      await this.model.session.run(feeds, fetches);
+      this.slotDecode.keepNewKv(plan, slots);
+      return this.sampleRows(plan, slots);
+    }
     const rows = plan.rows;
     const batch = rows.length;
     const io = this.model.io;
@@ -168,8 +183,13 @@ export class EagerRunner implements StepExecutor {
         this.kv.scatterToken(this.kv.values[layer] as KvArray, present.value, offset, totalLength, pastLength, blockId, slot);
       });
     }
-    const logits = b.lastLogits();
-    return { sampled: rows.map((row, index) => this.sample(row.requestId, logits, slots[index] as number, this.stateOf(row.requestId, row.sampling))) };
+    return this.sampleRows(plan, slots);
+  }
+
+  /** One token for each row, from the logits of its slot. */
+  private sampleRows(plan: DecodeBatchPlan, slots: readonly number[]): StepResult {
+    const logits = this.decodeBuffers.lastLogits();
+    return { sampled: plan.rows.map((row, index) => this.sample(row.requestId, logits, slots[index] as number, this.stateOf(row.requestId, row.sampling))) };
   }
 
   /** Each row's past, right-aligned to `pastLength`, gathered from the paged store (slots in plan order). */

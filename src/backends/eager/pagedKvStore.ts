@@ -48,8 +48,12 @@ export class PagedKvStore {
    * position t lands at index `targetLength - numTokens + t`.
    */
   gather(pool: KvArray, blockTable: readonly BlockId[], firstBlock: number, numTokens: number, target: KvArray, targetOffset: number, targetLength: number): void {
+    this.gatherFrom(pool, blockTable, firstBlock, numTokens, target, targetOffset, targetLength, targetLength - numTokens);
+  }
+
+  /** As `gather`, with position t landing at index `start + t` of each head's `targetLength` positions. */
+  gatherFrom(pool: KvArray, blockTable: readonly BlockId[], firstBlock: number, numTokens: number, target: KvArray, targetOffset: number, targetLength: number, start: number): void {
     const { numKvHeads, headDim } = this.shape;
-    const start = targetLength - numTokens;
     for (let head = 0; head < numKvHeads; head++) {
       const headBase = targetOffset + (head * targetLength + start) * headDim;
       for (let t = 0; t < numTokens; t += BLOCK_SIZE) {

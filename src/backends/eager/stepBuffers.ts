@@ -79,6 +79,8 @@ export class StepBuffers {
   /** The set the current step reads its past from (set by `feeds`). */
   private pastSet: 0 | 1 = 1;
   private logits: KvArray;
+  private readonly newKeys: KvArray[];
+  private readonly newValues: KvArray[];
 
   constructor(private readonly io: DecoderIoLayout) {
     this.inputIds = new IntInput(io.idsDtype);
@@ -90,6 +92,8 @@ export class StepBuffers {
     });
     this.sets = [emptySet(), emptySet()];
     this.logits = floatArray(io.logitsDtype, 0);
+    this.newKeys = Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0));
+    this.newValues = Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0));
   }
 
   /** Past buffers of layer `layer` to gather into, with room for `length` elements (stale contents are masked or overwritten). */
@@ -108,11 +112,7 @@ export class StepBuffers {
   feeds(batch: number, sequence: number, pastLength: number, source: PastSource): Record<string, ort.Tensor> {
     const io = this.io;
     this.pastSet = source === 'gathered' ? ((1 - this.presentsSet) as 0 | 1) : this.presentsSet;
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: this.inputIds.tensor([batch, sequence]),
-      attention_mask: this.attentionMask.tensor([batch, pastLength + sequence]),
-      position_ids: this.positionIds.tensor([batch, sequence]),
-    };
+    const feeds = this.intFeeds(batch, sequence, pastLength + sequence);
     const set = this.sets[this.pastSet];
     const dims = [batch, io.numKvHeads, pastLength, io.headDim];
     const length = batch * io.numKvHeads * pastLength * io.headDim;
@@ -121,6 +121,15 @@ export class StepBuffers {
       feeds[io.pastValueNames[layer] as string] = new ort.Tensor(io.kvDtype, (set.values[layer] as KvArray).subarray(0, length), dims);
     }
     return feeds;
+  }
+
+  /** The integer feeds (ids, mask of `maskLength` per row, positions) over the filled int buffers. */
+  intFeeds(batch: number, sequence: number, maskLength: number): Record<string, ort.Tensor> {
+    return {
+      input_ids: this.inputIds.tensor([batch, sequence]),
+      attention_mask: this.attentionMask.tensor([batch, maskLength]),
+      position_ids: this.positionIds.tensor([batch, sequence]),
+    };
   }
 
   /**
@@ -154,6 +163,34 @@ export class StepBuffers {
   present(layer: number): { readonly key: KvArray; readonly value: KvArray } {
     const set = this.sets[this.presentsSet];
     return { key: set.keys[layer] as KvArray, value: set.values[layer] as KvArray };
+  }
+
+  /**
+   * Preallocated outputs for a graph that exports its new tokens' KV (`io.newKv`): the logits and, per
+   * layer, the new key and value ([batch, heads, sequence, head dim]) — not the presents.
+   */
+  newKvFetches(batch: number, sequence: number): Record<string, ort.Tensor> {
+    const io = this.io;
+    const names = io.newKv;
+    if (names === undefined) throw new Error('the graph exports no new_key_values outputs');
+    const dims = [batch, io.numKvHeads, sequence, io.headDim];
+    const length = batch * io.numKvHeads * sequence * io.headDim;
+    const fetches: Record<string, ort.Tensor> = {};
+    for (let layer = 0; layer < io.numLayers; layer++) {
+      this.newKeys[layer] = grown(this.newKeys[layer] as KvArray, io.kvDtype, length);
+      this.newValues[layer] = grown(this.newValues[layer] as KvArray, io.kvDtype, length);
+      fetches[names.keyNames[layer] as string] = new ort.Tensor(io.kvDtype, (this.newKeys[layer] as KvArray).subarray(0, length), dims);
+      fetches[names.valueNames[layer] as string] = new ort.Tensor(io.kvDtype, (this.newValues[layer] as KvArray).subarray(0, length), dims);
+    }
+    const logitsLength = batch * sequence * io.vocabSize;
+    this.logits = grown(this.logits, io.logitsDtype, logitsLength);
+    fetches.logits = new ort.Tensor(io.logitsDtype, this.logits.subarray(0, logitsLength), [batch, sequence, io.vocabSize]);
+    return fetches;
+  }
+
+  /** The last step's new key and value of `layer` (after `newKvFetches`), laid out [batch][heads][sequence][head dim]. */
+  newKv(layer: number): { readonly key: KvArray; readonly value: KvArray } {
+    return { key: this.newKeys[layer] as KvArray, value: this.newValues[layer] as KvArray };
   }
 
   /** Elements every present buffer of the last presents' set holds: the room to edit them into a larger past. */

@@ -24,6 +24,11 @@ export interface BuildModelOptions {
   readonly onProgress?: ProgressListener;
   /** Changes to the preset's shape, for tests that need a variant (e.g. tied embeddings at tiny size). */
   readonly presetOverrides?: Partial<Omit<ModelPreset, 'name'>>;
+  /**
+   * Also output each layer's new key and value (`new_key_values.{i}.key|value`), default true. Without
+   * them the graph has exactly the Optimum outputs, as other exporters write it (tests of that path).
+   */
+  readonly exportNewKv?: boolean;
 }
 
 export interface BuiltModel {
@@ -59,7 +64,7 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
     : inlineInitializers(plan, shape, seed, onProgress);
 
   const graph = new GraphBuilder();
-  buildDecoderGraph(graph, shape);
-  writeOnnxModel(onnxDir, { name: `llama-${preset.name}`, graph, initializers, inputs: decoderInputs(shape), outputs: decoderOutputs(shape) }, onProgress);
+  buildDecoderGraph(graph, shape, options.exportNewKv ?? true);
+  writeOnnxModel(onnxDir, { name: `llama-${preset.name}`, graph, initializers, inputs: decoderInputs(shape), outputs: decoderOutputs(shape, options.exportNewKv ?? true) }, onProgress);
   return { modelDir: options.outDir, shape, parameterCount: countParameters(shape), weightBytes, weightsLayout };
 }

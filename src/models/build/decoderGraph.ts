@@ -7,7 +7,7 @@
 import type { DecoderShape } from '../llama/decoderShape.js';
 import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, ROPE_COS, ROPE_SIN, layerWeightNames } from '../llama/weightNames.js';
 import {
-  ATTENTION_MASK, INPUT_IDS, LOGITS, POSITION_IDS, pastKeyName, pastValueName, presentKeyName, presentValueName,
+  ATTENTION_MASK, INPUT_IDS, LOGITS, POSITION_IDS, newKeyName, newValueName, pastKeyName, pastValueName, presentKeyName, presentValueName,
 } from './decoderIo.js';
 import type { GraphBuilder } from './graphBuilder.js';
 import { onnx } from '../onnx/onnxProto.js';
@@ -64,7 +64,7 @@ function sharedValues(g: GraphBuilder, queriesPerKvHead: number): SharedValues {
   };
 }
 
-function attention(g: GraphBuilder, shape: DecoderShape, layer: number, h: string, shared: SharedValues): string {
+function attention(g: GraphBuilder, shape: DecoderShape, layer: number, h: string, shared: SharedValues, exportNewKv: boolean): string {
   const names = layerWeightNames(layer).projection;
   const kvHeads = shape.numKeyValueHeads;
   const group = shape.numAttentionHeads / kvHeads;
@@ -77,6 +77,10 @@ function attention(g: GraphBuilder, shape: DecoderShape, layer: number, h: strin
   k = g.op('Transpose', [rotary(g, k, shared.cosForKey, shared.sinForKey, d)], { perm: [0, 2, 1, 3] }); // [B,G,S,D]
   const vNew = g.op('Reshape', [g.op('MatMul', [h, names.v_proj]), g.int64([0, 0, kvHeads, d])]);
   const v = g.op('Transpose', [vNew], { perm: [0, 2, 1, 3] });
+  if (exportNewKv) {
+    g.op('Identity', [k], {}, newKeyName(layer));
+    g.op('Identity', [v], {}, newValueName(layer));
+  }
   const presentKey = g.op('Concat', [pastKeyName(layer), k], { axis: 2 }, presentKeyName(layer)); // [B,G,T,D]
   const presentValue = g.op('Concat', [pastValueName(layer), v], { axis: 2 }, presentValueName(layer));
   const scores = g.op('MatMul', [q, g.op('Transpose', [presentKey], { perm: [0, 1, 3, 2] })]); // [B,G,R·S,T]
@@ -94,13 +98,13 @@ function swiGlu(g: GraphBuilder, layer: number, h: string): string {
 }
 
 /** Adds the whole decoder (embedding to logits) to `g`; weights are referenced by name only. */
-export function buildDecoderGraph(g: GraphBuilder, shape: DecoderShape): void {
+export function buildDecoderGraph(g: GraphBuilder, shape: DecoderShape, exportNewKv: boolean): void {
   const eps = g.float32Scalar(shape.rmsNormEps);
   const shared = sharedValues(g, shape.numAttentionHeads / shape.numKeyValueHeads);
   let x = g.op('Gather', [EMBED_TOKENS, INPUT_IDS], { axis: 0 });
   for (let layer = 0; layer < shape.numHiddenLayers; layer++) {
     const norms = layerWeightNames(layer);
-    x = g.op('Add', [x, attention(g, shape, layer, rmsNorm(g, x, norms.inputNorm, eps), shared)]);
+    x = g.op('Add', [x, attention(g, shape, layer, rmsNorm(g, x, norms.inputNorm, eps), shared, exportNewKv)]);
     x = g.op('Add', [x, swiGlu(g, layer, rmsNorm(g, x, norms.postAttentionNorm, eps))]);
   }
   const lmHead = shape.tieWordEmbeddings ? g.op('Transpose', [EMBED_TOKENS], { perm: [1, 0] }) : LM_HEAD;

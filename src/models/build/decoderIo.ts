@@ -10,6 +10,13 @@ export const pastKeyName = (layer: number): string => `past_key_values.${layer}.
 export const pastValueName = (layer: number): string => `past_key_values.${layer}.value`;
 export const presentKeyName = (layer: number): string => `present.${layer}.key`;
 export const presentValueName = (layer: number): string => `present.${layer}.value`;
+/**
+ * Extra outputs of the decoders built here (not part of the Optimum convention, ignored by other runtimes):
+ * the new tokens' key and value of each layer, [batch, kv_heads, sequence, head_dim]. With them a runner can
+ * keep the past itself and fetch one token of KV per row instead of every row's whole `present`.
+ */
+export const newKeyName = (layer: number): string => `new_key_values.${layer}.key`;
+export const newValueName = (layer: number): string => `new_key_values.${layer}.value`;
 
 type Dim = number | 'batch_size' | 'sequence_length' | 'past_sequence_length' | 'total_sequence_length';
 
@@ -42,11 +49,16 @@ export function decoderInputs(shape: DecoderShape): ValueInfoProto[] {
   return inputs;
 }
 
-export function decoderOutputs(shape: DecoderShape): ValueInfoProto[] {
+/** Logits and presents (the Optimum outputs), then the new tokens' KV when `exportNewKv`. */
+export function decoderOutputs(shape: DecoderShape, exportNewKv: boolean): ValueInfoProto[] {
   const kv: Dim[] = ['batch_size', shape.numKeyValueHeads, 'total_sequence_length', shape.headDim];
+  const newKv: Dim[] = ['batch_size', shape.numKeyValueHeads, 'sequence_length', shape.headDim];
   const outputs = [tensorInfo(LOGITS, FLOAT, ['batch_size', 'sequence_length', shape.vocabSize])];
   for (let layer = 0; layer < shape.numHiddenLayers; layer++) {
     outputs.push(tensorInfo(presentKeyName(layer), FLOAT, kv), tensorInfo(presentValueName(layer), FLOAT, kv));
+  }
+  for (let layer = 0; exportNewKv && layer < shape.numHiddenLayers; layer++) {
+    outputs.push(tensorInfo(newKeyName(layer), FLOAT, newKv), tensorInfo(newValueName(layer), FLOAT, newKv));
   }
   return outputs;
 }

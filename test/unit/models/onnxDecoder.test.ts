@@ -21,11 +21,13 @@ describe('having the tiny preset built and loaded in onnxruntime-node', () => {
     model.remove();
   });
 
-  it('should declare the Optimum decoder inputs and outputs, in order', () => {
+  it('should declare the Optimum decoder inputs and outputs, in order, then the new tokens\' KV', () => {
     const layers = model.built.shape.numHiddenLayers;
     const kv = (prefix: string): string[] => Array.from({ length: layers }, (_, i) => [`${prefix}.${i}.key`, `${prefix}.${i}.value`]).flat();
     expect(session.inputNames).toEqual(['input_ids', 'attention_mask', 'position_ids', ...kv('past_key_values')]);
-    expect(session.outputNames).toEqual(['logits', ...kv('present')]);
+    expect(session.outputNames).toEqual(['logits', ...kv('present'), ...kv('new_key_values')]);
+    const newKey = session.outputMetadata.find((m) => m.name === 'new_key_values.0.key');
+    expect(newKey?.isTensor && newKey.shape).toEqual(['batch_size', 2, 'sequence_length', 16]);
   });
 
   it('should name the dynamic dimensions as transformers.js expects', () => {

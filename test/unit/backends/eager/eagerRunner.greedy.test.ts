@@ -5,18 +5,28 @@ import { argmax } from '../../../../src/models/reference/index.js';
 import { buildTinyModel, eagerCoreRig, loadEagerModel, randomIds, type TinyModelDir } from '../../../support/tinyModel.js';
 import { runUntilDone, type Arrival } from './runUntilDone.js';
 
+// The same weights twice: a graph that exports its new tokens' KV (the runner keeps the decode past in
+// slots and fetches one token a row) and one with only the Optimum outputs (the runner feeds the presents
+// back), so both decode paths are checked against the reference.
 let tiny: TinyModelDir;
-let model: EagerModel;
+let optimumOnly: TinyModelDir;
+const models: { withNewKv?: EagerModel; presentsOnly?: EagerModel } = {};
 let reference: ReferenceModel;
 
 beforeAll(async () => {
   tiny = buildTinyModel();
-  model = await loadEagerModel(tiny.dir, { intraOpNumThreads: 1 });
+  optimumOnly = buildTinyModel(0, false);
+  models.withNewKv = await loadEagerModel(tiny.dir, { intraOpNumThreads: 1 });
+  models.presentsOnly = await loadEagerModel(optimumOnly.dir, { intraOpNumThreads: 1 });
+  expect(models.withNewKv.io.newKv).toBeDefined();
+  expect(models.presentsOnly.io.newKv).toBeUndefined();
   reference = loadReferenceModel(tiny.dir);
 });
 afterAll(async () => {
-  await model.session.release();
+  await models.withNewKv?.session.release();
+  await models.presentsOnly?.session.release();
   tiny.remove();
+  optimumOnly.remove();
 });
 
 const REFERENCE_TOKENS = 8;
@@ -47,7 +57,7 @@ function referenceRun(index: number): { tokens: number[]; logits: Float32Array[]
 const POOL_LENGTHS = [1, 40, 63, 64, 65, 127, 129, 200, 300, 450, 600];
 
 function poolPrompt(index: number): number[] {
-  return randomIds(1000 + index, POOL_LENGTHS[index] as number, 3, model.io.vocabSize);
+  return randomIds(1000 + index, POOL_LENGTHS[index] as number, 3, (models.withNewKv as EagerModel).io.vocabSize);
 }
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -97,11 +107,11 @@ const CASES: Case[] = [
   { chunkSize: 128, interleave: false, prefixCaching: false, maxNumSeqs: 4, seed: 12, numBlocks: 9, picks: [2, 5, 6, 4] },
 ];
 
-describe('EagerRunner under the engine core', () => {
+describe.each(['withNewKv', 'presentsOnly'] as const)('EagerRunner under the engine core, graph %s', (variant) => {
   describe.each(CASES)('having chunk $chunkSize, interleave $interleave, prefix caching $prefixCaching, max_num_seqs $maxNumSeqs, blocks $numBlocks (seed $seed)', (c) => {
     it('should produce the reference greedy tokens, with logits within 1e-4 of the reference', async () => {
       const rig = eagerCoreRig(
-        model,
+        models[variant] as EagerModel,
         { maxModelLen: 2048, maxNumSeqs: c.maxNumSeqs, maxNumBatchedTokens: c.chunkSize, enablePrefixCaching: c.prefixCaching, ...(c.numBlocks ? { numBlocks: c.numBlocks } : {}) },
         { VLLM_SPYRE_CP_INTERLEAVE_STEPS: c.interleave ? '1' : '0' },
       );
