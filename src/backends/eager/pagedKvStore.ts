@@ -23,8 +23,8 @@ export interface PagedKvShape {
 export class PagedKvStore {
   readonly keys: readonly KvArray[];
   readonly values: readonly KvArray[];
-  /** Elements per (block, head) run: 64 × head_dim. */
-  private readonly headRun: number;
+  /** Elements per (block, head) run: 64 × head_dim; head h of a token starts `h × headRun` after head 0. */
+  readonly headRun: number;
   /** Elements per block: kv heads × 64 × head_dim. */
   private readonly blockStride: number;
 
@@ -35,6 +35,14 @@ export class PagedKvStore {
     const make = (): KvArray => (shape.dtype === 'float16' ? new Uint16Array(size) : new Float32Array(size));
     this.keys = Array.from({ length: shape.numLayers }, make);
     this.values = Array.from({ length: shape.numLayers }, make);
+  }
+
+  /**
+   * Where head 0 of the token in `slot` of `blockId` starts in a pool, or -1 for the null block (which is
+   * never written). For callers that copy many tokens without a view per copy.
+   */
+  tokenOffset(blockId: BlockId, slot: number): number {
+    return blockId === NULL_BLOCK_ID ? -1 : blockId * this.blockStride + slot * this.shape.headDim;
   }
 
   /** Bytes held by all pools. */

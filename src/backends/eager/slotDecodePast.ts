@@ -92,26 +92,36 @@ export class SlotDecodePast {
     const { numKvHeads, headDim } = io;
     const rowElements = this.rowElements();
     const headRun = this.capacity * headDim;
+    const storeHeadRun = this.kv.headRun;
     for (let layer = 0; layer < io.numLayers; layer++) {
       const fresh = this.buffers.newKv(layer);
       const keys = this.keys[layer] as KvArray;
       const values = this.values[layer] as KvArray;
-      plan.rows.forEach((row, index) => {
+      const storeKeys = this.kv.keys[layer] as KvArray;
+      const storeValues = this.kv.values[layer] as KvArray;
+      for (let index = 0; index < plan.rows.length; index++) {
+        const row = plan.rows[index] as DecodeBatchPlan['rows'][number];
         const slot = slots[index] as number;
         const source = slot * numKvHeads * headDim;
         const target = slot * rowElements + row.position * headDim;
+        const blockId = row.blockTable[row.paddingBlocks + Math.floor(row.position / BLOCK_SIZE)] as number;
+        const storeTarget = this.kv.tokenOffset(blockId, row.position % BLOCK_SIZE); // -1: the null block, never written
         for (let head = 0; head < numKvHeads; head++) {
           const from = source + head * headDim;
           const to = target + head * headRun;
+          const toStore = storeTarget + head * storeHeadRun;
           for (let d = 0; d < headDim; d++) {
-            keys[to + d] = fresh.key[from + d] as number;
-            values[to + d] = fresh.value[from + d] as number;
+            const key = fresh.key[from + d] as number;
+            const value = fresh.value[from + d] as number;
+            keys[to + d] = key;
+            values[to + d] = value;
+            if (storeTarget >= 0) {
+              storeKeys[toStore + d] = key;
+              storeValues[toStore + d] = value;
+            }
           }
         }
-        const blockId = row.blockTable[row.paddingBlocks + Math.floor(row.position / BLOCK_SIZE)] as number;
-        this.kv.scatterToken(this.kv.keys[layer] as KvArray, fresh.key, source, 1, 0, blockId, row.position % BLOCK_SIZE);
-        this.kv.scatterToken(this.kv.values[layer] as KvArray, fresh.value, source, 1, 0, blockId, row.position % BLOCK_SIZE);
-      });
+      }
     }
     const slotRows = new Array<DecodeRowKey>(plan.rows.length);
     plan.rows.forEach((row, index) => { slotRows[slots[index] as number] = { requestId: row.requestId, position: row.position }; });
