@@ -1,4 +1,5 @@
 import type { LinearCostCoefficients } from './linearCostModel.js';
+import type { PrefillCostBasis } from './stepShape.js';
 
 /** The names `cost_model: {"profile": NAME}` accepts. */
 export type HardwareProfileName = 'eager-cpu' | 'spyre-illustrative';
@@ -12,29 +13,33 @@ export interface HardwareProfile {
   readonly status: 'measured' | 'placeholder' | 'illustrative';
   readonly description: string;
   readonly coefficients: LinearCostCoefficients;
+  /** What a prefill chunk costs by on that hardware (see PrefillCostBasis). */
+  readonly basis: PrefillCostBasis;
 }
 
 /**
- * PLACEHOLDER until `spyre sim calibrate` has run against the eager backend on this machine. Estimated for
- * the `small-100m` preset (≈100M fp32 parameters, 30 layers, hidden 576, 3 KV heads of 64) from the figures in
- * shared/TOOLCHAIN.md: fp32 MatMul ≈ 100 GFLOP/s on two threads, batch-1 decode memory-bound at ≈ 25 GB/s.
- * - fixed: 400 MB of weights read once per step at 25 GB/s ≈ 16 ms;
- * - per prefill slot and per decode row: 2·10⁸ FLOP at 100 GFLOP/s ≈ 2 ms;
- * - per (slot × attended position) in prefill: 4·30·576 FLOP ≈ 0.7 ns; per (row × tkv) in decode: reading
- *   30·2·192·4 B ≈ 46 KB of KV at 25 GB/s ≈ 1.8 µs.
+ * MEASURED: the `small-100m` preset (111M fp32 parameters, 30 layers, hidden 576, 3 KV heads of 64) on the
+ * eager backend of this project's build machine (2 cores with AVX-512, Node 20, onnxruntime-node 1.30, default
+ * threads), fitted from real runs on 2026-11-27 at 15:52 UTC, nothing else running:
+ *   sim/examples/validation/run.sh models/small-100m OUT
+ * i.e. `spyre sim calibrate --executor eager --model models/small-100m --workload` over the three scenarios of
+ * sim/examples/calibration/ (921 steps, R² 0.889, RMS residual 6.9 ms). Engine config of those runs:
+ * max_model_len 256, max_num_seqs 4, chunk 64; the fit holds for batches of 1–4 and contexts below 256.
+ * Step times include the engine loop around the backend call. Prefill costs its prompt tokens (basis `valid`).
  */
 const EAGER_CPU: HardwareProfile = {
   name: 'eager-cpu',
-  status: 'placeholder',
-  description: 'PLACEHOLDER, not measured: small-100m on this CPU estimated from TOOLCHAIN.md figures; replace with `spyre sim calibrate` output',
+  status: 'measured',
+  description: 'measured: small-100m on the eager backend of the 2-core build machine, fitted from real runs (2026-11-27)',
   coefficients: {
-    fixed_s: 0.016,
+    fixed_s: 0.02135,
     prefill_s: 0,
-    prefill_per_token_s: 0.002,
-    prefill_per_token_context_s: 7e-10,
-    decode_per_seq_s: 0.002,
-    decode_per_seq_tkv_s: 1.8e-6,
+    prefill_per_token_s: 0.001158,
+    prefill_per_token_context_s: 1.79e-6,
+    decode_per_seq_s: 0.002876,
+    decode_per_seq_tkv_s: 2.28e-6,
   },
+  basis: 'valid',
 };
 
 /**
@@ -61,6 +66,7 @@ const SPYRE_ILLUSTRATIVE: HardwareProfile = {
     decode_per_seq_s: 89e-6,
     decode_per_seq_tkv_s: 0.2e-6,
   },
+  basis: 'padded',
 };
 
 export const HARDWARE_PROFILES: Readonly<Record<HardwareProfileName, HardwareProfile>> = {

@@ -10,7 +10,7 @@ import { TableCostModel } from './tableCostModel.js';
 export function resolveCostModel(spec: CostModelSpec, baseDir: string): StepCostModel {
   if ('profile' in spec) {
     const profile = HARDWARE_PROFILES[spec.profile];
-    return new LinearCostModel(profile.coefficients, `profile:${profile.name} (${profile.status})`);
+    return new LinearCostModel(profile.coefficients, `profile:${profile.name} (${profile.status})`, profile.basis);
   }
   if ('linear' in spec) return new LinearCostModel(spec.linear, 'linear', spec.basis);
   if ('table' in spec) return new TableCostModel(spec.table, 'table', spec.basis);

@@ -75,10 +75,10 @@ async function subjectFor(flags: CalibrateFlags, grid: CalibrationGrid): Promise
     const profile = HARDWARE_PROFILES[flags.profile as HardwareProfileName];
     const clock = new VirtualClock();
     return {
-      executor: new SyntheticStepExecutor(new LinearCostModel(profile.coefficients), clock, Number(flags.noise)),
+      executor: new SyntheticStepExecutor(new LinearCostModel(profile.coefficients, profile.name, profile.basis), clock, Number(flags.noise)),
       stopwatch: clock,
       description: `synthetic:${profile.name} noise=${flags.noise}`,
-      basis: 'padded',
+      basis: profile.basis,
       close: () => Promise.resolve(),
     };
   }
