@@ -151,17 +151,7 @@ export class EagerRunner implements StepExecutor {
     const rowElements = io.numKvHeads * pastLength * io.headDim;
     if (layout.kind === 'edit presents' && batch * rowElements > b.presentCapacity()) layout = { kind: 'gather', pastLength, slots: rows.map((_, index) => index) };
     const slots = layout.slots;
-    const ids = b.inputIds.fill(batch, 0);
-    const positions = b.positionIds.fill(batch, 0);
-    const mask = b.attentionMask.fill(batch * (pastLength + 1), 1);
-    const maskStride = b.attentionMask.stride;
-    rows.forEach((row, index) => {
-      const slot = slots[index] as number;
-      ids[slot * b.inputIds.stride] = row.tokenId;
-      positions[slot * b.positionIds.stride] = row.position;
-      const rowStart = slot * (pastLength + 1);
-      for (let i = 0; i < pastLength - row.position; i++) mask[(rowStart + i) * maskStride] = 0;
-    });
+    b.fillDecodeRows(rows, slots, pastLength + 1, (position) => [0, pastLength - position]); // left padding
     if (layout.kind === 'edit presents') this.editPresentsIntoPast(layout, plan, rowElements);
     else this.gatherDecodePast(plan, pastLength);
     const feeds = b.feeds(batch, 1, pastLength, layout.kind === 'edit presents' ? 'previous presents' : 'gathered');

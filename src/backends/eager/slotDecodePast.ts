@@ -64,17 +64,7 @@ export class SlotDecodePast {
     this.lay(plan, layout);
     const b = this.buffers;
     const capacity = this.capacity;
-    const ids = b.inputIds.fill(batch, 0);
-    const positions = b.positionIds.fill(batch, 0);
-    const mask = b.attentionMask.fill(batch * (capacity + 1), 1);
-    const maskStride = b.attentionMask.stride;
-    rows.forEach((row, index) => {
-      const slot = layout.slots[index] as number;
-      ids[slot * b.inputIds.stride] = row.tokenId;
-      positions[slot * b.positionIds.stride] = row.position;
-      const rowStart = slot * (capacity + 1);
-      for (let i = row.position; i < capacity; i++) mask[(rowStart + i) * maskStride] = 0;
-    });
+    b.fillDecodeRows(rows, layout.slots, capacity + 1, (position) => [position, capacity]); // holes after the row's tokens
     const feeds = b.intFeeds(batch, 1, capacity + 1);
     const dims = [batch, io.numKvHeads, capacity, io.headDim];
     const length = batch * this.rowElements();

@@ -123,6 +123,26 @@ export class StepBuffers {
     return feeds;
   }
 
+  /**
+   * Fills ids, positions and mask of a one-token-per-row decode batch: plan row i runs in slot `slots[i]`,
+   * each slot's mask is `maskLength` long, 1 except on the positions `[from, to)` that `masked` names for
+   * the row (left padding, or holes).
+   */
+  fillDecodeRows(rows: readonly { readonly tokenId: number; readonly position: number }[], slots: readonly number[], maskLength: number, masked: (position: number) => readonly [number, number]): void {
+    const batch = rows.length;
+    const ids = this.inputIds.fill(batch, 0);
+    const positions = this.positionIds.fill(batch, 0);
+    const mask = this.attentionMask.fill(batch * maskLength, 1);
+    const maskStride = this.attentionMask.stride;
+    rows.forEach((row, index) => {
+      const slot = slots[index] as number;
+      ids[slot * this.inputIds.stride] = row.tokenId;
+      positions[slot * this.positionIds.stride] = row.position;
+      const [from, to] = masked(row.position);
+      for (let i = from; i < to; i++) mask[(slot * maskLength + i) * maskStride] = 0;
+    });
+  }
+
   /** The integer feeds (ids, mask of `maskLength` per row, positions) over the filled int buffers. */
   intFeeds(batch: number, sequence: number, maskLength: number): Record<string, ort.Tensor> {
     return {
