@@ -9,6 +9,7 @@ export const linearCoefficientsSchema = z.strictObject({
   prefill_s: seconds.default(0),
   prefill_per_token_s: seconds.default(0),
   prefill_per_token_context_s: seconds.default(0),
+  decode_s: seconds.default(0),
   decode_per_seq_s: seconds.default(0),
   decode_per_seq_tkv_s: seconds.default(0),
 });

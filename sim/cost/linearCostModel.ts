@@ -4,14 +4,16 @@ import { shapeForBasis, type PrefillCostBasis, type StepCostModel, type StepShap
  * Coefficients of the linear step-time model, in seconds:
  * - every step: `fixed_s`;
  * - a prefill chunk of C slots attending to K positions adds `prefill_s + prefill_per_token_s·C + prefill_per_token_context_s·C·K`;
- * - a decode of B rows padded to tkv adds `decode_per_seq_s·B + decode_per_seq_tkv_s·B·tkv` (with rectangular
- *   padding every row attends to tkv positions, so attention cost follows B·tkv, not the sum of true lengths).
+ * - a decode of B rows padded to tkv adds `decode_s + decode_per_seq_s·B + decode_per_seq_tkv_s·B·tkv` (with
+ *   rectangular padding every row attends to tkv positions, so attention cost follows B·tkv, not the sum of
+ *   true lengths). `decode_s` (default 0) lets a decode step's fixed cost differ from a prefill's.
  */
 export interface LinearCostCoefficients {
   readonly fixed_s: number;
   readonly prefill_s: number;
   readonly prefill_per_token_s: number;
   readonly prefill_per_token_context_s: number;
+  readonly decode_s?: number;
   readonly decode_per_seq_s: number;
   readonly decode_per_seq_tkv_s: number;
 }
@@ -22,6 +24,7 @@ export const LINEAR_COEFFICIENT_NAMES = [
   'prefill_s',
   'prefill_per_token_s',
   'prefill_per_token_context_s',
+  'decode_s',
   'decode_per_seq_s',
   'decode_per_seq_tkv_s',
 ] as const satisfies readonly (keyof LinearCostCoefficients)[];
@@ -37,15 +40,16 @@ export function linearFeatures(shape: StepShape, out: Float64Array): Float64Arra
     out[2] = shape.chunkTokens;
     out[3] = shape.chunkTokens * shape.contextTokens;
   } else {
-    out[4] = shape.batchSize;
-    out[5] = shape.batchSize * shape.tkv;
+    out[4] = 1;
+    out[5] = shape.batchSize;
+    out[6] = shape.batchSize * shape.tkv;
   }
   return out;
 }
 
-export function coefficientsFromVector(vector: ArrayLike<number>): LinearCostCoefficients {
+export function coefficientsFromVector(vector: ArrayLike<number>): Required<LinearCostCoefficients> {
   const entries = LINEAR_COEFFICIENT_NAMES.map((name, index) => [name, vector[index] ?? 0] as const);
-  return Object.freeze(Object.fromEntries(entries)) as unknown as LinearCostCoefficients;
+  return Object.freeze(Object.fromEntries(entries)) as unknown as Required<LinearCostCoefficients>;
 }
 
 export class LinearCostModel implements StepCostModel {
@@ -57,7 +61,7 @@ export class LinearCostModel implements StepCostModel {
     readonly name = 'linear',
     readonly basis: PrefillCostBasis = 'padded',
   ) {
-    this.vector = Float64Array.from(LINEAR_COEFFICIENT_NAMES.map((key) => coefficients[key]));
+    this.vector = Float64Array.from(LINEAR_COEFFICIENT_NAMES.map((key) => coefficients[key] ?? 0));
   }
 
   stepLatencyS(shape: StepShape): number {

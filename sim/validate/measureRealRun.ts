@@ -11,7 +11,8 @@ import type { SimWorkload } from '../workload/simRequest.js';
 
 /**
  * Runs a workload against a real engine on the wall clock and measures it exactly as the simulator does:
- * arrival when the request is submitted, a token's time is the end of the step that produced it (read from
+ * arrival at its scheduled time (open loop) or when a client submits it (closed loop), a token's time is
+ * the end of the step that produced it (read from
  * the engine's step listener), so the two reports compare like for like. Open loop: requests are submitted
  * at their arrival times; closed loop: a new one as soon as one ends. Lengths are exact (ignore_eos).
  */
@@ -44,12 +45,18 @@ export async function measureRealRun(engine: LlmEngine, config: EngineConfig, wo
     lastStepEndS = endS;
     numSteps++;
   });
-  const submit = async (index: number): Promise<void> => {
+  /**
+   * `arrivalS`: when the request arrived. Open loop, that is its scheduled time, not when the timer's
+   * callback ran: `session.run` holds the event loop for a whole step, so the callback of a request that
+   * arrives mid-step runs only when the step ends — the request waited for that step, as the simulator
+   * counts it, and a client would have seen that wait.
+   */
+  const submit = async (index: number, arrivalS = now()): Promise<void> => {
     const spec = requests[index]!;
     const promptTokenIds = prompts.promptTokensOf(spec);
     // An empty engine starts its loop at once: the next step's time counts from here, not from the last step.
     if (engine.numUnfinishedRequests === 0) lastStepEndS = now();
-    metrics.arrived(index, now(), promptTokenIds.length);
+    metrics.arrived(index, Math.min(arrivalS, now()), promptTokenIds.length);
     const stream = engine.generate({ promptTokenIds }, { ...(spec.maxTokens > 0 ? { maxTokens: spec.maxTokens } : {}), ignoreEos: true, temperature: 0 }, { requestId: spec.id });
     for await (const output of stream) void output;
     onRequestFinished?.();
@@ -66,7 +73,7 @@ export async function measureRealRun(engine: LlmEngine, config: EngineConfig, wo
       requests.map(
         (spec, index) =>
           new Promise<void>((resolvePromise, rejectPromise) => {
-            setTimeout(() => submit(index).then(resolvePromise, rejectPromise), Math.max(0, (spec.arrivalTimeS - now()) * 1000));
+            setTimeout(() => submit(index, spec.arrivalTimeS).then(resolvePromise, rejectPromise), Math.max(0, (spec.arrivalTimeS - now()) * 1000));
           }),
       ),
     );

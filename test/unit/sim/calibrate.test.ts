@@ -18,9 +18,9 @@ const KNOWN: LinearCostCoefficients = {
 
 const GRID: CalibrationGrid = { chunkSizes: [128, 256, 512], contextChunks: [1, 2, 4], batchSizes: [1, 2, 4, 8], tkvs: [128, 512, 2048], repeats: 5, warmup: 1, maxContextTokens: 2048 };
 
-async function calibrate(noise: number) {
+async function calibrate(noise: number, known: LinearCostCoefficients = KNOWN) {
   const clock = new VirtualClock();
-  const samples = await profileExecutor(new SyntheticStepExecutor(new LinearCostModel(KNOWN), clock, noise, 9), GRID, clock);
+  const samples = await profileExecutor(new SyntheticStepExecutor(new LinearCostModel(known), clock, noise, 9), GRID, clock);
   return { samples, profile: fitProfile(samples, { name: 'synthetic', executor: 'synthetic', repeats: GRID.repeats, basis: 'padded' }) };
 }
 
@@ -28,7 +28,10 @@ describe('having an executor whose step cost is known', () => {
   describe('when it is exact', () => {
     it('should fit back every coefficient', async () => {
       const { profile } = await calibrate(0);
-      for (const name of LINEAR_COEFFICIENT_NAMES) expect(Math.abs(profile.linear[name] - KNOWN[name]) / KNOWN[name]).toBeLessThan(1e-6);
+      for (const name of LINEAR_COEFFICIENT_NAMES) {
+        const known = KNOWN[name] ?? 0;
+        expect(Math.abs(profile.linear[name] - known), name).toBeLessThanOrEqual(1e-6 * known);
+      }
       expect(profile.fit.num_samples).toBe((9 + 12) * 5);
     });
 
@@ -36,6 +39,17 @@ describe('having an executor whose step cost is known', () => {
       const { samples, profile } = await calibrate(0);
       const table = new TableCostModel(profile.table);
       for (const sample of samples) expect(table.stepLatencyS(sample.shape)).toBeCloseTo(sample.seconds, 12);
+    });
+  });
+
+  describe('when a decode step costs more fixed time than a prefill chunk', () => {
+    it('should fit the two intercepts apart: the common part as fixed_s, the decode surplus as decode_s', async () => {
+      const known = { ...KNOWN, prefill_s: 0, decode_s: 0.007 };
+      const { profile } = await calibrate(0, known);
+      expect(profile.linear.fixed_s).toBeCloseTo(known.fixed_s, 9);
+      expect(profile.linear.prefill_s).toBeCloseTo(0, 9);
+      expect(profile.linear.decode_s).toBeCloseTo(0.007, 9);
+      expect(profile.linear.decode_per_seq_s).toBeCloseTo(known.decode_per_seq_s, 9);
     });
   });
 

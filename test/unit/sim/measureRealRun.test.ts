@@ -8,6 +8,7 @@ import { Logger, SILENT_LOGGER } from '../../../src/core/contracts/logger.js';
 import { TextCodec } from '../../../src/core/contracts/textCodec.js';
 import { LlmEngine } from '../../../src/core/engine/llmEngine.js';
 import { registerCore } from '../../../src/core/registerCore.js';
+import { WALL_CLOCK } from '../../../src/app/wallClock.js';
 import { SyntheticStepExecutor } from '../../../sim/calibrate/syntheticExecutor.js';
 import { HARDWARE_PROFILES } from '../../../sim/cost/hardwareProfiles.js';
 import { LinearCostModel } from '../../../sim/cost/linearCostModel.js';
@@ -49,6 +50,42 @@ describe('having the real async engine on a backend with a known cost, timed on 
       expect(measured.report.requests.completed).toBe(14);
       for (const row of compareReports(measured.report, simulated)) expect(Math.abs(row.relativeError), row.metric).toBeLessThan(1e-9);
       expect(measured.steps.length).toBe(simulated.steps.prefill + simulated.steps.decode);
+    });
+  });
+});
+
+/** A backend whose every step holds the event loop for `stepMs` of wall time, as onnxruntime's session.run does. */
+class BlockingStepExecutor extends SyntheticStepExecutor {
+  constructor(private readonly stepMs: number) {
+    super(new LinearCostModel(HARDWARE_PROFILES['spyre-illustrative'].coefficients), new VirtualClock());
+  }
+
+  override execute(plan: Parameters<SyntheticStepExecutor['execute']>[0]): ReturnType<SyntheticStepExecutor['execute']> {
+    const end = performance.now() + this.stepMs;
+    while (performance.now() < end) { /* busy: the event loop is held */ }
+    return super.execute(plan);
+  }
+}
+
+describe('having a real engine whose steps hold the event loop, on the wall clock', () => {
+  describe('when an open-loop request arrives in the middle of a step', () => {
+    it('should count its wait for that step: its arrival is its scheduled time, not when the timer could fire', async () => {
+      const config = scenarioEngineConfig({ model: 'scenario', max_model_len: 256, max_num_seqs: 2, max_num_batched_tokens: 64, env: {} }, SILENT_LOGGER);
+      const container = new Container();
+      container.bind(EngineConfig).toConstantValue(config);
+      container.bind(Clock).toConstantValue(WALL_CLOCK);
+      container.bind(Logger).toConstantValue(SILENT_LOGGER);
+      container.bind(TextCodec).toConstantValue(LETTER_CODEC);
+      container.bind(StepExecutor).toConstantValue(new BlockingStepExecutor(120));
+      registerCore(container);
+      container.bind(LlmEngine).toSelf().inSingletonScope();
+      const engine = container.get(LlmEngine);
+      const request = (id: string, arrivalTimeS: number) => ({ id, arrivalTimeS, promptLength: 8, promptSeed: 1, prefixGroup: -1, prefixLength: 0, maxTokens: 1, ignoreEos: true });
+      // A's prefill runs 0 → 120 ms; B is due at 20 ms, but its timer can only fire once A's step ends.
+      const measured = await measureRealRun(engine, config, { requests: [request('a', 0), request('b', 0.02)], closedLoopConcurrency: undefined, prefixSeed: 0 }, WALL_CLOCK);
+      await engine.close();
+      // B: waits ~100 ms for A's step, then its own 120 ms prefill → TTFT ≈ 220 ms (≈ 120 ms if timed from the late callback).
+      expect(measured.report.ttft_s.max).toBeGreaterThan(0.19);
     });
   });
 });
