@@ -9,10 +9,11 @@ import { resolveSampling } from '../../core/engine/sampling/samplingOptions.js';
 import { SamplingStateStore } from '../../core/engine/sampling/samplingStateStore.js';
 import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
 import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
-import { planDecodePast, type DecodePastLayout, type DecodeRowKey, type PreviousDecode } from './decodePastLayout.js';
+import type { DecodePast } from './decodePast.js';
 import { EagerModel } from './eagerModel.js';
 import { float16ToFloat32 } from './float16.js';
 import { PagedKvStore, type KvArray } from './pagedKvStore.js';
+import { PresentsDecodePast } from './presentsDecodePast.js';
 import { SlotDecodePast } from './slotDecodePast.js';
 import { StepBuffers, type PastSource } from './stepBuffers.js';
 
@@ -21,11 +22,10 @@ import { StepBuffers, type PastSource } from './stepBuffers.js';
  *
  * A prefill chunk feeds only its valid tokens (batch 1: left padding would only cost compute), with the
  * prompt before the chunk gathered from the chunk's block table as past; the new KV goes to the slots
- * `slotBlocks` names. A decode batch feeds one token per row, each row's past right-aligned and
- * left-padded to the longest row with attention mask 0 on the padding (the layout every Optimum export
- * accepts, including graphs whose attention reads the mask as sequence lengths); the new KV goes to
- * (blockTable[paddingBlocks + position/64], position%64). Position ids are always the tokens' positions
- * in their sequence.
+ * `slotBlocks` names. A decode batch feeds one token per row; how each row gets its past and where its
+ * new KV goes is the `DecodePast`'s business: the presents path for any Optimum decoder, the slot path
+ * for decoders that export their new tokens' KV. Position ids are always the tokens' positions in their
+ * sequence.
  */
 @injectable()
 export class EagerRunner implements StepExecutor {
@@ -33,13 +33,11 @@ export class EagerRunner implements StepExecutor {
   /** Prefill and decode steps alternate, so each keeps its own buffers: a prefill leaves the decode batch's presents alone. */
   private readonly prefillBuffers: StepBuffers;
   private readonly decodeBuffers: StepBuffers;
-  /** For graphs that export their new tokens' KV: the decode past kept in slots, fetched one token a row. */
-  private readonly slotDecode: SlotDecodePast | undefined;
+  /** How decode steps get their past and keep their new KV (see DecodePast). */
+  private readonly decodePast: DecodePast;
   private readonly sampler: TokenSampler;
   private readonly seeds: SeededRandom;
   private logitsRow: Float32Array;
-  /** The rows of the last decode step, whose presents the next one edits in place into its past. */
-  private previousDecode: PreviousDecode | undefined;
   /** Sees each row's logits (float32) before sampling; the view is reused, copy what you keep. For tests and tools. */
   logitsObserver: ((requestId: RequestId, logits: Float32Array) => void) | undefined;
 
@@ -52,7 +50,7 @@ export class EagerRunner implements StepExecutor {
     this.kv = new PagedKvStore({ numBlocks: config.numBlocks, numLayers: io.numLayers, numKvHeads: io.numKvHeads, headDim: io.headDim, dtype: io.kvDtype });
     this.prefillBuffers = new StepBuffers(io);
     this.decodeBuffers = new StepBuffers(io);
-    this.slotDecode = io.newKv !== undefined ? new SlotDecodePast(io, this.kv, this.decodeBuffers) : undefined;
+    this.decodePast = io.newKv !== undefined ? new SlotDecodePast(io, this.kv, this.decodeBuffers) : new PresentsDecodePast(io, this.kv, this.decodeBuffers);
     this.sampler = new TokenSampler(io.vocabSize);
     this.seeds = new SeededRandom(config.seed);
     this.logitsRow = new Float32Array(io.vocabSize);
@@ -64,7 +62,6 @@ export class EagerRunner implements StepExecutor {
     } catch (error) {
       const message = `eager backend: ${(error as Error).message}`;
       const ids = plan.kind === 'prefill' ? [plan.requestId] : plan.rows.map((row) => row.requestId);
-      this.previousDecode = undefined;
       return { sampled: [], failed: ids.map((requestId) => ({ requestId, message })) };
     }
   }
@@ -136,79 +133,11 @@ export class EagerRunner implements StepExecutor {
   }
 
   private async decode(plan: DecodeBatchPlan): Promise<StepResult> {
-    if (this.slotDecode !== undefined) {
-      const { feeds, fetches, slots } = this.slotDecode.prepare(plan);
-      await this.model.session.run(feeds, fetches);
-      this.slotDecode.keepNewKv(plan, slots);
-      return this.sampleRows(plan, slots);
-    }
-    const rows = plan.rows;
-    const batch = rows.length;
-    const io = this.model.io;
-    const b = this.decodeBuffers;
-    let layout = planDecodePast(this.previousDecode, rows);
-    const pastLength = layout.pastLength;
-    const rowElements = io.numKvHeads * pastLength * io.headDim;
-    if (layout.kind === 'edit presents' && batch * rowElements > b.presentCapacity()) layout = { kind: 'gather', pastLength, slots: rows.map((_, index) => index) };
-    const slots = layout.slots;
-    b.fillDecodeRows(rows, slots, pastLength + 1, (position) => [0, pastLength - position]); // left padding
-    if (layout.kind === 'edit presents') this.editPresentsIntoPast(layout, plan, rowElements);
-    else this.gatherDecodePast(plan, pastLength);
-    const feeds = b.feeds(batch, 1, pastLength, layout.kind === 'edit presents' ? 'previous presents' : 'gathered');
-    const fetches = b.fetches(batch, 1, pastLength + 1);
-    this.previousDecode = undefined;
+    const { feeds, fetches, slots } = this.decodePast.prepare(plan);
     await this.model.session.run(feeds, fetches);
-    const totalLength = pastLength + 1;
-    const slotRows = new Array<DecodeRowKey>(batch);
-    rows.forEach((row, index) => { slotRows[slots[index] as number] = { requestId: row.requestId, position: row.position }; });
-    this.previousDecode = { rows: slotRows, totalLength };
-    const presentRow = io.numKvHeads * totalLength * io.headDim;
-    for (let layer = 0; layer < io.numLayers; layer++) {
-      const present = b.present(layer);
-      rows.forEach((row, index) => {
-        const blockId = row.blockTable[row.paddingBlocks + Math.floor(row.position / BLOCK_SIZE)] as number;
-        const slot = row.position % BLOCK_SIZE;
-        const offset = (slots[index] as number) * presentRow;
-        this.kv.scatterToken(this.kv.keys[layer] as KvArray, present.key, offset, totalLength, pastLength, blockId, slot);
-        this.kv.scatterToken(this.kv.values[layer] as KvArray, present.value, offset, totalLength, pastLength, blockId, slot);
-      });
-    }
-    return this.sampleRows(plan, slots);
-  }
-
-  /** One token for each row, from the logits of its slot. */
-  private sampleRows(plan: DecodeBatchPlan, slots: readonly number[]): StepResult {
+    this.decodePast.keep(plan, slots);
     const logits = this.decodeBuffers.lastLogits();
     return { sampled: plan.rows.map((row, index) => this.sample(row.requestId, logits, slots[index] as number, this.stateOf(row.requestId, row.sampling))) };
-  }
-
-  /** Each row's past, right-aligned to `pastLength`, gathered from the paged store (slots in plan order). */
-  private gatherDecodePast(plan: DecodeBatchPlan, pastLength: number): void {
-    const io = this.model.io;
-    const rowElements = io.numKvHeads * pastLength * io.headDim;
-    for (let layer = 0; layer < io.numLayers; layer++) {
-      const past = this.decodeBuffers.past(layer, plan.rows.length * rowElements);
-      plan.rows.forEach((row, r) => {
-        this.kv.gather(this.kv.keys[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.key, r * rowElements, pastLength);
-        this.kv.gather(this.kv.values[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, past.value, r * rowElements, pastLength);
-      });
-    }
-  }
-
-  /** The last presents become this step's past: rows beyond the batch move into freed slots, joining rows are gathered. */
-  private editPresentsIntoPast(layout: Extract<DecodePastLayout, { kind: 'edit presents' }>, plan: DecodeBatchPlan, rowElements: number): void {
-    for (let layer = 0; layer < this.model.io.numLayers; layer++) {
-      const present = this.decodeBuffers.present(layer);
-      for (const pool of [present.key, present.value]) {
-        for (const { from, to } of layout.moves) pool.copyWithin(to * rowElements, from * rowElements, (from + 1) * rowElements);
-      }
-      for (const index of layout.gathered) {
-        const row = plan.rows[index] as DecodeBatchPlan['rows'][number];
-        const offset = (layout.slots[index] as number) * rowElements;
-        this.kv.gather(this.kv.keys[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, present.key, offset, layout.pastLength);
-        this.kv.gather(this.kv.values[layer] as KvArray, row.blockTable, row.paddingBlocks, row.position, present.value, offset, layout.pastLength);
-      }
-    }
   }
 
   private stateOf(requestId: RequestId, sampling: SamplingParams): RequestSamplingState {

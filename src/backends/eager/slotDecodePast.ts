@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { DecodeBatchPlan } from '../../core/contracts/stepPlan.js';
 import { BLOCK_SIZE } from '../../core/contracts/ids.js';
+import type { DecodePast } from './decodePast.js';
 import { planSlots, type DecodeRowKey, type SlotPlan } from './decodePastLayout.js';
 import type { DecoderIoLayout, FloatDtype } from './decoderIoLayout.js';
 import type { KvArray, PagedKvStore } from './pagedKvStore.js';
@@ -28,7 +29,7 @@ function floatArray(dtype: FloatDtype, length: number): KvArray {
  * reaches the capacity (or leaves a block of it unused) every row is gathered afresh from the paged store,
  * which stays the source of truth: each new token is also scattered there.
  */
-export class SlotDecodePast {
+export class SlotDecodePast implements DecodePast {
   private readonly keys: KvArray[];
   private readonly values: KvArray[];
   private capacity = 0;
@@ -77,7 +78,7 @@ export class SlotDecodePast {
   }
 
   /** After the step ran: each row's new key and value into its slot (at `position`) and into the paged store. */
-  keepNewKv(plan: DecodeBatchPlan, slots: readonly number[]): void {
+  keep(plan: DecodeBatchPlan, slots: readonly number[]): void {
     const io = this.io;
     const { numKvHeads, headDim } = io;
     const rowElements = this.rowElements();
