@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { DecoderIoLayout } from './decoderIoLayout.js';
+import { kvArray } from './pagedKvStore.js';
 
 /**
  * Whether the graph can run several new tokens on top of a past in one call (a prefill chunk after the
@@ -15,7 +16,7 @@ export async function probeChunkWithPast(session: ort.InferenceSession, io: Deco
   const feeds: Record<string, ort.Tensor> = { input_ids: ints([0, 0]), attention_mask: ints([1, 1, 1]), position_ids: ints([1, 2]) };
   const size = io.numKvHeads * io.headDim;
   for (let layer = 0; layer < io.numLayers; layer++) {
-    const past = (): ort.Tensor => new ort.Tensor(io.kvDtype, io.kvDtype === 'float16' ? new Uint16Array(size) : new Float32Array(size), [1, io.numKvHeads, 1, io.headDim]);
+    const past = (): ort.Tensor => new ort.Tensor(io.kvDtype, kvArray(io.kvDtype, size), [1, io.numKvHeads, 1, io.headDim]);
     feeds[io.pastKeyNames[layer] as string] = past();
     feeds[io.pastValueNames[layer] as string] = past();
   }

@@ -4,6 +4,11 @@ import type { FloatDtype } from './decoderIoLayout.js';
 /** KV values as the model reads them: float32, or float16 bits for float16 models (copied, never converted). */
 export type KvArray = Float32Array | Uint16Array;
 
+/** A zeroed KV array of `length` values in `dtype`. */
+export function kvArray(dtype: FloatDtype, length: number): KvArray {
+  return dtype === 'float16' ? new Uint16Array(length) : new Float32Array(length);
+}
+
 export interface PagedKvShape {
   readonly numBlocks: number;
   readonly numLayers: number;
@@ -32,7 +37,7 @@ export class PagedKvStore {
     this.headRun = BLOCK_SIZE * shape.headDim;
     this.blockStride = shape.numKvHeads * this.headRun;
     const size = shape.numBlocks * this.blockStride;
-    const make = (): KvArray => (shape.dtype === 'float16' ? new Uint16Array(size) : new Float32Array(size));
+    const make = (): KvArray => kvArray(shape.dtype, size);
     this.keys = Array.from({ length: shape.numLayers }, make);
     this.values = Array.from({ length: shape.numLayers }, make);
   }

@@ -3,18 +3,14 @@ import type { DecodeBatchPlan } from '../../core/contracts/stepPlan.js';
 import { BLOCK_SIZE } from '../../core/contracts/ids.js';
 import type { DecodePast } from './decodePast.js';
 import { planSlots, type DecodeRowKey, type SlotPlan } from './decodePastLayout.js';
-import type { DecoderIoLayout, FloatDtype } from './decoderIoLayout.js';
-import type { KvArray, PagedKvStore } from './pagedKvStore.js';
+import type { DecoderIoLayout } from './decoderIoLayout.js';
+import { kvArray, type KvArray, type PagedKvStore } from './pagedKvStore.js';
 import type { StepBuffers } from './stepBuffers.js';
 
 /** Past capacities are multiples of this many positions: a larger step regathers less often, wastes more. */
 const CAPACITY_STEP = 16;
 
 const roundUp = (value: number, step: number): number => Math.ceil(value / step) * step;
-
-function floatArray(dtype: FloatDtype, length: number): KvArray {
-  return dtype === 'float16' ? new Uint16Array(length) : new Float32Array(length);
-}
 
 /**
  * The decode past of a graph that exports its new tokens' KV (`io.newKv`), kept by the runner across steps
@@ -40,8 +36,8 @@ export class SlotDecodePast implements DecodePast {
     private readonly kv: PagedKvStore,
     private readonly buffers: StepBuffers,
   ) {
-    this.keys = Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0));
-    this.values = Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0));
+    this.keys = Array.from({ length: io.numLayers }, () => kvArray(io.kvDtype, 0));
+    this.values = Array.from({ length: io.numLayers }, () => kvArray(io.kvDtype, 0));
   }
 
   /**
@@ -132,8 +128,8 @@ export class SlotDecodePast implements DecodePast {
     if (this.bufferLength() >= length) return;
     const size = Math.max(length + 4 * this.rowElements(), 2 * this.bufferLength());
     for (let layer = 0; layer < this.io.numLayers; layer++) {
-      this.keys[layer] = floatArray(this.io.kvDtype, size);
-      this.values[layer] = floatArray(this.io.kvDtype, size);
+      this.keys[layer] = kvArray(this.io.kvDtype, size);
+      this.values[layer] = kvArray(this.io.kvDtype, size);
     }
   }
 

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { DecoderIoLayout, FloatDtype, IdsDtype } from './decoderIoLayout.js';
-import type { KvArray } from './pagedKvStore.js';
+import { kvArray, type KvArray } from './pagedKvStore.js';
 
 /**
  * An integer input (ids, mask, positions) in a buffer that only grows. int64 values are written as two
@@ -38,10 +38,6 @@ class IntInput {
   }
 }
 
-function floatArray(dtype: FloatDtype, length: number): KvArray {
-  return dtype === 'float16' ? new Uint16Array(length) : new Float32Array(length);
-}
-
 /** Tokens of length a present buffer is allocated beyond what the step needs. */
 const GROWTH_ROOM_TOKENS = 64;
 
@@ -50,7 +46,7 @@ const GROWTH_ROOM_TOKENS = 64;
  * twice the old size. The contents keep their meaning only until the buffer is grown (then it starts empty).
  */
 function grown(buffer: KvArray, dtype: FloatDtype, length: number, room = length): KvArray {
-  return buffer.length >= length ? buffer : floatArray(dtype, Math.max(room, buffer.length * 2));
+  return buffer.length >= length ? buffer : kvArray(dtype, Math.max(room, buffer.length * 2));
 }
 
 /** One key and one value buffer per layer. */
@@ -87,13 +83,13 @@ export class StepBuffers {
     this.attentionMask = new IntInput(io.idsDtype);
     this.positionIds = new IntInput(io.idsDtype);
     const emptySet = (): KvSet => ({
-      keys: Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0)),
-      values: Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0)),
+      keys: Array.from({ length: io.numLayers }, () => kvArray(io.kvDtype, 0)),
+      values: Array.from({ length: io.numLayers }, () => kvArray(io.kvDtype, 0)),
     });
     this.sets = [emptySet(), emptySet()];
-    this.logits = floatArray(io.logitsDtype, 0);
-    this.newKeys = Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0));
-    this.newValues = Array.from({ length: io.numLayers }, () => floatArray(io.kvDtype, 0));
+    this.logits = kvArray(io.logitsDtype, 0);
+    this.newKeys = Array.from({ length: io.numLayers }, () => kvArray(io.kvDtype, 0));
+    this.newValues = Array.from({ length: io.numLayers }, () => kvArray(io.kvDtype, 0));
   }
 
   /** Past buffers of layer `layer` to gather into, with room for `length` elements (stale contents are masked or overwritten). */
