@@ -1,4 +1,5 @@
 import type * as ort from 'onnxruntime-node';
+import type { BlockId } from '../../core/contracts/ids.js';
 import type { DecodeBatchPlan } from '../../core/contracts/stepPlan.js';
 
 /**
@@ -10,6 +11,8 @@ import type { DecodeBatchPlan } from '../../core/contracts/stepPlan.js';
 export interface DecodePast {
   /** Lays out the step's past, fills ids, positions and mask; the feeds and preallocated fetches to run. */
   prepare(plan: DecodeBatchPlan): { feeds: Record<string, ort.Tensor>; fetches: Record<string, ort.Tensor>; slots: readonly number[] };
-  /** After the step ran: its new KV into the paged store (and whatever the next step reads its past from). */
+  /** After the step ran: its new KV where the next step reads its past from, and (now or later) into the paged store. */
   keep(plan: DecodeBatchPlan, slots: readonly number[]): void;
+  /** Before a prefill reads or writes `blocks`: the paged store must hold every decode token kept in them. */
+  storeBlocks(blocks: readonly BlockId[]): void;
 }

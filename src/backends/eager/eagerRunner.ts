@@ -70,6 +70,7 @@ export class EagerRunner implements StepExecutor {
     const numNew = plan.endValidSlot - plan.firstValidSlot;
     const pastLength = plan.firstTokenIndex;
     const io = this.model.io;
+    this.decodePast.storeBlocks(plan.blockTable); // the blocks of its past and its own: all the chunk reads or writes
     for (let layer = 0; layer < io.numLayers; layer++) {
       const past = this.prefillBuffers.past(layer, io.numKvHeads * pastLength * io.headDim);
       this.kv.gather(this.kv.keys[layer] as KvArray, plan.blockTable, plan.paddingBlocks, pastLength, past.key, 0, pastLength);

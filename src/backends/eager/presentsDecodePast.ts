@@ -44,6 +44,9 @@ export class PresentsDecodePast implements DecodePast {
     return { feeds, fetches: b.fetches(batch, 1, pastLength + 1), slots: layout.slots };
   }
 
+  /** Nothing to do: `keep` writes every new token to the paged store at once. */
+  storeBlocks(): void {}
+
   keep(plan: DecodeBatchPlan, slots: readonly number[]): void {
     const io = this.io;
     const pastLength = this.pastLength;

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { DecodeBatchPlan } from '../../core/contracts/stepPlan.js';
-import { BLOCK_SIZE } from '../../core/contracts/ids.js';
+import { BLOCK_SIZE, NULL_BLOCK_ID, type BlockId } from '../../core/contracts/ids.js';
 import type { DecodePast } from './decodePast.js';
 import { planSlots, type DecodeRowKey, type SlotPlan } from './decodePastLayout.js';
 import type { DecoderIoLayout } from './decoderIoLayout.js';
@@ -22,14 +22,21 @@ const roundUp = (value: number, step: number): number => Math.ceil(value / step)
  * capacity) are holes, masked out: the mask of a row reads `1…1 0…0 1` (past, holes, the new token). That
  * is only right for graphs that read the mask position by position — the decoders built here do; graphs
  * that read it as sequence lengths export no new KV and keep the presents path. When the longest row
- * reaches the capacity (or leaves a block of it unused) every row is gathered afresh from the paged store,
- * which stays the source of truth: each new token is also scattered there.
+ * reaches the capacity (or leaves a block of it unused) every row is gathered afresh from the paged store.
+ *
+ * New tokens go to their slot only; the paged store gets them later, a run of tokens per block and head
+ * at once (`UnstoredRun`), and always before anything else reads or writes those blocks: before a row
+ * gives up its slot (it left the batch or moves, or everything is regathered) and before a prefill that
+ * touches one of the blocks (`storeBlocks`: a prefix hit reads them, or they were freed and now take its
+ * prompt).
  */
 export class SlotDecodePast implements DecodePast {
   private readonly keys: KvArray[];
   private readonly values: KvArray[];
   private capacity = 0;
   private previousRows: readonly DecodeRowKey[] | undefined;
+  /** Per slot, the decode tokens it holds that the paged store does not have yet. */
+  private unstored: (UnstoredRun | undefined)[] = [];
 
   constructor(
     private readonly io: DecoderIoLayout,
@@ -54,6 +61,7 @@ export class SlotDecodePast implements DecodePast {
     let layout: SlotPlan | undefined = this.previousRows === undefined ? undefined : planSlots(this.previousRows, rows);
     const fits = needed <= this.capacity && this.capacity - needed < BLOCK_SIZE && batch * this.rowElements() <= this.bufferLength();
     if (layout === undefined || !fits) {
+      this.storeAll();
       this.capacity = roundUp(needed, CAPACITY_STEP);
       this.ensureBuffers(batch * this.rowElements());
       layout = { slots: rows.map((_, index) => index), moves: [], gathered: rows.map((_, index) => index) };
@@ -73,46 +81,60 @@ export class SlotDecodePast implements DecodePast {
     return { feeds, fetches: b.newKvFetches(batch, 1), slots: layout.slots };
   }
 
-  /** After the step ran: each row's new key and value into its slot (at `position`) and into the paged store. */
+  /** After the step ran: each row's new key and value into its slot (at `position`); the paged store gets them later. */
   keep(plan: DecodeBatchPlan, slots: readonly number[]): void {
     const io = this.io;
     const { numKvHeads, headDim } = io;
     const rowElements = this.rowElements();
     const headRun = this.capacity * headDim;
-    const storeHeadRun = this.kv.headRun;
     for (let layer = 0; layer < io.numLayers; layer++) {
       const fresh = this.buffers.newKv(layer);
       const keys = this.keys[layer] as KvArray;
       const values = this.values[layer] as KvArray;
-      const storeKeys = this.kv.keys[layer] as KvArray;
-      const storeValues = this.kv.values[layer] as KvArray;
       for (let index = 0; index < plan.rows.length; index++) {
-        const row = plan.rows[index] as DecodeBatchPlan['rows'][number];
-        const slot = slots[index] as number;
-        const source = slot * numKvHeads * headDim;
-        const target = slot * rowElements + row.position * headDim;
-        const blockId = row.blockTable[row.paddingBlocks + Math.floor(row.position / BLOCK_SIZE)] as number;
-        const storeTarget = this.kv.tokenOffset(blockId, row.position % BLOCK_SIZE); // -1: the null block, never written
+        const source = (slots[index] as number) * numKvHeads * headDim;
+        const target = (slots[index] as number) * rowElements + (plan.rows[index] as DecodeBatchPlan['rows'][number]).position * headDim;
         for (let head = 0; head < numKvHeads; head++) {
           const from = source + head * headDim;
           const to = target + head * headRun;
-          const toStore = storeTarget + head * storeHeadRun;
           for (let d = 0; d < headDim; d++) {
-            const key = fresh.key[from + d] as number;
-            const value = fresh.value[from + d] as number;
-            keys[to + d] = key;
-            values[to + d] = value;
-            if (storeTarget >= 0) {
-              storeKeys[toStore + d] = key;
-              storeValues[toStore + d] = value;
-            }
+            keys[to + d] = fresh.key[from + d] as number;
+            values[to + d] = fresh.value[from + d] as number;
           }
         }
       }
     }
     const slotRows = new Array<DecodeRowKey>(plan.rows.length);
-    plan.rows.forEach((row, index) => { slotRows[slots[index] as number] = { requestId: row.requestId, position: row.position }; });
+    plan.rows.forEach((row, index) => {
+      const slot = slots[index] as number;
+      slotRows[slot] = { requestId: row.requestId, position: row.position };
+      const run = this.unstored[slot];
+      if (run === undefined) {
+        this.unstored[slot] = { blockTable: row.blockTable, paddingBlocks: row.paddingBlocks, from: row.position, to: row.position + 1 };
+      } else {
+        run.blockTable = row.blockTable; // the batch's padding may differ from the last step's
+        run.paddingBlocks = row.paddingBlocks;
+        run.to = row.position + 1;
+      }
+    });
     this.previousRows = slotRows;
+  }
+
+  /** Before a prefill: stores every slot's unstored tokens that fall in one of `blocks`. */
+  storeBlocks(blocks: readonly BlockId[]): void {
+    for (let slot = 0; slot < this.unstored.length; slot++) {
+      const run = this.unstored[slot];
+      if (run === undefined || run.from >= run.to) continue;
+      const first = run.paddingBlocks + Math.floor(run.from / BLOCK_SIZE);
+      const last = run.paddingBlocks + Math.floor((run.to - 1) / BLOCK_SIZE);
+      for (let index = first; index <= last; index++) {
+        const blockId = run.blockTable[index] as BlockId;
+        if (blockId !== NULL_BLOCK_ID && blocks.includes(blockId)) {
+          this.store(slot);
+          break;
+        }
+      }
+    }
   }
 
   private rowElements(): number {
@@ -134,6 +156,7 @@ export class SlotDecodePast implements DecodePast {
   }
 
   private lay(plan: DecodeBatchPlan, layout: SlotPlan): void {
+    this.storeSlotsGivenUp(layout);
     const rowElements = this.rowElements();
     for (let layer = 0; layer < this.io.numLayers; layer++) {
       for (const pool of [this.keys[layer] as KvArray, this.values[layer] as KvArray]) {
@@ -147,4 +170,54 @@ export class SlotDecodePast implements DecodePast {
       }
     }
   }
+
+  /**
+   * Stores the tokens of every slot whose row does not go on in it: the row left the batch, moves to a
+   * lower slot, or comes back at a position that does not follow (and is gathered). Before `lay` moves or
+   * gathers anything, so every slot still holds what its run says.
+   */
+  private storeSlotsGivenUp(layout: SlotPlan): void {
+    const moved = new Set<number>(layout.moves.map((move) => move.to));
+    const kept = new Set<number>();
+    layout.slots.forEach((slot, index) => { if (!layout.gathered.includes(index) && !moved.has(slot)) kept.add(slot); });
+    for (let slot = 0; slot < this.unstored.length; slot++) {
+      if (kept.has(slot)) continue;
+      this.store(slot);
+      this.unstored[slot] = undefined;
+    }
+  }
+
+  /** Stores every slot's tokens and forgets the runs: everything is about to be gathered afresh. */
+  private storeAll(): void {
+    for (let slot = 0; slot < this.unstored.length; slot++) this.store(slot);
+    this.unstored = [];
+  }
+
+  /** Copies the slot's unstored tokens to their blocks in the paged store, one copy per (layer, block, head). */
+  private store(slot: number): void {
+    const run = this.unstored[slot];
+    if (run === undefined || run.from >= run.to) return;
+    const rowElements = this.rowElements();
+    const start = slot * rowElements;
+    for (let layer = 0; layer < this.io.numLayers; layer++) {
+      const keys = (this.keys[layer] as KvArray).subarray(start, start + rowElements);
+      const values = (this.values[layer] as KvArray).subarray(start, start + rowElements);
+      for (let position = run.from; position < run.to; ) {
+        const end = Math.min(run.to, (Math.floor(position / BLOCK_SIZE) + 1) * BLOCK_SIZE);
+        const blockId = run.blockTable[run.paddingBlocks + Math.floor(position / BLOCK_SIZE)] as BlockId;
+        this.kv.scatterRun(this.kv.keys[layer] as KvArray, keys, this.capacity, position, end - position, blockId, position % BLOCK_SIZE);
+        this.kv.scatterRun(this.kv.values[layer] as KvArray, values, this.capacity, position, end - position, blockId, position % BLOCK_SIZE);
+        position = end;
+      }
+    }
+    run.from = run.to;
+  }
+}
+
+/** Decode tokens a slot holds that the paged store does not have yet: positions [from, to) of the slot's row, in its blocks. */
+interface UnstoredRun {
+  blockTable: readonly BlockId[];
+  paddingBlocks: number;
+  from: number;
+  to: number;
 }

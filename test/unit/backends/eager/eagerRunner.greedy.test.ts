@@ -32,22 +32,24 @@ afterAll(async () => {
 const REFERENCE_TOKENS = 8;
 const referenceRuns = new Map<number, { tokens: number[]; logits: Float32Array[] }>();
 
-/** The reference's greedy continuation of pool prompt `index` and the logits before each produced token (memoised). */
-function referenceRun(index: number): { tokens: number[]; logits: Float32Array[] } {
-  const known = referenceRuns.get(index);
-  if (known) return known;
+/** The reference's greedy continuation of any prompt, and the logits before each produced token. */
+function referenceGreedy(prompt: readonly number[], count: number): { tokens: number[]; logits: Float32Array[] } {
   const sequence = new ReferenceSequence(reference);
   let last = new Float32Array(0);
-  for (const id of poolPrompt(index)) last = sequence.next(id);
+  for (const id of prompt) last = sequence.next(id);
   const tokens: number[] = [];
   const logits: Float32Array[] = [];
-  while (tokens.length < REFERENCE_TOKENS) {
+  while (tokens.length < count) {
     logits.push(last);
-    const token = argmax(last);
-    tokens.push(token);
-    if (tokens.length < REFERENCE_TOKENS) last = sequence.next(token);
+    tokens.push(argmax(last));
+    if (tokens.length < count) last = sequence.next(tokens.at(-1) as number);
   }
-  const run = { tokens, logits };
+  return { tokens, logits };
+}
+
+/** The reference's greedy continuation of pool prompt `index` and the logits before each produced token (memoised). */
+function referenceRun(index: number): { tokens: number[]; logits: Float32Array[] } {
+  const run = referenceRuns.get(index) ?? referenceGreedy(poolPrompt(index), REFERENCE_TOKENS);
   referenceRuns.set(index, run);
   return run;
 }
@@ -128,5 +130,53 @@ describe.each(['withNewKv', 'presentsOnly'] as const)('EagerRunner under the eng
       if (c.numBlocks !== undefined) expect(rig.core.stats().numPreemptions).toBeGreaterThan(0);
       expect(rig.core.stats().kvCacheUsage).toBe(0);
     });
+  });
+});
+
+// A follow-up prompt (the first request's prompt, the start of its answer, a new question) reuses the first
+// chunk from the prefix cache, and that block ends with a token the first request wrote while decoding:
+// that KV must be in the paged store by the time the follow-up's prefill reads it, whether the first
+// request still decodes or has left the batch. A longer request decodes beside it, keeping the slots wide
+// enough that nothing is regathered (a regather stores everything).
+describe.each(['withNewKv', 'presentsOnly'] as const)('A follow-up prompt hitting a block written by decoding, graph %s', (variant) => {
+  it.each([
+    { when: 'while the first request still decodes', firstTokens: REFERENCE_TOKENS },
+    { when: 'after the first request left a batch that goes on', firstTokens: 3 },
+  ])('should produce the reference greedy tokens and logits $when', async ({ firstTokens }) => {
+    const rig = eagerCoreRig(models[variant] as EagerModel, { maxModelLen: 2048, maxNumSeqs: 3, maxNumBatchedTokens: 64, enablePrefixCaching: true }, { VLLM_SPYRE_CP_INTERLEAVE_STEPS: '1' });
+    const first = poolPrompt(2); // 63 tokens: its first decode step writes position 63, the end of block 0
+    const answer = referenceRun(2).tokens.slice(0, firstTokens);
+    const followUp = [...first, ...answer.slice(0, 2), ...randomIds(77, 20, 3, (models.withNewKv as EagerModel).io.vocabSize)];
+    const outcome = await runUntilDone(rig, [
+      { id: 'longer', atStep: 0, prompt: poolPrompt(5), maxTokens: REFERENCE_TOKENS },
+      { id: 'first', atStep: 0, prompt: first, maxTokens: firstTokens },
+      { id: 'follow-up', atStep: 7, prompt: followUp, maxTokens: 6 },
+    ]);
+    expect(outcome.outputs.get('first')).toEqual(answer);
+    const expected = referenceGreedy(followUp, 6);
+    expect(outcome.outputs.get('follow-up')).toEqual(expected.tokens);
+    expect(outcome.logits.get('follow-up')).toHaveLength(6);
+    (outcome.logits.get('follow-up') ?? []).forEach((row, i) => expect(maxAbsDiff(row, expected.logits[i] as Float32Array), `token ${i}`).toBeLessThan(1e-4));
+    expect(rig.core.stats().prefixCacheHitTokens).toBe(64);
+  });
+});
+
+// The first request finishes with decode tokens only in its slot, and the block they belong in goes straight
+// to the next prompt (two blocks in the pool, freed tail first): those tokens must reach the block before
+// the prompt's KV does, not after.
+describe.each(['withNewKv', 'presentsOnly'] as const)('A prompt prefilled into the block a finished request decoded into, graph %s', (variant) => {
+  it('should produce the reference greedy tokens and logits', async () => {
+    const rig = eagerCoreRig(models[variant] as EagerModel, { maxModelLen: 192, maxNumSeqs: 2, maxNumBatchedTokens: 64, numBlocks: 3 }, { VLLM_SPYRE_CP_INTERLEAVE_STEPS: '1' });
+    const first = poolPrompt(4); // 65 tokens; its decode steps write positions 65…71, slots 1…7 of its second block
+    const next = randomIds(91, 60, 3, (models.withNewKv as EagerModel).io.vocabSize); // slots 0…59 of that block
+    const outcome = await runUntilDone(rig, [
+      { id: 'first', atStep: 0, prompt: first, maxTokens: REFERENCE_TOKENS },
+      { id: 'next', atStep: REFERENCE_TOKENS + 1, prompt: next, maxTokens: 3 },
+    ]);
+    expect(outcome.outputs.get('first')).toEqual(referenceRun(4).tokens);
+    const expected = referenceGreedy(next, 3);
+    expect(outcome.outputs.get('next')).toEqual(expected.tokens);
+    expect(outcome.logits.get('next')).toHaveLength(3);
+    (outcome.logits.get('next') ?? []).forEach((row, i) => expect(maxAbsDiff(row, expected.logits[i] as Float32Array), `token ${i}`).toBeLessThan(1e-4));
   });
 });
