@@ -7,7 +7,9 @@ import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { scenarioWorkload } from '../../../sim/scenario/scenarioWorkload.js';
 import { fitProfile } from '../../../sim/calibrate/fitProfile.js';
 import { compareReports, formatValidation } from '../../../sim/validate/compareReports.js';
-import { measureRealRun } from '../../../sim/validate/measureRealRun.js';
+import type { SimulationReport } from '../../../sim/report/simulationReport.js';
+import { measureRealRun, type RealRun } from '../../../sim/validate/measureRealRun.js';
+import { positiveInteger } from '../flagParsers.js';
 import { runCliAction } from '../runCliAction.js';
 import { createScenarioEagerEngine } from './createScenarioEagerEngine.js';
 
@@ -22,32 +24,35 @@ export function registerSimValidate(sim: Command): void {
     .option('--use <model>', 'linear (the fit) or table (interpolated measurements)', 'linear')
     .option('--threads <n>', 'onnxruntime intra-op threads')
     .option('--out <dir>', 'write measured.json, simulated.json and validation.json here')
-    .action((scenarioPath: string, options: { model: string; profile?: string; use: string; threads?: string; out?: string }) =>
+    .option('--repeats <n>', 'run the real engine this many times (a fresh engine each) and compare with the median; also shows how far the real runs spread', positiveInteger, 1)
+    .action((scenarioPath: string, options: { model: string; profile?: string; use: string; threads?: string; out?: string; repeats: number }) =>
       runCliAction(async () => {
         const scenario = loadScenarioFile(scenarioPath);
-        const created = await createScenarioEagerEngine(scenario.config, options.model, options.threads);
-        let real;
-        try {
-          real = await measureRealRun(created.engine, created.config, scenarioWorkload(scenario, dirname(scenarioPath)), WALL_CLOCK);
-        } finally {
-          await created.close();
+        const runs: RealRun[] = [];
+        for (let repeat = 0; repeat < options.repeats; repeat++) {
+          const created = await createScenarioEagerEngine(scenario.config, options.model, options.threads);
+          try {
+            runs.push(await measureRealRun(created.engine, created.config, scenarioWorkload(scenario, dirname(scenarioPath)), WALL_CLOCK));
+          } finally {
+            await created.close();
+          }
         }
-        const measured = real.report;
+        const measured = runs.map((run) => run.report);
         const use = options.use === 'table' ? 'table' : 'linear';
         // In-situ: the cost model fitted to the real run's own steps, so that machine-load drift between a
         // separate calibration and this run does not hide what the simulator itself gets right or wrong.
-        const inSitu = fitProfile(real.steps, { name: 'in-situ fit of the measured run', executor: 'eager', repeats: 1, basis: 'valid' });
+        const inSitu = fitProfile(runs.flatMap((run) => run.steps), { name: 'in-situ fit of the measured run', executor: 'eager', repeats: 1, basis: 'valid' });
         const simulatedInSitu = simulateScenario({ ...scenario, cost_model: { linear: inSitu.linear, basis: 'valid' } }, dirname(scenarioPath));
-        const comparisons: { label: string; simulated: typeof measured }[] = [{ label: `in-situ linear fit (R² ${inSitu.fit.r_squared.toFixed(3)} over ${inSitu.fit.num_samples} steps)`, simulated: simulatedInSitu }];
+        const comparisons: { label: string; simulated: SimulationReport }[] = [{ label: `in-situ linear fit (R² ${inSitu.fit.r_squared.toFixed(3)} over ${inSitu.fit.num_samples} steps)`, simulated: simulatedInSitu }];
         if (options.profile !== undefined) {
           comparisons.push({ label: `calibrated profile ${options.profile} (${use})`, simulated: simulateScenario({ ...scenario, cost_model: { file: resolve(options.profile), use } }, dirname(scenarioPath)) });
         }
         const results = comparisons.map((comparison) => ({ label: comparison.label, rows: compareReports(measured, comparison.simulated) }));
         for (const result of results) process.stdout.write(`simulated with the ${result.label}:\n${formatValidation(result.rows)}\n`);
-        process.stdout.write(`(${measured.requests.completed}/${measured.requests.total} requests measured)\n`);
+        process.stdout.write(`(${measured.map((report) => `${report.requests.completed}/${report.requests.total}`).join(', ')} requests measured)\n`);
         if (options.out !== undefined) {
           mkdirSync(options.out, { recursive: true });
-          writeFileSync(join(options.out, 'measured.json'), JSON.stringify(measured, null, 2) + '\n');
+          writeFileSync(join(options.out, 'measured.json'), JSON.stringify(measured.length === 1 ? measured[0] : measured, null, 2) + '\n');
           writeFileSync(join(options.out, 'in-situ-profile.json'), JSON.stringify(inSitu, null, 2) + '\n');
           writeFileSync(join(options.out, 'validation.json'), JSON.stringify(results, null, 2) + '\n');
         }
