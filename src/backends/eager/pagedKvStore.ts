@@ -37,7 +37,10 @@ export class PagedKvStore {
     this.headRun = BLOCK_SIZE * shape.headDim;
     this.blockStride = shape.numKvHeads * this.headRun;
     const size = shape.numBlocks * this.blockStride;
-    const make = (): KvArray => kvArray(shape.dtype, size);
+    // Written once now, so the operating system maps every page at startup: left to first touch, each block's
+    // pages fault in the step that first writes it, a millisecond or more per prefill on a cold pool (and the
+    // pool is cycled through only slowly, so "cold" lasts for several passes over a workload).
+    const make = (): KvArray => kvArray(shape.dtype, size).fill(0);
     this.keys = Array.from({ length: shape.numLayers }, make);
     this.values = Array.from({ length: shape.numLayers }, make);
   }
