@@ -3,7 +3,7 @@
 // (b) the whole engine loop (scheduler, step trace, detokenization, yielding to the event loop).
 // The workload runs once cold (the KV store's pages and the decode buffers are touched for the first time:
 // reported, not counted), then `--rounds` times warm, as a serving engine runs; the table gives the medians.
-// Run: npx tsx bench/eager/eagerStepOverhead.bench.ts [--model DIR] [--requests 16] [--tokens 64] [--rounds 3]
+// Run: npx tsx bench/eager/eagerStepOverhead.bench.ts [--model DIR] [--requests 16] [--tokens 64] [--rounds 3] [--interleave 0|1]
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { createLlmEngine } from '../../src/app/createLlmEngine.js';
@@ -16,8 +16,9 @@ const modelDir = resolve(benchModelDir());
 const numRequests = Number(argValue('--requests') ?? 16);
 const outputTokens = Number(argValue('--tokens') ?? 64);
 const rounds = Number(argValue('--rounds') ?? 3);
+const interleave = argValue('--interleave') ?? '1';
 
-const created = await createLlmEngine({ flags: { model: modelDir, maxModelLen: 192, maxNumSeqs: numRequests, maxNumBatchedTokens: 128 }, env: {}, logger: SILENT_LOGGER });
+const created = await createLlmEngine({ flags: { model: modelDir, maxModelLen: 192, maxNumSeqs: numRequests, maxNumBatchedTokens: 128 }, env: { VLLM_SPYRE_CP_INTERLEAVE_STEPS: interleave }, logger: SILENT_LOGGER });
 const session = created.model.session;
 const runner = created.container.get(EagerRunner);
 
@@ -84,7 +85,7 @@ const rows = (cold as Row[]).map((row, index) => fixed({
   overhead_pct: median(warm.map((round) => (round[index] as Row).overhead_pct)),
 }));
 const perRound = warm.map((round) => Number((round[2] as Row).overhead_pct.toFixed(1)));
-process.stdout.write(`model ${modelDir}, ${numRequests} requests × ${outputTokens} output tokens, chunk 128, greedy; medians of ${rounds} warm rounds\n`);
+process.stdout.write(`model ${modelDir}, ${numRequests} requests × ${outputTokens} output tokens, chunk 128, greedy, interleave ${interleave}; medians of ${rounds} warm rounds\n`);
 console.table(rows);
 process.stdout.write(`whole engine overhead per warm round: ${perRound.join(', ')} %; cold first round: ${(cold[2] as Row).overhead_pct.toFixed(1)} %\n`);
 process.stdout.write(`${JSON.stringify(rows)}\n`);
