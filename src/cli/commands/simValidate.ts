@@ -23,7 +23,7 @@ export function registerSimValidate(sim: Command): void {
     .option('--profile <file>', 'profile written by spyre sim calibrate on this machine (compared in addition to the in-situ fit)')
     .option('--use <model>', 'linear (the fit) or table (interpolated measurements)', 'linear')
     .option('--threads <n>', 'onnxruntime intra-op threads')
-    .option('--out <dir>', 'write measured.json, simulated.json and validation.json here')
+    .option('--out <dir>', 'write measured.json (measured-1.json … with --repeats), in-situ-profile.json and validation.json here')
     .option('--repeats <n>', 'run the real engine this many times (a fresh engine each) and compare with the median; also shows how far the real runs spread', positiveInteger, 1)
     .action((scenarioPath: string, options: { model: string; profile?: string; use: string; threads?: string; out?: string; repeats: number }) =>
       runCliAction(async () => {
@@ -41,7 +41,7 @@ export function registerSimValidate(sim: Command): void {
         const use = options.use === 'table' ? 'table' : 'linear';
         // In-situ: the cost model fitted to the real run's own steps, so that machine-load drift between a
         // separate calibration and this run does not hide what the simulator itself gets right or wrong.
-        const inSitu = fitProfile(runs.flatMap((run) => run.steps), { name: 'in-situ fit of the measured run', executor: 'eager', repeats: 1, basis: 'valid' });
+        const inSitu = fitProfile(runs.flatMap((run) => run.steps), { name: `in-situ fit of the measured run${runs.length > 1 ? 's' : ''}`, executor: 'eager', repeats: 1, basis: 'valid' });
         const simulatedInSitu = simulateScenario({ ...scenario, cost_model: { linear: inSitu.linear, basis: 'valid' } }, dirname(scenarioPath));
         const comparisons: { label: string; simulated: SimulationReport }[] = [{ label: `in-situ linear fit (R² ${inSitu.fit.r_squared.toFixed(3)} over ${inSitu.fit.num_samples} steps)`, simulated: simulatedInSitu }];
         if (options.profile !== undefined) {
@@ -52,7 +52,8 @@ export function registerSimValidate(sim: Command): void {
         process.stdout.write(`(${measured.map((report) => `${report.requests.completed}/${report.requests.total}`).join(', ')} requests measured)\n`);
         if (options.out !== undefined) {
           mkdirSync(options.out, { recursive: true });
-          writeFileSync(join(options.out, 'measured.json'), JSON.stringify(measured.length === 1 ? measured[0] : measured, null, 2) + '\n');
+          // One report per real run: measured.json, or measured-1.json … measured-N.json with --repeats.
+          measured.forEach((report, index) => writeFileSync(join(options.out as string, measured.length === 1 ? 'measured.json' : `measured-${index + 1}.json`), JSON.stringify(report, null, 2) + '\n'));
           writeFileSync(join(options.out, 'in-situ-profile.json'), JSON.stringify(inSitu, null, 2) + '\n');
           writeFileSync(join(options.out, 'validation.json'), JSON.stringify(results, null, 2) + '\n');
         }
