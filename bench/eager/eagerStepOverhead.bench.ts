@@ -10,6 +10,7 @@ import { createLlmEngine } from '../../src/app/createLlmEngine.js';
 import { EagerRunner } from '../../src/backends/eager/eagerRunner.js';
 import { SILENT_LOGGER } from '../../src/core/contracts/logger.js';
 import type { StepPlan, StepResult } from '../../src/core/contracts/stepPlan.js';
+import { median } from '../../sim/report/percentiles.js';
 import { argValue, benchModelDir, benchPrompts } from './benchModel.js';
 
 const modelDir = resolve(benchModelDir());
@@ -63,12 +64,6 @@ async function measureRound(): Promise<Row[]> {
     { what: 'decode steps: runner execute vs session.run', steps: steps.decode, session_s: sessionS.decode, step_s: executeS.decode, overhead_pct: pct(executeS.decode, sessionS.decode) },
     { what: 'whole engine loop vs session.run', steps: steps.prefill + steps.decode, session_s: sessionTotal, step_s: totalS, overhead_pct: pct(totalS, sessionTotal) },
   ];
-}
-
-function median(values: readonly number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const cold = await measureRound();

@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { createLlmEngine } from '../../src/app/createLlmEngine.js';
 import { SILENT_LOGGER } from '../../src/core/contracts/logger.js';
+import { median } from '../../sim/report/percentiles.js';
 import { argValue, benchModelDir, benchPrompts } from './benchModel.js';
 
 const modelDir = resolve(benchModelDir());
@@ -77,12 +78,6 @@ const theirs = {
   staticBatch: async (n: number): Promise<number> =>
     (n * outputTokens) / (await timeS(() => model.generate({ ...tokenizer(benchPrompts(n, PROMPT_WORDS), { padding: true }), ...generation }))),
 };
-
-function median(values: readonly number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 /** `times` alternating runs of each measurement: the median of each, and the median of the per-round ratios ours / theirs and ours / staticBatch. */
 async function medianOf(times: number, measurements: Record<string, () => Promise<number>>): Promise<{ medians: Record<string, number>; ratio: number; ratioVsStatic: number }> {

@@ -2,13 +2,8 @@ import { CALIBRATION_PROFILE_FORMAT, type CalibrationProfile } from '../cost/cal
 import { fitLeastSquares } from '../cost/leastSquares.js';
 import { coefficientsFromVector, LINEAR_COEFFICIENT_NAMES, linearFeatures, NUM_LINEAR_FEATURES, type LinearCostCoefficients } from '../cost/linearCostModel.js';
 import { shapeForBasis, type PrefillCostBasis, type StepShape } from '../cost/stepShape.js';
+import { median } from '../report/percentiles.js';
 import type { ProfileSample } from './profileExecutor.js';
-
-function median(values: readonly number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** Samples of the same shape (as the basis prices it) pooled: the table holds one median per shape. */
 function pooledByShape(samples: readonly ProfileSample[], basis: PrefillCostBasis): { shape: StepShape; runsS: number[] }[] {

@@ -3,6 +3,7 @@ import type { Clock } from '../../src/core/contracts/clock.js';
 import { EngineError } from '../../src/core/contracts/errors.js';
 import type { StepPlan } from '../../src/core/contracts/stepPlan.js';
 import type { StepShape } from '../cost/stepShape.js';
+import { median } from '../report/percentiles.js';
 import type { CalibrationGrid } from './calibrationGrid.js';
 import { decodeProbePlan, prefillProbePlan } from './probePlans.js';
 
@@ -34,12 +35,6 @@ function planFor(shape: StepShape, probe: number): StepPlan {
   return shape.kind === 'prefill'
     ? prefillProbePlan(shape.chunkTokens, shape.contextTokens, probe, shape.validTokens)
     : decodeProbePlan(shape.batchSize, shape.tkv, probe);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /**

@@ -16,6 +16,11 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
 }
 
+/** The median of values in any order (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  return quantileOfSorted(values.slice().sort((a, b) => a - b), 0.5);
+}
+
 export function summarizeSorted(sorted: ArrayLike<number>): LatencySummary {
   if (sorted.length === 0) return { mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
   let sum = 0;

@@ -1,3 +1,4 @@
+import { median } from '../report/percentiles.js';
 import type { SimulationReport } from '../report/simulationReport.js';
 
 /** One compared figure: measured (the median over repeated real runs), simulated, and the simulator's relative error. */
@@ -27,12 +28,6 @@ const FIGURES: readonly (readonly [string, (report: SimulationReport) => number]
   ['ITL p99 (s)', (report) => report.itl_s.p99],
   ['output tokens/s', (report) => report.throughput.output_tokens_per_s],
 ];
-
-function median(values: readonly number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 /** The simulation against one or more real runs of the same scenario (compared with their median). */
 export function compareReports(measured: SimulationReport | readonly SimulationReport[], simulated: SimulationReport): ValidationRow[] {
