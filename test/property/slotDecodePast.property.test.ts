@@ -59,28 +59,32 @@ function run(script: readonly Op[]): void {
   const ensureBlocks = (sequence: Sequence, positions: number): void => {
     while (sequence.blocks.length * BLOCK_SIZE < positions) sequence.blocks.push(nextBlock++ as BlockId);
   };
-  const writeToStore = (sequence: Sequence, position: number): void => {
-    const block = sequence.blocks[Math.floor(position / BLOCK_SIZE)] as BlockId;
+  /** The sequence's tokens [0, length) of one layer laid out [head][position][element], as a prefill outputs them. */
+  const tokensOf = (sequence: Sequence, layer: number, length: number, of: typeof keyOf): Float32Array =>
+    Float32Array.from({ length: HEADS * length * DIM }, (_, index) => of(sequence.id, Math.floor(index / DIM) % length, layer, Math.floor(index / (length * DIM)), index % DIM));
+  /** A prefill of the first `length` tokens, written block by block as the runner scatters a chunk. */
+  const prefill = (sequence: Sequence, length: number): void => {
     for (let layer = 0; layer < LAYERS; layer++) {
-      for (let head = 0; head < HEADS; head++) {
-        for (let d = 0; d < DIM; d++) {
-          const at = kv.tokenOffset(block, position % BLOCK_SIZE) + head * kv.headRun + d;
-          (kv.keys[layer] as Float32Array)[at] = keyOf(sequence.id, position, layer, head, d);
-          (kv.values[layer] as Float32Array)[at] = valueOf(sequence.id, position, layer, head, d);
-        }
+      const keys = tokensOf(sequence, layer, length, keyOf);
+      const values = tokensOf(sequence, layer, length, valueOf);
+      for (let start = 0; start < length; start += BLOCK_SIZE) {
+        const block = sequence.blocks[start / BLOCK_SIZE] as BlockId;
+        const count = Math.min(BLOCK_SIZE, length - start);
+        kv.scatterRun(kv.keys[layer] as Float32Array, keys, length, start, count, block, 0);
+        kv.scatterRun(kv.values[layer] as Float32Array, values, length, start, count, block, 0);
       }
     }
   };
-  /** The store must hold every token `sequence` has written (checked on one head and element per position). */
+  /** The store must hold every token `sequence` has written, read back as a prefill's past is gathered. */
   const expectStored = (sequence: Sequence): void => {
-    for (let position = 0; position < sequence.written; position++) {
-      const block = sequence.blocks[Math.floor(position / BLOCK_SIZE)] as BlockId;
-      for (let layer = 0; layer < LAYERS; layer++) {
-        const at = kv.tokenOffset(block, position % BLOCK_SIZE) + (position % 2) * kv.headRun + 1; // one head and element suffice
-        const head = position % 2;
-        expect((kv.keys[layer] as Float32Array)[at], `request ${sequence.id} position ${position} layer ${layer}`).toBe(keyOf(sequence.id, position, layer, head, 1));
-        expect((kv.values[layer] as Float32Array)[at]).toBe(valueOf(sequence.id, position, layer, head, 1));
-      }
+    const length = sequence.written;
+    for (let layer = 0; layer < LAYERS; layer++) {
+      const keys = new Float32Array(HEADS * length * DIM);
+      const values = new Float32Array(HEADS * length * DIM);
+      kv.gather(kv.keys[layer] as Float32Array, sequence.blocks, 0, length, keys, 0, length);
+      kv.gather(kv.values[layer] as Float32Array, sequence.blocks, 0, length, values, 0, length);
+      expect(keys, `request ${sequence.id} layer ${layer}`).toEqual(tokensOf(sequence, layer, length, keyOf));
+      expect(values, `request ${sequence.id} layer ${layer}`).toEqual(tokensOf(sequence, layer, length, valueOf));
     }
   };
   for (const op of script) {
@@ -90,7 +94,7 @@ function run(script: readonly Op[]): void {
       const sequence: Sequence = { id: sequences.length + 1, written: 0, blocks: [], done: false };
       ensureBlocks(sequence, op.promptLength);
       past.storeBlocks(sequence.blocks); // as the runner does before a prefill
-      for (let position = 0; position < op.promptLength; position++) writeToStore(sequence, position);
+      prefill(sequence, op.promptLength);
       sequence.written = op.promptLength;
       sequences.push(sequence);
     } else if (op.kind === 'leave') {

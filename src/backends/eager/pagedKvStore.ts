@@ -45,14 +45,6 @@ export class PagedKvStore {
     this.values = Array.from({ length: shape.numLayers }, make);
   }
 
-  /**
-   * Where head 0 of the token in `slot` of `blockId` starts in a pool, or -1 for the null block (which is
-   * never written). For callers that copy many tokens without a view per copy.
-   */
-  tokenOffset(blockId: BlockId, slot: number): number {
-    return blockId === NULL_BLOCK_ID ? -1 : blockId * this.blockStride + slot * this.shape.headDim;
-  }
-
   /** Bytes held by all pools. */
   get byteLength(): number {
     return this.keys.reduce((sum, pool) => sum + pool.byteLength, 0) * 2;
