@@ -72,7 +72,7 @@ for (let round = 0; round < rounds; round++) warm.push(await measureRound());
 await created.close();
 
 const fixed = (row: Row): Row => ({ ...row, session_s: Number(row.session_s.toFixed(3)), step_s: Number(row.step_s.toFixed(3)), overhead_pct: Number(row.overhead_pct.toFixed(1)) });
-const rows = (cold as Row[]).map((row, index) => fixed({
+const rows = cold.map((row, index) => fixed({
   what: row.what,
   steps: row.steps,
   session_s: median(warm.map((round) => (round[index] as Row).session_s)),
