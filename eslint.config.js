@@ -31,6 +31,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: coreForbidden }] },
   },
   {
+    // src/device: the pure step-time formula and hardware profiles, shared by the sendnn backend and sim.
+    files: ['src/device/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [koffiOutsideFfi],
+        patterns: [{ group: ['../*', 'node:*', 'onnxruntime-*', 'fastify', 'pino', 'prom-client'], message: 'src/device is pure: it imports only its own files.' }],
+      }],
+    },
+  },
+  {
     files: ['src/backends/**/*.ts'],
     ignores: ['src/backends/sendnn/ffi/**'],
     rules: {

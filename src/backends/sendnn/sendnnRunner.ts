@@ -1,4 +1,4 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import type { StepExecutor } from '../../core/contracts/backend.js';
 import { EngineConfig } from '../../core/contracts/config.js';
 import { EngineError } from '../../core/contracts/errors.js';
@@ -12,6 +12,8 @@ import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
 import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
 import type { ObtainedProgram } from './cache/programCache.js';
 import { RunBuffers } from './runBuffers.js';
+import { DeviceTimer } from './timing/deviceTimer.js';
+import { stepShapeOf } from './timing/stepShapeOf.js';
 import { SendnnSession } from './sendnnSession.js';
 
 /**
@@ -34,6 +36,7 @@ export class SendnnRunner implements StepExecutor {
     @inject(SendnnSession) private readonly session: SendnnSession,
     @inject(EngineConfig) config: EngineConfig,
     @inject(SamplingStateStore) private readonly states: SamplingStateStore,
+    @inject(DeviceTimer) @optional() private readonly timer?: DeviceTimer,
   ) {
     const vocabSize = session.model.desc.vocabSize;
     this.prefillBuffers = new RunBuffers(session.prefill.shape, vocabSize);
@@ -42,11 +45,17 @@ export class SendnnRunner implements StepExecutor {
     this.seeds = new SeededRandom(config.seed);
   }
 
-  execute(plan: StepPlan): Promise<StepResult> {
-    return Promise.resolve(this.executeSync(plan));
+  /** With device timing, resolves once the step has taken the time the profile gives it (the event loop stays free). */
+  async execute(plan: StepPlan): Promise<StepResult> {
+    if (this.timer === undefined) return this.executeSync(plan);
+    const start = process.hrtime.bigint();
+    const result = this.executeSync(plan);
+    const batch = plan.kind === 'decode' ? this.session.decodeProgramFor(plan.rows.length)?.shape.batchSize ?? plan.rows.length : 1;
+    await this.timer.waitOut(stepShapeOf(plan, batch), start);
+    return result;
   }
 
-  /** Runs on the caller's stack: the native call is synchronous. */
+  /** Runs on the caller's stack: the native call is synchronous (no device timing: the simulator's path). */
   executeSync(plan: StepPlan): StepResult {
     try {
       return plan.kind === 'prefill' ? this.prefill(plan) : this.decode(plan);

@@ -13,6 +13,7 @@ import { packageVersion } from './packageVersion.js';
 import { loadSendnnModel, type SendnnModel } from './sendnnModel.js';
 import type { SendnnBackendOptions } from './sendnnOptions.js';
 import { checkDeviceFits, warmupPrograms } from './sendnnWarmup.js';
+import { checkShardable } from './tensorParallel.js';
 
 export class SendnnSession {
   private closed = false;
@@ -69,6 +70,7 @@ export function openSendnnSession(config: EngineConfig, logger: Logger, options:
   const cacheDir = cacheDirOf(config);
   if (cacheDir !== undefined && !decision.compilationDisabled) mkdirSync(cacheDir, { recursive: true });
   const model = loadSendnnModel(config.model);
+  checkShardable(model.desc, config.tensorParallelSize);
   const shapes = decoderProgramShapes({ maxModelLen: config.maxModelLen, maxNumSeqs: config.maxNumSeqs, chunkSize: config.maxNumBatchedTokens });
   const device = library.openDevice(options.deviceMemoryBytes);
   let kv: NativeHandle | undefined;

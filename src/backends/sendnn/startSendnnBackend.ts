@@ -1,6 +1,7 @@
 import type { Container } from 'inversify';
 import type { EngineConfig } from '../../core/contracts/config.js';
 import type { Logger } from '../../core/contracts/logger.js';
+import { DeviceTimer } from './timing/deviceTimer.js';
 import { registerSendnnBackend } from './registerSendnnBackend.js';
 import { SendnnSession, openSendnnSession } from './sendnnSession.js';
 import { sendnnOptionsFromEnv, type SendnnBackendOptions } from './sendnnOptions.js';
@@ -15,11 +16,15 @@ export interface StartedSendnnBackend {
  * What a composition root does for VLLM_SPYRE_DYNAMO_BACKEND=sendnn (generate): open the library and the
  * device, warm up every program (from the cache or compiled, logged), bind the session and the runner as
  * the container's StepExecutor. `EngineConfig` must already be bound. Options default to the environment's
- * (SPYRE_SENDNN_DEVICE_MEMORY_BYTES), read here, once, at startup.
+ * (SPYRE_SENDNN_DEVICE_MEMORY_BYTES, SPYRE_DEVICE_TIMING, SPYRE_DEVICE_PROFILE), read here, once, at startup.
  */
 export function startSendnnBackend(container: Container, config: EngineConfig, logger: Logger, options: SendnnBackendOptions = sendnnOptionsFromEnv(process.env)): StartedSendnnBackend {
   const session = openSendnnSession(config, logger, options);
   container.bind(SendnnSession).toConstantValue(session);
+  if (options.deviceProfile !== undefined) {
+    container.bind(DeviceTimer).toConstantValue(new DeviceTimer(options.deviceProfile, session.model.desc, config.tensorParallelSize, logger));
+    logger.info(`[sendnn] device timing: every program run takes the time profile '${options.deviceProfile.name}' gives it on ${config.tensorParallelSize} card(s)`);
+  }
   registerSendnnBackend(container);
   return { session, close: () => session.close() };
 }

@@ -16,6 +16,8 @@ describe('having the lint rules of eslint.config.js', () => {
     ['src/core/engine/x.ts', "import { y } from '../../../sim/kernel/virtualClock.js';\nexport const z = y;\n"],
     ['src/backends/eager/x.ts', "import koffi from 'koffi';\nexport const k = koffi;\n"],
     ['sim/kernel/x.ts', "import { y } from '../../src/backends/eager/y.js';\nexport const z = y;\n"],
+    ['src/device/x.ts', "import { y } from '../core/contracts/errors.js';\nexport const z = y;\n"],
+    ['src/device/x.ts', "import { readFileSync } from 'node:fs';\nexport const z = readFileSync;\n"],
   ];
   for (const [filePath, source] of wrongArrows) {
     it(`when ${filePath} imports ${source.split("'")[1]}, should fail the check`, async () => {
@@ -26,6 +28,9 @@ describe('having the lint rules of eslint.config.js', () => {
   it('when core imports its own contracts, a backend imports core/contracts and koffi stays in ffi/, should pass', async () => {
     expect(await restrictedImportMessages('src/core/engine/x.ts', "import { BLOCK_SIZE } from '../contracts/ids.js';\nexport const b = BLOCK_SIZE;\n")).toEqual([]);
     expect(await restrictedImportMessages('src/backends/eager/x.ts', "import { BLOCK_SIZE } from '../../core/contracts/ids.js';\nexport const b = BLOCK_SIZE;\n")).toEqual([]);
+    expect(await restrictedImportMessages('src/device/x.ts', "import { y } from './deviceProfile.js';\nexport const z = y;\n")).toEqual([]);
+    expect(await restrictedImportMessages('src/backends/sendnn/x.ts', "import { y } from '../../device/stepTime.js';\nexport const z = y;\n")).toEqual([]);
+    expect(await restrictedImportMessages('sim/cost/x.ts', "import { y } from '../../src/device/stepTime.js';\nexport const z = y;\n")).toEqual([]);
     expect(await restrictedImportMessages('src/backends/sendnn/ffi/x.ts', "import koffi from 'koffi';\nexport const k = koffi;\n")).toEqual([]);
   });
 });
