@@ -27,6 +27,8 @@ export interface SimulationInput {
   readonly config: EngineConfig;
   readonly workload: SimWorkload;
   readonly costModel: StepCostModel;
+  /** false: requests go straight to the engine core, past SPEC §1.4's padded check (scenario `frontend_validation`). */
+  readonly frontendValidation?: boolean;
   /** Receives every step's trace line as it is written (for trace.jsonl); omit it and nothing is kept. */
   readonly onTrace?: (line: StepTraceLine) => void;
 }
@@ -123,15 +125,18 @@ class Simulation {
     if (openLoop) this.scheduleNextArrival(nowS);
     const promptTokenIds = this.prompts.promptTokensOf(spec);
     try {
-      this.core.addRequest({
-        requestId: asRequestId(spec.id),
-        promptTokenIds,
-        ...(spec.maxTokens > 0 ? { maxTokens: spec.maxTokens } : {}),
-        ...(spec.minTokens !== undefined ? { minTokens: spec.minTokens } : {}),
-        ignoreEos: spec.ignoreEos,
-        ...(spec.cacheSalt !== undefined ? { cacheSalt: spec.cacheSalt } : {}),
-        arrivalTimeS: nowS,
-      });
+      this.core.addRequest(
+        {
+          requestId: asRequestId(spec.id),
+          promptTokenIds,
+          ...(spec.maxTokens > 0 ? { maxTokens: spec.maxTokens } : {}),
+          ...(spec.minTokens !== undefined ? { minTokens: spec.minTokens } : {}),
+          ignoreEos: spec.ignoreEos,
+          ...(spec.cacheSalt !== undefined ? { cacheSalt: spec.cacheSalt } : {}),
+          arrivalTimeS: nowS,
+        },
+        { frontendValidation: this.input.frontendValidation ?? true },
+      );
     } catch (error) {
       if (!(error instanceof EngineError) || error.kind !== 'invalid_request') throw error;
       // Like a 400 from the server: counted, and (closed loop) the client sends its next request.

@@ -66,23 +66,26 @@ export function replayScenario(scenario: Scenario, logger: Logger = SILENT_LOGGE
     trace.push(report.trace!);
   };
   while (pending.length > 0 || core.hasUnfinishedRequests()) {
-    while (pending.length > 0 && (pending[0]!.arrival_step ?? 0) <= trace.length) addRequest(core, pending.shift()!);
+    while (pending.length > 0 && (pending[0]!.arrival_step ?? 0) <= trace.length) addRequest(core, pending.shift()!, scenario.config.frontend_validation ?? true);
     runStep();
   }
   runStep();
   return { trace, outputs, finishReasons };
 }
 
-function addRequest(core: EngineCore, request: ScenarioRequest): void {
+function addRequest(core: EngineCore, request: ScenarioRequest, frontendValidation: boolean): void {
   try {
-    core.addRequest({
+    core.addRequest(
+      {
       requestId: asRequestId(request.id),
       promptTokenIds: promptOf(request),
       maxTokens: request.max_tokens,
       minTokens: request.min_tokens,
       ignoreEos: request.ignore_eos,
       cacheSalt: request.cache_salt,
-    });
+      },
+      { frontendValidation },
+    );
   } catch (error) {
     if (error instanceof EngineError) throw new EngineError('invalid_scenario', `requests (id '${request.id}'): ${error.message}`);
     throw error;

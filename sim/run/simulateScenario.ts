@@ -38,6 +38,7 @@ export function simulateScenario(
   const config = scenarioEngineConfig(effective.config, options.logger ?? SILENT_LOGGER);
   const costModel = resolveCostModel(effective.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir);
   const workload = scenarioWorkload(effective, baseDir);
-  const outcome = runSimulation({ config, workload, costModel, ...(options.onTrace !== undefined ? { onTrace: options.onTrace } : {}) });
+  const frontendValidation = effective.config.frontend_validation ?? true;
+  const outcome = runSimulation({ config, workload, costModel, frontendValidation, ...(options.onTrace !== undefined ? { onTrace: options.onTrace } : {}) });
   return buildReport(outcome, config, costModel.name);
 }

@@ -37,6 +37,8 @@ export const scenarioConfigSchema = z.strictObject({
   num_blocks: z.number().int().min(2).optional(),
   seed: nonNegativeInt.optional(),
   task: z.enum(['generate', 'embed', 'score', 'classify']).optional(),
+  /** Default true. false: requests reach the engine core directly, past SPEC §1.4's padded-length check (vLLM's EngineCore.add_request). */
+  frontend_validation: z.boolean().optional(),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
 });
 

@@ -11,7 +11,7 @@ import { KvCacheManager } from '../kv/kvCacheManager.js';
 import { SchedulerRequest } from '../scheduler/schedulerRequest.js';
 import { SpyreScheduler } from '../scheduler/spyreScheduler.js';
 import { assertWithinBatchTkvLimit } from './batchTkvGuard.js';
-import { validateGenerationRequest } from './requestValidation.js';
+import { validateGenerationRequest, type AddRequestOptions } from './requestValidation.js';
 import { buildStepTraceLine } from './stepTrace.js';
 
 export type { EngineCoreStats } from '../contracts/engineStats.js';
@@ -62,8 +62,8 @@ export class EngineCore {
   }
 
   /** Validates and queues a request; throws EngineError('invalid_request') with the reason. */
-  addRequest(request: GenerationRequest): void {
-    const limits = validateGenerationRequest(request, this.config);
+  addRequest(request: GenerationRequest, options: AddRequestOptions = {}): void {
+    const limits = validateGenerationRequest(request, this.config, options);
     const arrivalTimeS = request.arrivalTimeS ?? this.clock.nowS();
     this.scheduler.add(new SchedulerRequest(request.requestId, request.promptTokenIds, limits, request.sampling ?? {}, request.cacheSalt, arrivalTimeS));
   }

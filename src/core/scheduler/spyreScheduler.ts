@@ -160,7 +160,8 @@ export class SpyreScheduler {
     const geometry = prefillGeometry(request.numPrefillTokens, chunkSize, blockSize);
     const hit = newHit ?? request.prefixHit;
     const numUsableTokens = newHit === undefined ? request.numUsablePrefixTokens : usablePrefixBlocks(geometry, hit.blockIds.length) * blockSize;
-    const numComputedBefore = newHit === undefined ? request.numComputedTokens : numUsableTokens;
+    // A padding-unaware count starts at the whole hit; the correction after this step brings it back (SPEC §2.3).
+    const numComputedBefore = newHit === undefined ? request.numComputedTokens : hit.numTokens;
     const numNewTokens = Math.min(chunkSize, request.numPrefillTokens - numComputedBefore);
     const allocated = this.kv.tryAllocate(request.id, request.tokenIds, numComputedBefore + numNewTokens, newHit, request.cacheSalt);
     if (allocated === undefined) return undefined;
@@ -187,7 +188,7 @@ export class SpyreScheduler {
     request.status = 'prefilling';
     request.prefixHit = hit;
     request.numUsablePrefixTokens = numUsableTokens;
-    request.numComputedTokens = numUsableTokens;
+    request.numComputedTokens = hit.numTokens;
     this.kv.recordPrefixQuery(request.numPrefillTokens, numUsableTokens);
   }
 

@@ -6,8 +6,17 @@ import { loadGoldenExamples, withoutTime } from '../../support/goldenExamples.js
 const examples = loadGoldenExamples();
 
 describe('having the worked examples of ../shared/examples', () => {
-  it('should find all three', () => {
-    expect(examples.map((example) => example.name)).toEqual(['interleave-three-requests', 'shared-prefix-small-pool', 'volumetric-limit']);
+  it('should find all eight', () => {
+    expect(examples.map((example) => example.name)).toEqual([
+      'frontend-validation-off-join',
+      'frontend-validation-off-long-prompt',
+      'interleave-three-requests',
+      'prefix-hit-first-chunk',
+      'prefix-hit-interleaved-arrival',
+      'prefix-hit-misaligned',
+      'shared-prefix-small-pool',
+      'volumetric-limit',
+    ]);
   });
 
   for (const example of examples) {
