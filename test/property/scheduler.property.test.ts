@@ -30,6 +30,8 @@ interface WorkloadCase {
   readonly requests: readonly RequestSpec[];
   readonly abortSteps: readonly number[];
   readonly seed: number;
+  /** false: requests reach the engine core directly, past SPEC §1.4's padded check. */
+  readonly frontendValidation: boolean;
 }
 
 const requestSpec = fc.record({
@@ -52,6 +54,7 @@ const workloadCase: fc.Arbitrary<WorkloadCase> = fc.record({
   requests: fc.array(requestSpec, { minLength: 1, maxLength: 12 }),
   abortSteps: fc.array(fc.integer({ min: 1, max: 200 }), { maxLength: 3 }),
   seed: fc.integer({ min: 0, max: 1000 }),
+  frontendValidation: fc.boolean(),
 });
 
 interface RunOutcome {
@@ -60,6 +63,8 @@ interface RunOutcome {
   readonly finishReasons: Map<RequestId, string>;
   readonly expectedLengths: Map<RequestId, number>;
   readonly aborted: Set<RequestId>;
+  /** Requests the engine core refused, with its message. */
+  readonly refused: Map<RequestId, string>;
   readonly freeAtEnd: boolean;
 }
 
@@ -90,6 +95,7 @@ function runWorkload(workload: WorkloadCase): RunOutcome {
   const finishReasons = new Map<RequestId, string>();
   const expectedLengths = new Map<RequestId, number>();
   const aborted = new Set<RequestId>();
+  const refused = new Map<RequestId, string>();
   const pending = workload.requests.map((spec, index) => ({ spec, index })).sort((a, b) => a.spec.arrivalStep - b.spec.arrivalStep);
   let random = workload.seed + 1;
   const nextRandom = (): number => {
@@ -104,12 +110,16 @@ function runWorkload(workload: WorkloadCase): RunOutcome {
       const { spec, index } = pending.shift()!;
       const id = asRequestId(`r${index}`);
       try {
-        core.addRequest({ requestId: id, promptTokenIds: promptFor(spec, index, workload.maxModelLen), maxTokens: spec.maxTokens, ignoreEos: spec.ignoreEos, eosTokenIds: [EOS] });
+        core.addRequest(
+          { requestId: id, promptTokenIds: promptFor(spec, index, workload.maxModelLen), maxTokens: spec.maxTokens, ignoreEos: spec.ignoreEos, eosTokenIds: [EOS] },
+          { frontendValidation: workload.frontendValidation },
+        );
         expectedLengths.set(id, spec.ignoreEos ? spec.maxTokens : -1);
         outputs.set(id, 0);
         arrived = true;
       } catch (error) {
         if (!(error instanceof EngineError) || error.kind !== 'invalid_request') throw error;
+        refused.set(id, error.message);
       }
     }
     if (workload.abortSteps.includes(step) && outputs.size > 0) {
@@ -137,14 +147,31 @@ function runWorkload(workload: WorkloadCase): RunOutcome {
     }
     const poolViolation = poolInvariantViolation(pool);
     if (poolViolation !== undefined) violations.push(`step ${step + 1}: ${poolViolation}`);
+    const held = new Set(scheduler.runningRequests().flatMap((request) => harness.kv.blocksOf(request.id)));
+    const usedBlocks = pool.numUsableBlocks - pool.numFreeBlocks;
+    if (usedBlocks !== held.size) violations.push(`step ${step + 1}: ${usedBlocks} blocks used, but running requests hold ${held.size} distinct blocks`);
     previousKind = kind;
     previousIdle = kind === 'idle';
   }
   if (core.hasUnfinishedRequests()) violations.push('requests left unfinished after 20000 steps');
-  return { violations, outputs, finishReasons, expectedLengths, aborted, freeAtEnd: pool.numFreeBlocks === pool.numBlocks - 1 };
+  return { violations, outputs, finishReasons, expectedLengths, aborted, refused, freeAtEnd: pool.numFreeBlocks === pool.numBlocks - 1 };
 }
 
 describe('having random workloads and configurations', () => {
+  it('should end or refuse with a reason every request, none lost, with frontend_validation on or off', () => {
+    fc.assert(
+      fc.property(workloadCase, (workload) => {
+        const outcome = runWorkload(workload);
+        for (const message of outcome.refused.values()) expect(message).toMatch(/^Could not add request: /);
+        for (let index = 0; index < workload.requests.length; index++) {
+          const requestId = asRequestId(`r${index}`);
+          expect(outcome.finishReasons.has(requestId) || outcome.refused.has(requestId), `request ${requestId} was lost`).toBe(true);
+        }
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 150), seed: Number(process.env.FC_SEED ?? Date.now()) },
+    );
+  });
+
   it('should keep every invariant at every step (conservation, reference counts, free queue, interleaving, liveness)', () => {
     fc.assert(
       fc.property(workloadCase, (workload) => {
