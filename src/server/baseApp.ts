@@ -18,7 +18,8 @@ export function createBaseApp(options: BaseAppOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: 'idle' });
   app.setErrorHandler((error, _request, reply) => {
     const answer = toHttpError(error);
-    if (answer.status >= 500) options.logger.error(`${answer.body.error.message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
+    // 503 (draining) is the expected answer of a stopping replica, not a fault.
+    if (answer.status >= 500 && answer.status !== 503) options.logger.error(`${answer.body.error.message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
     return reply.code(answer.status).send(answer.body);
   });
   app.setNotFoundHandler((request) => {

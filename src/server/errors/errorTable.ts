@@ -20,6 +20,8 @@ export const HTTP_ERROR_TABLE: Readonly<Record<ApiErrorKind, HttpErrorMapping>> 
   unsupported_media_type: { status: 415, type: 'invalid_request_error', code: 'unsupported_media_type' },
   // The client left before its answer (nginx's 499): nobody reads it; it only keeps the log free of 500s.
   client_closed: { status: 499, type: 'invalid_request_error', code: 'client_closed_request' },
+  // Graceful drain after SIGTERM: the replica finishes what runs and takes nothing new.
+  draining: { status: 503, type: 'service_unavailable_error', code: 'draining' },
   invalid_config: { status: 500, type: 'internal_server_error', code: null },
   invariant_violated: { status: 500, type: 'internal_server_error', code: null },
   backend_failed: { status: 500, type: 'internal_server_error', code: null },

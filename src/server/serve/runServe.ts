@@ -9,6 +9,7 @@ import type { Logger } from '../../core/contracts/logger.js';
 import { createServer, type SpyreServer } from '../createServer.js';
 import { BufferedLogger } from './bufferedLogger.js';
 import { closeConnectionsWhenStopping } from './closeWhenStopping.js';
+import { refuseWhileDraining, untilIdle } from './drainWhileStopping.js';
 import { curlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
 import { progressBar } from './progressBar.js';
@@ -70,10 +71,10 @@ async function loadAndWarmUp(flags: EngineFlags, env: EnvSource, logger: Buffere
   return created;
 }
 
-/** Closes the server and the engine, aborting whatever still runs after `graceS`. */
+/** Drains (running requests finish, new ones get 503), then closes the server and the engine; aborts whatever still runs after `graceS`. */
 async function shutdownGracefully(server: SpyreServer, created: CreatedLlmEngine, graceS: number, logger: Logger): Promise<void> {
   const inFlight = created.engine.numUnfinishedRequests;
-  logger.info(`Shutting down: no new connections; ${inFlight} request(s) in flight get up to ${graceS} s to finish.`);
+  logger.info(`Shutting down: draining (/health answers 503, new requests are refused); ${inFlight} request(s) in flight get up to ${graceS} s to finish.`);
   const abortTimer = setTimeout(() => {
     logger.warn(`Aborting ${created.engine.numUnfinishedRequests} request(s) still running after ${graceS} s.`);
     // Aborted streams still send their last chunk and [DONE]; then whatever connection is left goes.
@@ -81,6 +82,7 @@ async function shutdownGracefully(server: SpyreServer, created: CreatedLlmEngine
   }, graceS * 1000);
   abortTimer.unref();
   try {
+    await untilIdle(() => created.engine.numUnfinishedRequests);
     await server.app.close();
   } finally {
     clearTimeout(abortTimer);
@@ -112,6 +114,7 @@ export async function runServeOrCompile(options: RunServeOptions): Promise<Runni
   const server = createServer(created.engine, created.config, { logger: baseLogger, version: packageVersion(), vocabSize: created.model.io.vocabSize });
   let stopping: Promise<void> | undefined;
   closeConnectionsWhenStopping(server.app, () => stopping !== undefined);
+  refuseWhileDraining(server.app, () => stopping !== undefined);
   const url = await listenOrRelease(server.app, created.config.host, created.config.port, () => created.close());
   baseLogger.info(`Serving ${created.config.servedModelName} on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
   stderr.write(`\nTry it:\n${curlExample(url, created.config.servedModelName, created.config.apiKey !== undefined)}\n\n`);
