@@ -8,6 +8,7 @@ import { PoolingTextEncoder } from '../../core/contracts/pooling.js';
 import { createPoolingServer, type SpyrePoolingServer } from '../createPoolingServer.js';
 import { BufferedLogger } from './bufferedLogger.js';
 import { closeConnectionsWhenStopping } from './closeWhenStopping.js';
+import { refuseWhileDraining, untilIdle } from './drainWhileStopping.js';
 import { poolingCurlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
 import { progressBar } from './progressBar.js';
@@ -67,16 +68,17 @@ function closeOnce(created: CreatedPoolingEngine): () => Promise<void> {
   return () => (closing ??= created.close());
 }
 
-/** Closes the server and the engine; after `graceS` the calls still waiting fail and connections go. */
+/** Drains (calls in flight finish, new ones get 503), then closes the server and the engine; after `graceS` the calls still waiting fail and connections go. */
 async function shutdownGracefully(server: SpyrePoolingServer, closeEngine: () => Promise<void>, graceS: number, logger: Logger): Promise<void> {
   const metrics = server.context.metrics;
-  logger.info(`Shutting down: no new connections; ${metrics.numUnfinishedRequests} request(s) in flight get up to ${graceS} s to finish.`);
+  logger.info(`Shutting down: draining (/health answers 503, new requests are refused); ${metrics.numUnfinishedRequests} request(s) in flight get up to ${graceS} s to finish.`);
   const abortTimer = setTimeout(() => {
     logger.warn(`Failing ${metrics.numUnfinishedRequests} request(s) still waiting after ${graceS} s.`);
     void closeEngine().then(() => setImmediate(() => server.app.server.closeAllConnections()));
   }, graceS * 1000);
   abortTimer.unref();
   try {
+    await untilIdle(() => metrics.numUnfinishedRequests);
     await server.app.close();
   } finally {
     clearTimeout(abortTimer);
@@ -98,6 +100,7 @@ export async function runPoolingServe(options: RunServeOptions): Promise<Running
   const server = createPoolingServer(created.engine, config, { logger: baseLogger, version: packageVersion(), textEncoder: created.container.get(PoolingTextEncoder) });
   let stopping: Promise<void> | undefined;
   closeConnectionsWhenStopping(server.app, () => stopping !== undefined);
+  refuseWhileDraining(server.app, () => stopping !== undefined);
   const closeEngine = closeOnce(created);
   const url = await listenOrRelease(server.app, config.host, config.port, closeEngine);
   baseLogger.info(`Serving ${config.servedModelName} (task ${config.task}) on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
