@@ -7,6 +7,7 @@ import type { LlmEngine } from '../core/engine/llmEngine.js';
 import type { MetricsRecorder } from '../core/metrics/metricsRecorder.js';
 import { createBaseApp } from './baseApp.js';
 import { PerfMetricLog } from './metrics/perfMetricLog.js';
+import { registerEndpointPickerInfo } from './metrics/endpointPickerInfo.js';
 import { PrometheusRecorder } from './metrics/prometheusRecorder.js';
 import { RequestMetricsTracker } from './metrics/requestMetricsTracker.js';
 import { registerChatCompletionsRoute } from './routes/chatCompletions.js';
@@ -45,6 +46,7 @@ export function createServer(engine: LlmEngine, config: EngineConfig, options: C
   const clock = options.clock ?? WALL_CLOCK;
   const prometheus = new PrometheusRecorder({ modelName: config.servedModelName, maxModelLen: config.maxModelLen });
   prometheus.baseline(engine.core.stats());
+  registerEndpointPickerInfo(prometheus.registry, config);
   const recorders: MetricsRecorder[] = [prometheus, ...(options.recorders ?? [])];
   if (config.perfMetricLoggingEnabled) recorders.push(new PerfMetricLog(config.perfMetricLoggingDir ?? '.'));
   const tracker = new RequestMetricsTracker(recorders, clock, () => engine.core.stats());
