@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/apiError.js';
 
 /** Routes a draining server still answers as usual: a router keeps scraping its metrics until it exits. */
-const ANSWERED_WHILE_DRAINING = new Set(['/metrics', '/version', '/ping']);
+const ANSWERED_WHILE_DRAINING = new Set(['/metrics', '/version']);
 
 /**
  * Graceful drain: once the server stops, it keeps listening until its running requests finish, but `/health`
