@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../core/contracts/logger.js';
-import { requireApiKey } from './auth.js';
+import { requireApiKey } from './security/requireApiKey.js';
+import { recordRoutes } from './security/routeTable.js';
 import { ApiError } from './errors/apiError.js';
 import { toHttpError } from './errors/openAiError.js';
 
@@ -12,10 +13,11 @@ export interface BaseAppOptions {
 
 /**
  * The fastify app every served model starts from: the body limit, OpenAI's error shape for every error
- * (statuses from HTTP_ERROR_TABLE), a 404 for unknown routes and `--api-key` on /v1 routes.
+ * (statuses from HTTP_ERROR_TABLE), a 404 for unknown routes and `--api-key` on every route but the public ones.
  */
 export function createBaseApp(options: BaseAppOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: 'idle' });
+  recordRoutes(app);
   app.setErrorHandler((error, _request, reply) => {
     const answer = toHttpError(error);
     // 503 (draining) is the expected answer of a stopping replica, not a fault.

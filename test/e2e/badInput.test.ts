@@ -55,6 +55,9 @@ const CASES: readonly BadCase[] = [
   { name: 'an oversized body', path: '/v1/completions', body: completion({ prompt: 'x'.repeat(BODY_LIMIT_BYTES) }), status: 413, message: /too large/ },
   { name: 'a wrong API key', path: '/v1/completions', body: completion({}), headers: { authorization: 'Bearer wrong' }, status: 401, param: 'authorization', message: /Incorrect API key/ },
   { name: 'no API key', path: '/v1/completions', body: completion({}), headers: { authorization: '' }, status: 401, param: 'authorization', message: /Missing API key/ },
+  { name: 'a chat message with an unknown role', path: '/v1/chat/completions', body: JSON.stringify({ model: SERVED_MODEL, messages: [{ role: 'hacker', content: 'hi' }] }), status: 400, param: 'messages.0.role', message: /'hacker' is not a chat role; use one of system, user, assistant, tool, developer/ },
+  { name: 'no API key on /tokenize', path: '/tokenize', body: JSON.stringify({ prompt: 'hi' }), headers: { authorization: '' }, status: 401, param: 'authorization', message: /Missing API key/ },
+  { name: 'a /reset_prefix_cache without VLLM_SERVER_DEV_MODE', path: '/reset_prefix_cache', body: '{}', status: 404, message: /No route POST \/reset_prefix_cache/ },
   { name: 'an unknown route', path: '/v1/engines', body: '{}', status: 404, message: /No route POST \/v1\/engines/ },
 ];
 

@@ -15,6 +15,10 @@ export interface SpyreEnvironment {
   readonly sendnnLibrary: string | undefined;
   readonly perfMetricLoggingEnabled: boolean;
   readonly perfMetricLoggingDir: string | undefined;
+  /** `VLLM_SERVER_DEV_MODE`: serve the development routes (`POST /reset_prefix_cache`), as vLLM does. */
+  readonly serverDevMode: boolean;
+  /** `VLLM_API_KEY`: the key when `--api-key` is not given, as vLLM accepts. */
+  readonly apiKey: string | undefined;
 }
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -81,5 +85,7 @@ export function parseSpyreEnvironment(env: EnvSource): SpyreEnvironment {
     sendnnLibrary: nonEmpty(env, 'SPYRE_SENDNN_LIBRARY'),
     perfMetricLoggingEnabled: parseBooleanEnv(env, 'VLLM_SPYRE_PERF_METRIC_LOGGING_ENABLED', false),
     perfMetricLoggingDir: nonEmpty(env, 'VLLM_SPYRE_PERF_METRIC_LOGGING_DIR'),
+    serverDevMode: parseBooleanEnv(env, 'VLLM_SERVER_DEV_MODE', false),
+    apiKey: nonEmpty(env, 'VLLM_API_KEY'),
   };
 }

@@ -31,7 +31,10 @@ export interface EngineConfig {
   readonly enablePrefixCaching: boolean;
   readonly tensorParallelSize: number;
   readonly seed: number;
+  /** `--api-key`, else `VLLM_API_KEY`. */
   readonly apiKey: string | undefined;
+  /** `VLLM_SERVER_DEV_MODE=1`: `POST /reset_prefix_cache` is served. */
+  readonly serverDevMode: boolean;
   readonly disableLogRequests: boolean;
   readonly logLevel: LogLevel;
   readonly blockSize: number;

@@ -16,7 +16,7 @@ export interface InfoRoutesSource {
   resetPrefixCache(): boolean;
 }
 
-/** GET /v1/models, /health, /version, /metrics and POST /reset_prefix_cache. */
+/** GET /v1/models, /health, /ping, /version, /metrics and, with VLLM_SERVER_DEV_MODE=1, POST /reset_prefix_cache. */
 export function registerInfoRoutes(app: FastifyInstance, context: InfoRoutesSource): void {
   const startedS = createdNowS();
   app.get('/v1/models', async () => ({
@@ -35,6 +35,7 @@ export function registerInfoRoutes(app: FastifyInstance, context: InfoRoutesSour
   }));
 
   app.get('/health', async (_request, reply) => reply.code(200).send());
+  app.get('/ping', async (_request, reply) => reply.code(200).send());
 
   app.get('/version', async () => ({ version: context.version }));
 
@@ -43,6 +44,7 @@ export function registerInfoRoutes(app: FastifyInstance, context: InfoRoutesSour
     return reply.type(context.prometheus.contentType).send(text);
   });
 
+  if (!context.config.serverDevMode) return;
   app.post('/reset_prefix_cache', async () => {
     if (!context.resetPrefixCache()) {
       throw new ApiError('conflict', 'Could not reset the prefix cache: some KV blocks are still in use by running requests. Retry when the engine is idle.');

@@ -3,8 +3,13 @@ import { samplingFields } from './samplingFields.js';
 
 const textPart = z.object({ type: z.literal('text', { error: "only 'text' content parts are supported" }), text: z.string() });
 
+/** The chat roles vLLM's OpenAI server accepts. */
+export const CHAT_ROLES = ['system', 'user', 'assistant', 'tool', 'developer'] as const;
+
 const message = z.object({
-  role: z.string({ error: 'must be a string' }).min(1),
+  role: z.string({ error: 'must be a string' }).refine((role) => (CHAT_ROLES as readonly string[]).includes(role), {
+    error: (issue) => `'${String(issue.input)}' is not a chat role; use one of ${CHAT_ROLES.join(', ')}`,
+  }),
   content: z.union([z.string(), z.array(textPart), z.null()], { error: 'must be a string or a list of text parts' }).optional(),
 });
 
