@@ -23,7 +23,7 @@ const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 const encodeChar = (c: string): string => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
 /** Spellings of one concrete path; the first is the path itself. */
-export function spellings(path: string): string[] {
+function spellings(path: string): string[] {
   const afterFirstSlash = path.slice(1);
   return [
     path,
