@@ -53,7 +53,7 @@ export function createPoolingServer(engine: PoolingEngine, config: EngineConfig,
   const app = createBaseApp({ logger: context.logger, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, apiKey: config.apiKey });
   registerEmbeddingRoutes(app, context);
   registerScoreRoutes(app, context);
-  // Static batching keeps no KV cache: there is nothing to reset, so /reset_prefix_cache succeeds (as vLLM's does).
+  // Static batching keeps no KV cache: there is nothing to reset, so /reset_prefix_cache (VLLM_SERVER_DEV_MODE=1) succeeds (as vLLM's does).
   registerInfoRoutes(app, { ...context, stats: () => metrics.stats(), resetPrefixCache: () => true });
   if (options.textEncoder !== undefined) registerPoolingTokenizeRoute(app, context, options.textEncoder);
   registerUnsupportedRoutes(app, options.textEncoder !== undefined ? GENERATION_ROUTES : [...GENERATION_ROUTES, TOKENIZE_ROUTE]);

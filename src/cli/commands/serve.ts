@@ -39,7 +39,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port (default 8000; 0 picks a free one)', portNumber)
     .option('--served-model-name <name>', "the model name clients send (default: MODEL as given)");
   addEngineFlagOptions(command)
-    .option('--api-key <key>', "require 'Authorization: Bearer <key>' on /v1 routes")
+    .option('--api-key <key>', "require 'Authorization: Bearer <key>' on every route but /health, /ping, /version, /metrics (default: VLLM_API_KEY)")
     .option('--task <task>', 'generate | embed | score | classify', taskName)
     .option('--disable-log-requests', 'do not log each request')
     .option('--log-level <level>', 'debug | info | warning | error | critical', logLevel)
