@@ -101,6 +101,12 @@ describe('having flags and environment', () => {
     expect(errorOf(() => resolve({ port: 70000 })).message).toContain('--port');
   });
 
+  it('when VLLM_API_KEY and VLLM_SERVER_DEV_MODE are set, should take the key unless --api-key overrides it, and enable dev mode', () => {
+    expect(resolve({})).toMatchObject({ apiKey: undefined, serverDevMode: false });
+    expect(resolve({}, { VLLM_API_KEY: 'from-env', VLLM_SERVER_DEV_MODE: '1' })).toMatchObject({ apiKey: 'from-env', serverDevMode: true });
+    expect(resolve({ apiKey: 'from-flag' }, { VLLM_API_KEY: 'from-env', VLLM_SERVER_DEV_MODE: '0' })).toMatchObject({ apiKey: 'from-flag', serverDevMode: false });
+  });
+
   it('should print the one startup summary line with the spec fields', () => {
     expect(startupSummary(resolve({ maxModelLen: 512, maxNumSeqs: 4, maxNumBatchedTokens: 128 }))).toBe(
       'max_model_len=512 max_num_seqs=4 block_size=64 max_num_batched_tokens=128 enable_prefix_caching=false backend=eager',
