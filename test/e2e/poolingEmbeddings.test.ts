@@ -95,7 +95,7 @@ describe('having spyre serve started on the tiny-embed directory without --task'
   describe('when normalize is false', () => {
     it('should answer the raw mean-pooled vector, the /pooling output, parallel to the normalised one', async () => {
       const raw = await postRaw(running.url, '/v1/embeddings', JSON.stringify({ model: SERVED, input: 'hello', encoding_format: 'float', normalize: false }), AUTH);
-      const pooled = await postRaw(running.url, '/pooling', JSON.stringify({ model: SERVED, input: 'hello' }));
+      const pooled = await postRaw(running.url, '/pooling', JSON.stringify({ model: SERVED, input: 'hello' }), AUTH);
       const unit = await client.embeddings.create({ model: SERVED, input: 'hello', encoding_format: 'float' });
       const rawVector = (raw.json as { data: { embedding: number[] }[] }).data[0]?.embedding ?? [];
       const pooledBody = pooled.json as { object: string; data: { index: number; object: string; data: number[] }[]; usage: { prompt_tokens: number } };
@@ -110,7 +110,7 @@ describe('having spyre serve started on the tiny-embed directory without --task'
 
   describe('when /tokenize is asked for a text', () => {
     it('should answer the ids the engine runs, specials included', async () => {
-      const answer = await postRaw(running.url, '/tokenize', JSON.stringify({ prompt: 'hello' }));
+      const answer = await postRaw(running.url, '/tokenize', JSON.stringify({ prompt: 'hello' }), AUTH);
       const body = answer.json as { count: number; tokens: number[]; max_model_len: number };
       expect(answer.status).toBe(200);
       expect(body.max_model_len).toBe(128);
