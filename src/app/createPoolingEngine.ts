@@ -13,8 +13,8 @@ import { EngineConfig, type DynamoBackend, type ModelTask } from '../core/contra
 import { EngineError } from '../core/contracts/errors.js';
 import { Logger } from '../core/contracts/logger.js';
 import { PoolingEngineOptions, PoolingExecutor, PoolingTextEncoder, type PoolingModelDescription } from '../core/contracts/pooling.js';
-import { PoolingEngine } from '../core/scheduler/pooling/poolingEngine.js';
-import { registerPoolingCore } from '../core/scheduler/pooling/registerPoolingCore.js';
+import { PoolingEngine } from '../core/engine/poolingEngine.js';
+import { registerPoolingCore } from '../core/engine/registerPoolingCore.js';
 import { TokenizerPoolingTextEncoder } from './poolingTextEncoder.js';
 import { readModelDir, type ModelDirInfo } from '../models/dir/index.js';
 import { compileOnlySummary } from './createLlmEngine.js';

@@ -4,7 +4,7 @@ import type { EngineConfig } from '../core/contracts/config.js';
 import { SILENT_LOGGER } from '../core/contracts/logger.js';
 import type { MetricsRecorder } from '../core/metrics/metricsRecorder.js';
 import type { PoolingTextEncoder } from '../core/contracts/pooling.js';
-import type { PoolingEngine } from '../core/scheduler/pooling/poolingEngine.js';
+import type { PoolingEngine } from '../core/engine/poolingEngine.js';
 import { createBaseApp } from './baseApp.js';
 import { DEFAULT_BODY_LIMIT_BYTES, type CreateServerOptions } from './createServer.js';
 import { PerfMetricLog } from './metrics/perfMetricLog.js';

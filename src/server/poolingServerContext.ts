@@ -1,7 +1,7 @@
 import type { Clock } from '../core/contracts/clock.js';
 import type { EngineConfig } from '../core/contracts/config.js';
 import type { Logger } from '../core/contracts/logger.js';
-import type { PoolingEngine } from '../core/scheduler/pooling/poolingEngine.js';
+import type { PoolingEngine } from '../core/engine/poolingEngine.js';
 import type { PoolingRequestMetrics } from './metrics/poolingRequestMetrics.js';
 import type { PrometheusRecorder } from './metrics/prometheusRecorder.js';
 

@@ -12,7 +12,8 @@ const ANSWERED_WHILE_DRAINING = new Set(['/metrics', '/version']);
 export function refuseWhileDraining(app: FastifyInstance, isDraining: () => boolean): void {
   app.addHook('onRequest', async (request, reply) => {
     if (!isDraining()) return;
-    const path = request.url.split('?', 1)[0] ?? request.url;
+    // The route that will run, not the URL text (the same rule as --api-key's).
+    const path = request.routeOptions.url ?? '';
     if (ANSWERED_WHILE_DRAINING.has(path)) return;
     if (path === '/health') return reply.code(503).send();
     throw new ApiError('draining', 'The server is draining before it stops and takes no new requests; send the request to another replica.');

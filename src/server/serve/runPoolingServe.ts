@@ -7,13 +7,11 @@ import type { Logger } from '../../core/contracts/logger.js';
 import { PoolingTextEncoder } from '../../core/contracts/pooling.js';
 import { createPoolingServer, type SpyrePoolingServer } from '../createPoolingServer.js';
 import { BufferedLogger } from './bufferedLogger.js';
-import { closeConnectionsWhenStopping } from './closeWhenStopping.js';
-import { refuseWhileDraining, untilIdle } from './drainWhileStopping.js';
 import { poolingCurlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
 import { progressBar } from './progressBar.js';
-import { SHUTDOWN_GRACE_S, type CompiledWithoutServing, type RunServeOptions } from './runServe.js';
-import { listenOrRelease } from './listen.js';
+import type { CompiledWithoutServing, RunServeOptions } from './runServe.js';
+import { listenUntilShutdown } from './listenUntilShutdown.js';
 
 export interface RunningPoolingServer {
   readonly url: string;
@@ -62,31 +60,6 @@ async function loadAndWarmUp(options: RunServeOptions, logger: BufferedLogger, s
   }
 }
 
-/** Releases the engine once, however many paths (grace timer, end of close) ask for it. */
-function closeOnce(created: CreatedPoolingEngine): () => Promise<void> {
-  let closing: Promise<void> | undefined;
-  return () => (closing ??= created.close());
-}
-
-/** Drains (calls in flight finish, new ones get 503), then closes the server and the engine; after `graceS` the calls still waiting fail and connections go. */
-async function shutdownGracefully(server: SpyrePoolingServer, closeEngine: () => Promise<void>, graceS: number, logger: Logger): Promise<void> {
-  const metrics = server.context.metrics;
-  logger.info(`Shutting down: draining (/health answers 503, new requests are refused); ${metrics.numUnfinishedRequests} request(s) in flight get up to ${graceS} s to finish.`);
-  const abortTimer = setTimeout(() => {
-    logger.warn(`Failing ${metrics.numUnfinishedRequests} request(s) still waiting after ${graceS} s.`);
-    void closeEngine().then(() => setImmediate(() => server.app.server.closeAllConnections()));
-  }, graceS * 1000);
-  abortTimer.unref();
-  try {
-    await untilIdle(() => metrics.numUnfinishedRequests);
-    await server.app.close();
-  } finally {
-    clearTimeout(abortTimer);
-    await closeEngine();
-  }
-  logger.info('Server stopped.');
-}
-
 /**
  * Loads the pooling model, warms up every shape, listens, and prints the summary, the URL and a curl example;
  * with VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only, compiles into the cache and returns without serving.
@@ -98,23 +71,21 @@ export async function runPoolingServe(options: RunServeOptions): Promise<Running
   if ('kind' in created) return created;
   const { config } = created;
   const server = createPoolingServer(created.engine, config, { logger: baseLogger, version: packageVersion(), textEncoder: created.container.get(PoolingTextEncoder) });
-  let stopping: Promise<void> | undefined;
-  closeConnectionsWhenStopping(server.app, () => stopping !== undefined);
-  refuseWhileDraining(server.app, () => stopping !== undefined);
-  const closeEngine = closeOnce(created);
-  const url = await listenOrRelease(server.app, config.host, config.port, closeEngine);
+  let closing: Promise<void> | undefined;
+  const closeEngine = (): Promise<void> => (closing ??= created.close());
+  const { url, shutdown } = await listenUntilShutdown(
+    {
+      app: server.app,
+      config,
+      numUnfinishedRequests: () => server.context.metrics.numUnfinishedRequests,
+      overdueMessage: (count, graceS) => `Failing ${count} request(s) still waiting after ${graceS} s.`,
+      abortInFlight: closeEngine,
+      release: closeEngine,
+    },
+    baseLogger,
+    options.graceS,
+  );
   baseLogger.info(`Serving ${config.servedModelName} (task ${config.task}) on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
   stderr.write(`\nTry it:\n${poolingCurlExample(url, config.servedModelName, config.task, config.apiKey !== undefined)}\n\n`);
-  return {
-    url,
-    server,
-    created,
-    shutdown: (reason: string) => {
-      if (stopping === undefined) {
-        baseLogger.info(`${reason} received.`);
-        stopping = shutdownGracefully(server, closeEngine, options.graceS ?? SHUTDOWN_GRACE_S, baseLogger);
-      }
-      return stopping;
-    },
-  };
+  return { url, server, created, shutdown };
 }

@@ -5,19 +5,15 @@ import { stderrLogger } from '../../app/stderrLogger.js';
 import type { EngineFlags } from '../../core/config/engineFlags.js';
 import type { EnvSource } from '../../core/config/envVars.js';
 import { EngineError } from '../../core/contracts/errors.js';
-import type { Logger } from '../../core/contracts/logger.js';
 import { createServer, type SpyreServer } from '../createServer.js';
 import { BufferedLogger } from './bufferedLogger.js';
-import { closeConnectionsWhenStopping } from './closeWhenStopping.js';
-import { refuseWhileDraining, untilIdle } from './drainWhileStopping.js';
 import { curlExample } from './curlExample.js';
 import { packageVersion } from './packageVersion.js';
 import { progressBar } from './progressBar.js';
 import { warmUpEngine } from './warmup.js';
-import { listenOrRelease } from './listen.js';
+import { listenUntilShutdown } from './listenUntilShutdown.js';
 
-/** How long in-flight requests may run on after SIGINT/SIGTERM before they are aborted. */
-export const SHUTDOWN_GRACE_S = 10;
+export { SHUTDOWN_GRACE_S } from './listenUntilShutdown.js';
 
 export interface RunServeOptions {
   readonly flags: EngineFlags;
@@ -71,26 +67,6 @@ async function loadAndWarmUp(flags: EngineFlags, env: EnvSource, logger: Buffere
   return created;
 }
 
-/** Drains (running requests finish, new ones get 503), then closes the server and the engine; aborts whatever still runs after `graceS`. */
-async function shutdownGracefully(server: SpyreServer, created: CreatedLlmEngine, graceS: number, logger: Logger): Promise<void> {
-  const inFlight = created.engine.numUnfinishedRequests;
-  logger.info(`Shutting down: draining (/health answers 503, new requests are refused); ${inFlight} request(s) in flight get up to ${graceS} s to finish.`);
-  const abortTimer = setTimeout(() => {
-    logger.warn(`Aborting ${created.engine.numUnfinishedRequests} request(s) still running after ${graceS} s.`);
-    // Aborted streams still send their last chunk and [DONE]; then whatever connection is left goes.
-    void created.engine.close().then(() => setImmediate(() => server.app.server.closeAllConnections()));
-  }, graceS * 1000);
-  abortTimer.unref();
-  try {
-    await untilIdle(() => created.engine.numUnfinishedRequests);
-    await server.app.close();
-  } finally {
-    clearTimeout(abortTimer);
-    await created.close();
-  }
-  logger.info('Server stopped.');
-}
-
 /** Loads the model, warms it up, listens, and prints the summary, the URL and a curl example. */
 export async function runServe(options: RunServeOptions): Promise<RunningServer> {
   const started = await runServeOrCompile(options);
@@ -112,22 +88,20 @@ export async function runServeOrCompile(options: RunServeOptions): Promise<Runni
   const created = await loadAndWarmUp(options.flags, options.env ?? process.env, logger, stderr);
   if ('kind' in created) return created;
   const server = createServer(created.engine, created.config, { logger: baseLogger, version: packageVersion(), vocabSize: created.model.io.vocabSize });
-  let stopping: Promise<void> | undefined;
-  closeConnectionsWhenStopping(server.app, () => stopping !== undefined);
-  refuseWhileDraining(server.app, () => stopping !== undefined);
-  const url = await listenOrRelease(server.app, created.config.host, created.config.port, () => created.close());
-  baseLogger.info(`Serving ${created.config.servedModelName} on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
-  stderr.write(`\nTry it:\n${curlExample(url, created.config.servedModelName, created.config.apiKey !== undefined)}\n\n`);
-  return {
-    url,
-    server,
-    created,
-    shutdown: (reason: string) => {
-      if (stopping === undefined) {
-        baseLogger.info(`${reason} received.`);
-        stopping = shutdownGracefully(server, created, options.graceS ?? SHUTDOWN_GRACE_S, baseLogger);
-      }
-      return stopping;
+  const { engine, config } = created;
+  const { url, shutdown } = await listenUntilShutdown(
+    {
+      app: server.app,
+      config,
+      numUnfinishedRequests: () => engine.numUnfinishedRequests,
+      overdueMessage: (count, graceS) => `Aborting ${count} request(s) still running after ${graceS} s.`,
+      abortInFlight: () => engine.close(),
+      release: () => created.close(),
     },
-  };
+    baseLogger,
+    options.graceS,
+  );
+  baseLogger.info(`Serving ${config.servedModelName} on ${url} (OpenAI API under ${url}/v1, metrics at ${url}/metrics)`);
+  stderr.write(`\nTry it:\n${curlExample(url, config.servedModelName, config.apiKey !== undefined)}\n\n`);
+  return { url, server, created, shutdown };
 }

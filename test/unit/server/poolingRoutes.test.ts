@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineConfig } from '../../../src/core/contracts/config.js';
 import { EngineError } from '../../../src/core/contracts/errors.js';
-import type { PoolingEngine } from '../../../src/core/scheduler/pooling/poolingEngine.js';
+import type { PoolingEngine } from '../../../src/core/engine/poolingEngine.js';
 import type { PoolingInput, ScoreResult } from '../../../src/core/scheduler/pooling/poolingResults.js';
 import { createPoolingServer } from '../../../src/server/createPoolingServer.js';
 

@@ -1,17 +1,17 @@
 import { inject, injectable } from 'inversify';
-import { EngineConfig } from '../../contracts/config.js';
-import { EngineError } from '../../contracts/errors.js';
-import { asRequestId, type RequestId } from '../../contracts/ids.js';
-import { Logger } from '../../contracts/logger.js';
+import { EngineConfig } from '../contracts/config.js';
+import { EngineError } from '../contracts/errors.js';
+import { asRequestId, type RequestId } from '../contracts/ids.js';
+import { Logger } from '../contracts/logger.js';
 import {
   PoolingEngineOptions, PoolingExecutor, PoolingTextEncoder, type EncodedInput, type PoolingBatch, type PoolingModelDescription,
-} from '../../contracts/pooling.js';
-import { l2Normalized, sigmoid, softmax } from './poolingActivations.js';
+} from '../contracts/pooling.js';
+import { l2Normalized, sigmoid, softmax } from '../scheduler/pooling/poolingActivations.js';
 import type {
   ClassificationResult, EmbedOptions, EmbeddingResult, PoolingCallOptions, PoolingInput, RawPoolingResult, RerankOptions, RerankResult, ScoreResult,
-} from './poolingResults.js';
-import { PoolingScheduler } from './poolingScheduler.js';
-import { checkWarmupMemory, describeEstimate } from './shapeMemory.js';
+} from '../scheduler/pooling/poolingResults.js';
+import { PoolingScheduler } from '../scheduler/pooling/poolingScheduler.js';
+import { checkWarmupMemory, describeEstimate } from '../scheduler/pooling/shapeMemory.js';
 
 interface Pending {
   resolve(output: Float32Array): void;
