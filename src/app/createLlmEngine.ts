@@ -1,15 +1,12 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { EagerModel, loadEagerModel } from '../backends/eager/eagerModel.js';
-import { registerEagerBackend } from '../backends/eager/registerEagerBackend.js';
-import { runSendnnCompileOnly, type CompileOnlyReport } from '../backends/sendnn/sendnnCompileOnly.js';
-import { sendnnOptionsFromEnv } from '../backends/sendnn/sendnnOptions.js';
-import { startSendnnBackend } from '../backends/sendnn/startSendnnBackend.js';
+import type { CompileOnlyReport } from '../backends/sendnn/sendnnCompileOnly.js';
 import type { EngineFlags, ModelShapeHints } from '../core/config/engineFlags.js';
 import { parseSpyreEnvironment, type EnvSource } from '../core/config/envVars.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
 import { Clock } from '../core/contracts/clock.js';
-import { EngineConfig, type DynamoBackend } from '../core/contracts/config.js';
+import { EngineConfig } from '../core/contracts/config.js';
 import { EngineError } from '../core/contracts/errors.js';
 import { Logger } from '../core/contracts/logger.js';
 import { TextCodec } from '../core/contracts/textCodec.js';
@@ -19,6 +16,7 @@ import { readModelDir, type ModelDirInfo } from '../models/dir/index.js';
 import { stderrLogger } from './stderrLogger.js';
 import { TokenizerTextCodec } from './tokenizerTextCodec.js';
 import { WALL_CLOCK } from './wallClock.js';
+import { BACKEND_REGISTRY, servingBackends } from './backendRegistry.js';
 
 export interface CreateLlmEngineOptions {
   /** Engine flags as `vllm serve` spells them; `model` is the model directory. */
@@ -48,8 +46,6 @@ export type StartedLlmEngine =
   | { readonly kind: 'serving'; readonly created: CreatedLlmEngine }
   | { readonly kind: 'compiled'; readonly config: EngineConfig; readonly report: CompileOnlyReport; readonly summary: string };
 
-/** The backends that serve requests (sendnn_compile_only compiles and exits). */
-const SERVING_BACKENDS: readonly DynamoBackend[] = ['eager', 'sendnn'];
 
 function shapeHints(info: ModelDirInfo): ModelShapeHints {
   const d = info.dims;
@@ -83,11 +79,12 @@ export function compileOnlySummary(report: CompileOnlyReport): string {
  */
 export async function startLlmEngine(options: CreateLlmEngineOptions): Promise<StartedLlmEngine> {
   const env = options.env ?? process.env;
-  if (parseSpyreEnvironment(env).dynamoBackend !== 'sendnn_compile_only') return { kind: 'serving', created: await createLlmEngine(options) };
+  const { compile } = BACKEND_REGISTRY[parseSpyreEnvironment(env).dynamoBackend];
+  if (compile === undefined) return { kind: 'serving', created: await createLlmEngine(options) };
   const logger = options.logger ?? stderrLogger(options.flags.logLevel);
   const config = resolveEngineConfig(options.flags, env, logger, shapeHints(readModelDir(options.flags.model)));
   logger.info(startupSummary(config));
-  const report = await runSendnnCompileOnly(config, logger, sendnnOptionsFromEnv(env));
+  const report = await compile(config, logger, env);
   const summary = compileOnlySummary(report);
   logger.info(summary);
   return { kind: 'compiled', config, report, summary };
@@ -106,7 +103,7 @@ export async function createLlmEngine(options: CreateLlmEngineOptions): Promise<
   try {
     const created = composeOver(model, options, releaseModel);
     // The device runs the model: the onnxruntime session only read and checked the directory.
-    if (created.config.backend !== 'eager') await releaseModel();
+    if (BACKEND_REGISTRY[created.config.backend].decoder?.releasesOnnxSession === true) await releaseModel();
     return created;
   } catch (error) {
     await releaseModel();
@@ -127,10 +124,11 @@ function composeOver(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'i
   const logger = options.logger ?? stderrLogger(options.flags.logLevel);
   const env = options.env ?? process.env;
   const config = resolveEngineConfig(options.flags, env, logger, shapeHints(model.info));
-  if (!SERVING_BACKENDS.includes(config.backend)) {
+  const decoderBackend = BACKEND_REGISTRY[config.backend].decoder;
+  if (decoderBackend === undefined) {
     throw new EngineError(
       'invalid_config',
-      `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} compiles into the cache and serves nothing: start through startLlmEngine (spyre serve, spyre generate), or serve with ${SERVING_BACKENDS.join(' or ')}.`,
+      `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} compiles into the cache and serves nothing: start through startLlmEngine (spyre serve, spyre generate), or serve with ${servingBackends('decoder').join(' or ')}.`,
     );
   }
   const codec = TokenizerTextCodec.fromModelDir(model.info, model.io.vocabSize);
@@ -142,7 +140,7 @@ function composeOver(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'i
   container.bind(EagerModel).toConstantValue(model);
   registerCore(container);
   logger.info(startupSummary(config));
-  const backend = registerBackend(container, config, logger, env);
+  const backend = decoderBackend.bind(container, config, logger, env);
   try {
     container.bind(LlmEngine).toSelf().inSingletonScope();
     const engine = container.get(LlmEngine);
@@ -161,11 +159,4 @@ function composeOver(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'i
     backend.close();
     throw error;
   }
-}
-
-/** Binds the StepExecutor of `config.backend`; the returned close releases what the backend holds beyond the model. */
-function registerBackend(container: Container, config: EngineConfig, logger: Logger, env: EnvSource): { close(): void } {
-  if (config.backend === 'sendnn') return startSendnnBackend(container, config, logger, sendnnOptionsFromEnv(env));
-  registerEagerBackend(container);
-  return { close: () => undefined };
 }

@@ -1,18 +1,16 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import { EncoderModel, loadEncoderModel } from '../backends/eager/encoder/encoderModel.js';
-import { registerEncoderBackend } from '../backends/eager/encoder/registerEncoderBackend.js';
-import { openSendnnEncoder, type SendnnEncoderRunner } from '../backends/sendnn/encoder/sendnnEncoderRunner.js';
+import { loadEncoderModel, type EncoderModel } from '../backends/eager/encoder/encoderModel.js';
+import type { CompileOnlyReport } from '../backends/sendnn/sendnnCompileOnly.js';
+import { BACKEND_REGISTRY, servingBackends, type LoadedPoolingBackend } from './backendRegistry.js';
 import { loadSendnnEncoderModel } from '../backends/sendnn/encoder/sendnnEncoderModel.js';
-import { runSendnnCompileOnly, type CompileOnlyReport } from '../backends/sendnn/sendnnCompileOnly.js';
-import { sendnnOptionsFromEnv } from '../backends/sendnn/sendnnOptions.js';
 import type { EngineFlags } from '../core/config/engineFlags.js';
 import { parseSpyreEnvironment, type EnvSource } from '../core/config/envVars.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
-import { EngineConfig, type DynamoBackend, type ModelTask } from '../core/contracts/config.js';
+import { EngineConfig, type ModelTask } from '../core/contracts/config.js';
 import { EngineError } from '../core/contracts/errors.js';
 import { Logger } from '../core/contracts/logger.js';
-import { PoolingEngineOptions, PoolingExecutor, PoolingTextEncoder, type PoolingModelDescription } from '../core/contracts/pooling.js';
+import { PoolingEngineOptions, PoolingTextEncoder, type PoolingModelDescription } from '../core/contracts/pooling.js';
 import { PoolingEngine } from '../core/engine/poolingEngine.js';
 import { registerPoolingCore } from '../core/engine/registerPoolingCore.js';
 import { TokenizerPoolingTextEncoder } from './poolingTextEncoder.js';
@@ -61,17 +59,7 @@ function chooseTask(requested: ModelTask | undefined, description: PoolingModelD
   return task;
 }
 
-/** A loaded pooling backend, before an engine owns it: what it serves and how to bind it. */
-export interface LoadedPoolingBackend {
-  readonly info: ModelDirInfo;
-  readonly description: PoolingModelDescription;
-  /** The `VLLM_SPYRE_DYNAMO_BACKEND` values this backend serves. */
-  readonly servesBackends: readonly DynamoBackend[];
-  /** Binds the backend's `PoolingExecutor` (and whatever it needs) into the container. */
-  register(container: Container): void;
-  /** Releases the backend when composition fails before the engine owns it. */
-  release(): Promise<void>;
-}
+export type { LoadedPoolingBackend } from './backendRegistry.js';
 
 export type ComposedPoolingEngine = Omit<CreatedPoolingEngine, 'model'>;
 
@@ -132,42 +120,6 @@ export type StartedPoolingEngine =
   | { readonly kind: 'serving'; readonly created: CreatedPoolingEngine }
   | { readonly kind: 'compiled'; readonly config: EngineConfig; readonly report: CompileOnlyReport; readonly summary: string };
 
-/** The eager backend: the onnxruntime encoder runner. */
-function eagerPoolingBackend(model: EncoderModel): LoadedPoolingBackend {
-  return {
-    info: model.info,
-    description: model.description,
-    servesBackends: ['eager'],
-    register: (container) => {
-      container.bind(EncoderModel).toConstantValue(model);
-      registerEncoderBackend(container);
-    },
-    release: () => model.session.release(),
-  };
-}
-
-/**
- * The sendnn backend over a directory the eager loader has read: the device opened when the config is known,
- * its programs made resident by the engine's warmup.
- */
-function sendnnPoolingBackend(model: EncoderModel, env: EnvSource): LoadedPoolingBackend {
-  const sendnnOptions = sendnnOptionsFromEnv(env);
-  let runner: SendnnEncoderRunner | undefined;
-  return {
-    info: model.info,
-    description: model.description,
-    servesBackends: ['sendnn'],
-    register: (container) => {
-      const config = container.get(EngineConfig);
-      runner = openSendnnEncoder(config, container.get(Logger), sendnnOptions);
-      container.bind(PoolingExecutor).toConstantValue(runner);
-    },
-    release: async () => {
-      await runner?.close();
-    },
-  };
-}
-
 /**
  * The composition root of a pooling engine: model directory + flags + environment → the backend
  * `VLLM_SPYRE_DYNAMO_BACKEND` names (eager: the onnxruntime encoder runner; sendnn: the device's encoder
@@ -177,12 +129,13 @@ function sendnnPoolingBackend(model: EncoderModel, env: EnvSource): LoadedPoolin
 export async function createPoolingEngine(options: CreatePoolingEngineOptions): Promise<CreatedPoolingEngine> {
   const env = options.env ?? process.env;
   const backendName = parseSpyreEnvironment(env).dynamoBackend;
-  if (backendName === 'sendnn_compile_only') {
-    throw new EngineError('invalid_config', 'VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only compiles into the cache and serves nothing: start through startPoolingEngine (spyre serve), or serve with eager or sendnn.');
+  const encoderBackend = BACKEND_REGISTRY[backendName].encoder;
+  if (encoderBackend === undefined) {
+    throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=${backendName} compiles into the cache and serves nothing: start through startPoolingEngine (spyre serve), or serve with ${servingBackends('encoder').join(' or ')}.`);
   }
   const model = await loadEncoderModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
-  if (backendName === 'sendnn') await model.session.release();
-  const composed = await composePoolingEngine(backendName === 'sendnn' ? sendnnPoolingBackend(model, env) : eagerPoolingBackend(model), options);
+  if (encoderBackend.releasesOnnxSession) await model.session.release();
+  const composed = await composePoolingEngine(encoderBackend.load(model, env), options);
   return { ...composed, model };
 }
 
@@ -193,12 +146,13 @@ export async function createPoolingEngine(options: CreatePoolingEngineOptions): 
  */
 export async function startPoolingEngine(options: CreatePoolingEngineOptions): Promise<StartedPoolingEngine> {
   const env = options.env ?? process.env;
-  if (parseSpyreEnvironment(env).dynamoBackend !== 'sendnn_compile_only') return { kind: 'serving', created: await createPoolingEngine(options) };
+  const { compile } = BACKEND_REGISTRY[parseSpyreEnvironment(env).dynamoBackend];
+  if (compile === undefined) return { kind: 'serving', created: await createPoolingEngine(options) };
   const logger = options.logger ?? stderrLogger(options.flags.logLevel);
   const info = readModelDir(options.flags.model);
   const config = resolvePoolingConfig({ info, description: loadSendnnEncoderModel(options.flags.model).description }, { ...options, env }, logger);
   logger.info(startupSummary(config));
-  const report = await runSendnnCompileOnly(config, logger, sendnnOptionsFromEnv(env));
+  const report = await compile(config, logger, env);
   const summary = compileOnlySummary(report);
   logger.info(summary);
   return { kind: 'compiled', config, report, summary };

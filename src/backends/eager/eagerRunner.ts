@@ -2,10 +2,8 @@ import { inject, injectable } from 'inversify';
 import type { StepExecutor } from '../../core/contracts/backend.js';
 import { EngineConfig } from '../../core/contracts/config.js';
 import { BLOCK_SIZE, type RequestId } from '../../core/contracts/ids.js';
-import type { SamplingParams } from '../../core/contracts/requests.js';
 import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../../core/contracts/stepPlan.js';
-import { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
-import { resolveSampling } from '../../core/engine/sampling/samplingOptions.js';
+import type { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
 import { SamplingStateStore } from '../../core/engine/sampling/samplingStateStore.js';
 import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
 import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
@@ -84,7 +82,7 @@ export class EagerRunner implements StepExecutor {
     this.scatterPrefill(plan, newKvOnly ? 0 : pastLength, numNew, newKvOnly);
     if (!plan.isLastChunk) return { sampled: [] };
     // A request prefilled again after a preemption keeps its state (generator, counts).
-    const state = this.stateOf(plan.requestId, plan.sampling);
+    const state = this.states.stateOf(plan.requestId, plan.sampling, this.seeds);
     return { sampled: [this.sample(plan.requestId, this.prefillBuffers.lastLogits(), oneCall ? numNew - 1 : 0, state)] };
   }
 
@@ -138,16 +136,7 @@ export class EagerRunner implements StepExecutor {
     await this.model.session.run(feeds, fetches);
     this.decodePast.keep(plan, slots);
     const logits = this.decodeBuffers.lastLogits();
-    return { sampled: plan.rows.map((row, index) => this.sample(row.requestId, logits, slots[index] as number, this.stateOf(row.requestId, row.sampling))) };
-  }
-
-  private stateOf(requestId: RequestId, sampling: SamplingParams): RequestSamplingState {
-    let state = this.states.get(requestId);
-    if (state === undefined) {
-      state = new RequestSamplingState(resolveSampling(sampling), this.seeds.nextUint32());
-      this.states.set(requestId, state);
-    }
-    return state;
+    return { sampled: plan.rows.map((row, index) => this.sample(row.requestId, logits, slots[index] as number, this.states.stateOf(row.requestId, row.sampling, this.seeds))) };
   }
 
   /** Samples from the logits of flattened row `row` ([batch × sequence, vocab]). */

@@ -3,10 +3,8 @@ import type { StepExecutor } from '../../core/contracts/backend.js';
 import { EngineConfig } from '../../core/contracts/config.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { RequestId } from '../../core/contracts/ids.js';
-import type { SamplingParams } from '../../core/contracts/requests.js';
 import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../../core/contracts/stepPlan.js';
-import { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
-import { resolveSampling } from '../../core/engine/sampling/samplingOptions.js';
+import type { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
 import { SamplingStateStore } from '../../core/engine/sampling/samplingStateStore.js';
 import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
 import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
@@ -74,7 +72,7 @@ export class SendnnRunner implements StepExecutor {
     this.session.library.runProgram(this.session.prefill.handle, this.session.kv, inputs);
     if (!plan.isLastChunk) return { sampled: [] };
     // A request prefilled again after a preemption keeps its state (generator, counts).
-    return { sampled: [this.sample(plan.requestId, inputs.logits, 0, this.stateOf(plan.requestId, plan.sampling))] };
+    return { sampled: [this.sample(plan.requestId, inputs.logits, 0, this.states.stateOf(plan.requestId, plan.sampling, this.seeds))] };
   }
 
   private decode(plan: DecodeBatchPlan): StepResult {
@@ -85,16 +83,7 @@ export class SendnnRunner implements StepExecutor {
     }
     const inputs = buffers.fillDecode(plan);
     this.session.library.runProgram(program.handle, this.session.kv, inputs);
-    return { sampled: plan.rows.map((row, r) => this.sample(row.requestId, inputs.logits, r, this.stateOf(row.requestId, row.sampling))) };
-  }
-
-  private stateOf(requestId: RequestId, sampling: SamplingParams): RequestSamplingState {
-    let state = this.states.get(requestId);
-    if (state === undefined) {
-      state = new RequestSamplingState(resolveSampling(sampling), this.seeds.nextUint32());
-      this.states.set(requestId, state);
-    }
-    return state;
+    return { sampled: plan.rows.map((row, r) => this.sample(row.requestId, inputs.logits, r, this.states.stateOf(row.requestId, row.sampling, this.seeds))) };
   }
 
   private sample(requestId: RequestId, logits: Float32Array, row: number, state: RequestSamplingState): SampledToken {

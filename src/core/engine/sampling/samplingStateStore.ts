@@ -1,6 +1,9 @@
 import { injectable } from 'inversify';
 import type { RequestId } from '../../contracts/ids.js';
-import type { RequestSamplingState } from './requestSamplingState.js';
+import type { SamplingParams } from '../../contracts/requests.js';
+import { RequestSamplingState } from './requestSamplingState.js';
+import { resolveSampling } from './samplingOptions.js';
+import type { SeededRandom } from './seededRandom.js';
 
 /**
  * The sampling states of running requests, shared by the backend that samples and the engine that knows
@@ -18,6 +21,16 @@ export class SamplingStateStore {
 
   set(requestId: RequestId, state: RequestSamplingState): void {
     this.states.set(requestId, state);
+  }
+
+  /** The request's state, created on its first sampled token with the next seed of the backend's `seeds`. */
+  stateOf(requestId: RequestId, sampling: SamplingParams, seeds: SeededRandom): RequestSamplingState {
+    let state = this.states.get(requestId);
+    if (state === undefined) {
+      state = new RequestSamplingState(resolveSampling(sampling), seeds.nextUint32());
+      this.states.set(requestId, state);
+    }
+    return state;
   }
 
   /** Forgets an ended request. */
