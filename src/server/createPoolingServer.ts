@@ -2,14 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { WALL_CLOCK } from '../app/wallClock.js';
 import type { EngineConfig } from '../core/contracts/config.js';
 import { SILENT_LOGGER } from '../core/contracts/logger.js';
-import type { MetricsRecorder } from '../core/metrics/metricsRecorder.js';
 import type { PoolingTextEncoder } from '../core/contracts/pooling.js';
 import type { PoolingEngine } from '../core/engine/poolingEngine.js';
 import { createBaseApp } from './baseApp.js';
+import { servingRecorders } from './servingRecorders.js';
 import { DEFAULT_BODY_LIMIT_BYTES, type CreateServerOptions } from './createServer.js';
-import { PerfMetricLog } from './metrics/perfMetricLog.js';
 import { PoolingRequestMetrics } from './metrics/poolingRequestMetrics.js';
-import { PrometheusRecorder } from './metrics/prometheusRecorder.js';
 import type { PoolingServerContext } from './poolingServerContext.js';
 import { registerInfoRoutes } from './routes/infoRoutes.js';
 import { registerEmbeddingRoutes } from './routes/pooling/embeddingRoutes.js';
@@ -35,9 +33,7 @@ export interface SpyrePoolingServer {
  */
 export function createPoolingServer(engine: PoolingEngine, config: EngineConfig, options: CreatePoolingServerOptions = {}): SpyrePoolingServer {
   const clock = options.clock ?? WALL_CLOCK;
-  const prometheus = new PrometheusRecorder({ modelName: config.servedModelName, maxModelLen: config.maxModelLen });
-  const recorders: MetricsRecorder[] = [prometheus, ...(options.recorders ?? [])];
-  if (config.perfMetricLoggingEnabled) recorders.push(new PerfMetricLog(config.perfMetricLoggingDir ?? '.'));
+  const { prometheus, recorders } = servingRecorders(config, options.recorders);
   const metrics = new PoolingRequestMetrics(prometheus, recorders, clock);
   const context: PoolingServerContext = {
     engine,

@@ -6,9 +6,8 @@ import { SILENT_LOGGER, type Logger } from '../core/contracts/logger.js';
 import type { LlmEngine } from '../core/engine/llmEngine.js';
 import type { MetricsRecorder } from '../core/metrics/metricsRecorder.js';
 import { createBaseApp } from './baseApp.js';
-import { PerfMetricLog } from './metrics/perfMetricLog.js';
 import { registerEndpointPickerInfo } from './metrics/endpointPickerInfo.js';
-import { PrometheusRecorder } from './metrics/prometheusRecorder.js';
+import { servingRecorders } from './servingRecorders.js';
 import { RequestMetricsTracker } from './metrics/requestMetricsTracker.js';
 import { registerChatCompletionsRoute } from './routes/chatCompletions.js';
 import { registerCompletionsRoute } from './routes/completions.js';
@@ -44,11 +43,9 @@ export interface SpyreServer {
  */
 export function createServer(engine: LlmEngine, config: EngineConfig, options: CreateServerOptions = {}): SpyreServer {
   const clock = options.clock ?? WALL_CLOCK;
-  const prometheus = new PrometheusRecorder({ modelName: config.servedModelName, maxModelLen: config.maxModelLen });
+  const { prometheus, recorders } = servingRecorders(config, options.recorders);
   prometheus.baseline(engine.core.stats());
   registerEndpointPickerInfo(prometheus.registry, config);
-  const recorders: MetricsRecorder[] = [prometheus, ...(options.recorders ?? [])];
-  if (config.perfMetricLoggingEnabled) recorders.push(new PerfMetricLog(config.perfMetricLoggingDir ?? '.'));
   const tracker = new RequestMetricsTracker(recorders, clock, () => engine.core.stats());
   engine.onStep((report) => tracker.onStep(report));
   const context: ServerContext = {
