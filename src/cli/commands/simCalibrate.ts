@@ -18,6 +18,7 @@ import { VirtualClock } from '../../../sim/kernel/virtualClock.js';
 import { parseNumberList } from '../../../sim/sweep/sweepPoints.js';
 import { runCliAction } from '../runCliAction.js';
 import { calibrationSummary } from './calibrationSummary.js';
+import { calibrateFromBench } from './simCalibrateFromBench.js';
 import { calibrateFromRealRuns } from './simCalibrateFromRuns.js';
 
 interface CalibrateFlags {
@@ -37,6 +38,8 @@ interface CalibrateFlags {
   readonly maxContext?: string;
   readonly workload?: readonly string[];
   readonly fit: string;
+  readonly fromBench?: string;
+  readonly scenario?: string;
 }
 
 interface Subject {
@@ -123,10 +126,13 @@ export function registerSimCalibrate(sim: Command): void {
     .option('--max-context <tokens>', `grid: skip shapes longer than this (default ${DEFAULT_CALIBRATION_GRID.maxContextTokens})`)
     .option('--repeats <n>', `grid: timed runs per shape, median kept (default ${DEFAULT_CALIBRATION_GRID.repeats})`)
     .option('--warmup <n>', `grid: untimed runs per shape first (default ${DEFAULT_CALIBRATION_GRID.warmup})`)
+    .option('--from-bench <result.json>', 'fit by inverse simulation to the JSON of vllm bench serve --save-result --save-detailed (per-request TTFT and ITL); needs --scenario for the server config; starts from --profile')
+    .option('--scenario <file>', 'with --from-bench: the scenario whose config is the recorded server\'s')
     .option('--fit <kind>', 'nnls (coefficients ≥ 0) or ols (unconstrained least squares)', 'nnls')
     .action((flags: CalibrateFlags) =>
       runCliAction(async () => {
         if (flags.fit !== 'nnls' && flags.fit !== 'ols') throw new EngineError('invalid_config', `--fit must be nnls or ols; got '${flags.fit}'.`);
+        if (flags.fromBench !== undefined) return calibrateFromBench({ ...flags, fromBench: flags.fromBench });
         if (flags.workload !== undefined) return calibrateFromRealRuns({ ...flags, workload: flags.workload, fit: flags.fit });
         const grid = gridFrom(flags);
         const subject = await subjectFor(flags, grid);

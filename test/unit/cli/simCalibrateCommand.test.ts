@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCalibrationProfile } from '../../../sim/cost/calibrationProfile.js';
 import { REPO_ROOT } from '../../support/sharedPaths.js';
 
 const SPYRE = join(REPO_ROOT, 'bin/spyre.js');
 const WORKLOAD = join(REPO_ROOT, 'sim/examples/calibration/sparse.scenario.json');
+const LONG_CONTEXT = join(REPO_ROOT, 'sim/examples/chat-poisson.scenario.json');
 
 /** Runs `spyre sim calibrate …`, expecting it to fail; gives its exit code and stderr. */
 function failure(args: string[]): { status: number; stderr: string } {
@@ -43,5 +47,52 @@ describe('having spyre sim calibrate with --workload (a calibration from real ru
     expect(status).toBe(2);
     expect(stderr).toContain('/nonexistent/workload.json');
     expect(stderr).not.toContain('nonexistent-model-dir');
+  });
+});
+
+describe('having spyre sim calibrate --from-bench (a vLLM bench serve result)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spyre-from-bench-'));
+  const numRequests = 12;
+  const result = {
+    date: '20261203-101500', backend: 'vllm', label: null, model_id: 'm', tokenizer_id: 'm', num_prompts: numRequests,
+    request_rate: 8, burstiness: 1.0, max_concurrency: null, duration: 3, completed: numRequests, failed: 0,
+    input_lens: Array.from({ length: numRequests }, (_, index) => 100 + 20 * index),
+    output_lens: Array.from({ length: numRequests }, () => 6),
+    start_times: Array.from({ length: numRequests }, (_, index) => index / 8),
+    ttfts: Array.from({ length: numRequests }, (_, index) => 0.05 + 0.002 * index),
+    itls: Array.from({ length: numRequests }, () => [0.02, 0.021, 0.02, 0.022, 0.02]),
+    generated_texts: Array.from({ length: numRequests }, () => 'a b c d e f'),
+    errors: Array.from({ length: numRequests }, () => ''),
+  };
+  writeFileSync(join(dir, 'result.json'), JSON.stringify(result));
+  const { ttfts: _dropped, ...withoutTtfts } = result;
+  writeFileSync(join(dir, 'no-ttfts.json'), JSON.stringify(withoutTtfts));
+
+  it('should fit by inverse simulation and write a profile the simulator loads', () => {
+    const out = join(dir, 'profile.json');
+    const stdout = execFileSync(process.execPath, [SPYRE, 'sim', 'calibrate', '--out', out, '--from-bench', join(dir, 'result.json'), '--scenario', LONG_CONTEXT], { encoding: 'utf8', cwd: '/', stdio: 'pipe' });
+    expect(stdout).toContain(`${numRequests} recorded requests`);
+    const profile = loadCalibrationProfile(out);
+    expect(profile.executor).toBe('vllm-bench');
+    expect(profile.fit.num_samples).toBe(2 * numRequests);
+    expect(profile.linear.fixed_s).toBeGreaterThan(0);
+  });
+
+  it('when the result lacks ttfts, should reject it naming the field', () => {
+    const { status, stderr } = failure(['--from-bench', join(dir, 'no-ttfts.json'), '--scenario', LONG_CONTEXT]);
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('ttfts is missing (was --save-detailed given?)');
+  });
+
+  it('when the scenario\'s max_model_len is shorter than a recorded request, should say which and ask for the server\'s config', () => {
+    const { status, stderr } = failure(['--from-bench', join(dir, 'result.json'), '--scenario', WORKLOAD]);
+    expect(status).toBe(2);
+    expect(stderr).toContain('recorded request 8 has 260 input and 6 output tokens, more than max_model_len 256');
+  });
+
+  it('when no --scenario is given, should ask for the server config', () => {
+    const { status, stderr } = failure(['--from-bench', join(dir, 'result.json')]);
+    expect(status).toBe(2);
+    expect(stderr).toContain('--from-bench needs --scenario FILE');
   });
 });

@@ -1,0 +1,48 @@
+import { writeFileSync } from 'node:fs';
+import { EngineError } from '../../core/contracts/errors.js';
+import { SILENT_LOGGER } from '../../core/contracts/logger.js';
+import { fitFromRecording } from '../../../sim/calibrate/fitFromRecording.js';
+import { readVllmBenchResult } from '../../../sim/calibrate/vllmBenchResult.js';
+import { CALIBRATION_PROFILE_FORMAT, type CalibrationProfile } from '../../../sim/cost/calibrationProfile.js';
+import { HARDWARE_PROFILE_NAMES, HARDWARE_PROFILES, type HardwareProfileName } from '../../../sim/cost/hardwareProfiles.js';
+import { LINEAR_COEFFICIENT_NAMES } from '../../../sim/cost/linearCostModel.js';
+import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
+import { scenarioEngineConfig } from '../../../sim/scenario/scenarioEngineConfig.js';
+import { calibrationSummary } from './calibrationSummary.js';
+
+export interface BenchCalibrationFlags {
+  readonly fromBench: string;
+  readonly scenario?: string;
+  readonly profile: string;
+  readonly out: string;
+}
+
+/**
+ * `spyre sim calibrate --from-bench RESULT.json --scenario SCENARIO.json`: fit the cost model by inverse
+ * simulation to a result of `vllm bench serve --save-result --save-detailed`. The file keeps no server
+ * configuration, so the scenario's `config` gives it; the search starts from `--profile`'s coefficients and
+ * fits each of them that is positive there.
+ */
+export function calibrateFromBench(flags: BenchCalibrationFlags): void {
+  if (flags.scenario === undefined) {
+    throw new EngineError('invalid_config', '--from-bench needs --scenario FILE whose config is the recorded server\'s (max_model_len, max_num_seqs, max_num_batched_tokens): a vLLM result does not record it.');
+  }
+  if (!(HARDWARE_PROFILE_NAMES as readonly string[]).includes(flags.profile)) throw new EngineError('invalid_config', `--profile must be one of ${HARDWARE_PROFILE_NAMES.join(', ')}; got '${flags.profile}'.`);
+  const start = HARDWARE_PROFILES[flags.profile as HardwareProfileName];
+  const recording = readVllmBenchResult(flags.fromBench);
+  const config = scenarioEngineConfig(loadScenarioFile(flags.scenario).config, SILENT_LOGGER);
+  const fitted = LINEAR_COEFFICIENT_NAMES.filter((name) => (start.coefficients[name] ?? 0) > 0);
+  const fit = fitFromRecording(recording, { config, start: start.coefficients, fitted, basis: start.basis });
+  const profile: CalibrationProfile = {
+    format: CALIBRATION_PROFILE_FORMAT,
+    name: `vllm-bench:${flags.fromBench}`,
+    executor: 'vllm-bench',
+    repeats: 1,
+    basis: start.basis,
+    linear: fit.coefficients,
+    fit: { rms_residual_s: fit.rmsResidualS, r_squared: fit.rSquared, num_samples: fit.numFigures },
+    table: { prefill: [], decode: [] },
+  };
+  writeFileSync(flags.out, JSON.stringify(profile, null, 2) + '\n');
+  process.stdout.write(calibrationSummary(profile, `${recording.requests.length} recorded requests (${fit.evaluations} simulations, RMS log error ${fit.rmsLogError.toFixed(4)})`, flags.out, `use it with "cost_model": {"file": "${flags.out}"}`));
+}
