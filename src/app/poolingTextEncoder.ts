@@ -1,5 +1,4 @@
 import { Tokenizer } from '@huggingface/tokenizers';
-import { readFileSync } from 'node:fs';
 import { EngineError } from '../core/contracts/errors.js';
 import type { EncodedInput, PoolingTextEncoder } from '../core/contracts/pooling.js';
 import { readJsonObject } from '../models/dir/jsonFile.js';
@@ -11,7 +10,7 @@ export class TokenizerPoolingTextEncoder implements PoolingTextEncoder {
 
   static fromModelDir(info: ModelDirInfo): PoolingTextEncoder {
     if (!info.tokenizer) return new NoTokenizerTextEncoder(info.dir);
-    const json = JSON.parse(readFileSync(info.tokenizer.tokenizerJsonPath, 'utf8')) as object;
+    const json = readJsonObject(info.tokenizer.tokenizerJsonPath);
     const config = info.tokenizer.tokenizerConfigPath ? readJsonObject(info.tokenizer.tokenizerConfigPath) : {};
     try {
       return new TokenizerPoolingTextEncoder(new Tokenizer(json, config));

@@ -3,9 +3,7 @@
 import type { Command } from 'commander';
 import { startPoolingEngine } from '../../app/createPoolingEngine.js';
 import type { LogLevel } from '../../core/contracts/config.js';
-import { EngineError } from '../../core/contracts/errors.js';
 import type { EmbeddingResult } from '../../core/scheduler/pooling/poolingResults.js';
-import { ModelDirError } from '../../models/dir/index.js';
 import { logLevel, positiveInteger } from '../flagParsers.js';
 import { runCliAction } from '../runCliAction.js';
 
@@ -77,12 +75,7 @@ export function registerEmbedCommands(program: Command): void {
     .option('--log-level <level>', 'debug | info | warning | error', logLevel, 'warning')
     .action((texts: string[], options: EmbedCommandOptions) =>
       runCliAction(async () => {
-        try {
-          await runEmbed(texts, options);
-        } catch (error) {
-          if (error instanceof ModelDirError) throw new EngineError('invalid_config', error.message);
-          throw error;
-        }
+        await runEmbed(texts, options);
       }),
     );
 }

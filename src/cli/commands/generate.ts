@@ -6,7 +6,6 @@ import { generationDefaults } from '../../app/generationDefaults.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { LogLevel } from '../../core/contracts/config.js';
 import type { FinalOutput, GenerateParams } from '../../core/engine/generationTypes.js';
-import { ModelDirError } from '../../models/dir/index.js';
 import { acceptVllmShortFlags, addEngineFlagOptions, engineFlagsFrom, type EngineFlagOptions } from '../engineFlagOptions.js';
 import { finiteNumber, integer, logLevel, positiveInteger } from '../flagParsers.js';
 import { runCliAction } from '../runCliAction.js';
@@ -84,12 +83,7 @@ export function registerGenerateCommands(program: Command): void {
     .option('--log-level <level>', 'debug | info | warning | error', logLevel, 'warning')
     .action((prompt: string, options: GenerateCommandOptions) =>
       runCliAction(async () => {
-        try {
-          await runGenerate(prompt, options);
-        } catch (error) {
-          if (error instanceof ModelDirError) throw new EngineError('invalid_config', error.message);
-          throw error;
-        }
+        await runGenerate(prompt, options);
       }),
     );
   acceptVllmShortFlags(command);
