@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe } from '../../src/server/serve/startServe.js';
 import type { RunningPoolingServer } from '../../src/server/serve/runPoolingServe.js';
+import { SERVE_POOLING_HINT } from '../../src/server/routes/unsupportedRoutes.js';
 import { buildTempEncoder, type TempEncoder } from '../support/tinyEncoder.js';
 import { postRaw, startServerRig, type ServerRig } from './support/serverRig.js';
 
@@ -197,11 +198,11 @@ describe('having a generative model served', () => {
   ];
 
   describe('when every pooling route is called', () => {
-    it("should answer 400 with vLLM's 'The model does not support … API', and keep generating", async () => {
+    it("should answer 400 with vLLM's 'The model does not support … API' and how to serve an embedding model, and keep generating", async () => {
       for (const [path, body, api] of REFUSED) {
         const answer = await postRaw(rig.baseUrl, path, JSON.stringify(body));
         expect(answer.status, path).toBe(400);
-        expect((answer.json as { error: { message: string } }).error.message).toBe(`The model does not support ${api}`);
+        expect((answer.json as { error: { message: string } }).error.message).toBe(`The model does not support ${api}: ${SERVE_POOLING_HINT}`);
       }
       const completion = await rig.client.completions.create({ model: 'tiny', prompt: 'Hi', max_tokens: 2, temperature: 0 });
       expect(completion.choices).toHaveLength(1);
