@@ -2,13 +2,11 @@
 // the router decodes or normalises (percent-encoding, %2F, double and trailing slashes, '..', case, a
 // query), sent verbatim over node:http: without the right key only PUBLIC_ROUTES answer, everything else
 // (a spelling that matches no route included) is a 401 in OpenAI's error shape.
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_ROUTES } from '../../src/server/security/publicRoutes.js';
 import { routeTable, type RouteEntry } from '../../src/server/security/routeTable.js';
-import { startServe } from '../../src/server/serve/startServe.js';
 import type { RunningPoolingServer } from '../../src/server/serve/runPoolingServe.js';
-import { buildTempEncoder, type TempEncoder } from '../support/tinyEncoder.js';
+import { startPoolingRig, type PoolingRig } from './support/poolingRig.js';
 import { rawRequest } from './support/rawHttp.js';
 import { startServerRig, type ServerRig } from './support/serverRig.js';
 
@@ -18,7 +16,6 @@ const KEYS: Readonly<Record<string, Record<string, string>>> = {
   'a wrong key': { authorization: 'Bearer not-the-key' },
   'the right key': { authorization: `Bearer ${API_KEY}` },
 };
-const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 const encodeChar = (c: string): string => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
@@ -89,25 +86,21 @@ function checkRoutes(name: string, target: () => { baseUrl: string; routes: read
 
 describe('API key on every registered route', () => {
   let rig: ServerRig;
-  let encoder: TempEncoder;
+  let poolingRig: PoolingRig;
   let pooling: RunningPoolingServer;
 
   beforeAll(async () => {
     rig = await startServerRig({ flags: { apiKey: API_KEY }, env: { VLLM_SERVER_DEV_MODE: '1' } });
-    encoder = buildTempEncoder('tiny-embed');
-    const started = await startServe({
-      flags: { model: encoder.dir, port: 0, servedModelName: 'tiny-embed', apiKey: API_KEY, logLevel: 'error', disableLogRequests: true },
+    poolingRig = await startPoolingRig({
+      servedModelName: 'tiny-embed',
+      flags: { apiKey: API_KEY },
       env: { VLLM_SPYRE_WARMUP_PROMPT_LENS: '64', VLLM_SPYRE_WARMUP_BATCH_SIZES: '2', VLLM_SERVER_DEV_MODE: '1' },
-      stderr: quiet,
-      graceS: 1,
     });
-    if (started.kind !== 'pooling') throw new Error(`startServe picked ${started.kind} for an encoder directory`);
-    pooling = started.running;
+    pooling = poolingRig.running;
   }, 120_000);
   afterAll(async () => {
     await rig?.close();
-    await pooling?.shutdown('test end');
-    encoder?.remove();
+    await poolingRig?.close();
   });
 
   checkRoutes('generation', () => ({ baseUrl: rig.baseUrl, routes: routeTable(rig.server.app) }));

@@ -1,40 +1,29 @@
 // `spyre serve` over the tiny-embed encoder (no --task: the directory says it is a pooling model), on
 // loopback, with the official openai client: embeddings as floats and base64, the raw /pooling route,
 // the info routes and metrics, and the bad requests, each answered in OpenAI's error shape.
-import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddingFromBase64 } from '../../src/core/scheduler/pooling/embeddingEncoding.js';
-import { startServe } from '../../src/server/serve/startServe.js';
 import type { RunningPoolingServer } from '../../src/server/serve/runPoolingServe.js';
-import { buildTempEncoder, type TempEncoder } from '../support/tinyEncoder.js';
+import { startPoolingRig, type PoolingRig } from './support/poolingRig.js';
 import { postRaw } from './support/serverRig.js';
 import { sampleValue, scrape } from './support/prometheusText.js';
 
 const SERVED = 'tiny-embed';
 const API_KEY = 'pooling-secret';
 const TEXTS = ['The quick brown fox jumps over the lazy dog.', 'Static batching pads every prompt to a warmup shape.', 'hello', 'Embeddings are unit vectors here.'];
-const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 
-let encoder: TempEncoder;
+let rig: PoolingRig;
 let running: RunningPoolingServer;
 let client: OpenAI;
 
 beforeAll(async () => {
-  encoder = buildTempEncoder('tiny-embed');
-  const started = await startServe({
-    flags: { model: encoder.dir, port: 0, servedModelName: SERVED, apiKey: API_KEY, logLevel: 'error', disableLogRequests: true },
-    env: { VLLM_SPYRE_WARMUP_PROMPT_LENS: '64,128', VLLM_SPYRE_WARMUP_BATCH_SIZES: '4,1' },
-    stderr: quiet,
-    graceS: 1,
-  });
-  if (started.kind !== 'pooling') throw new Error(`startServe picked ${started.kind} for an encoder directory`);
-  running = started.running;
+  rig = await startPoolingRig({ servedModelName: SERVED, flags: { apiKey: API_KEY }, env: { VLLM_SPYRE_WARMUP_PROMPT_LENS: '64,128', VLLM_SPYRE_WARMUP_BATCH_SIZES: '4,1' } });
+  running = rig.running;
   client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: API_KEY, maxRetries: 0, timeout: 20_000 });
 });
 afterAll(async () => {
-  await running?.shutdown('test end');
-  encoder?.remove();
+  await rig?.close();
 });
 
 const AUTH = { authorization: `Bearer ${API_KEY}` };

@@ -2,18 +2,15 @@
 // shaped like a request with arbitrary field values) and header sets. Every answer is a 2xx, or a 4xx whose
 // body is OpenAI's JSON error; never a 5xx or a dropped connection; afterwards both servers still serve,
 // nothing is running or waiting and no KV block is in use.
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe } from '../../src/server/serve/startServe.js';
 import type { RunningPoolingServer } from '../../src/server/serve/runPoolingServe.js';
-import { buildTempEncoder, type TempEncoder } from '../support/tinyEncoder.js';
+import { startPoolingRig, type PoolingRig } from './support/poolingRig.js';
 import { rawRequest } from './support/rawHttp.js';
 import { SERVED_MODEL, startServerRig, type ServerRig } from './support/serverRig.js';
 
 const API_KEY = 'fuzz-secret';
 const EMBED_MODEL = 'tiny-embed';
-const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 const smallValue = fc.oneof(anyJson, fc.integer({ min: -3, max: 6 }), fc.double(), fc.string({ maxLength: 12 }), fc.constant(null));
@@ -65,25 +62,21 @@ const ENDPOINTS = [
 ] as const;
 
 let rig: ServerRig;
-let encoder: TempEncoder;
+let poolingRig: PoolingRig;
 let pooling: RunningPoolingServer;
 
 beforeAll(async () => {
   rig = await startServerRig({ flags: { apiKey: API_KEY } });
-  encoder = buildTempEncoder('tiny-embed');
-  const started = await startServe({
-    flags: { model: encoder.dir, port: 0, servedModelName: EMBED_MODEL, apiKey: API_KEY, logLevel: 'error', disableLogRequests: true },
+  poolingRig = await startPoolingRig({
+    servedModelName: EMBED_MODEL,
+    flags: { apiKey: API_KEY },
     env: { VLLM_SPYRE_WARMUP_PROMPT_LENS: '64', VLLM_SPYRE_WARMUP_BATCH_SIZES: '2' },
-    stderr: quiet,
-    graceS: 1,
   });
-  if (started.kind !== 'pooling') throw new Error(`startServe picked ${started.kind} for an encoder directory`);
-  pooling = started.running;
+  pooling = poolingRig.running;
 }, 120_000);
 afterAll(async () => {
   await rig?.close();
-  await pooling?.shutdown('test end');
-  encoder?.remove();
+  await poolingRig?.close();
 });
 
 function answersCleanly(status: number, body: string): boolean {
