@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { EagerModel, loadEagerModel } from '../backends/eager/eagerModel.js';
-import type { CompileOnlyReport } from '../backends/sendnn/sendnnCompileOnly.js';
-import type { EngineFlags, ModelShapeHints } from '../core/config/engineFlags.js';
-import { parseSpyreEnvironment, type EnvSource } from '../core/config/envVars.js';
+import type { ModelShapeHints } from '../core/config/engineFlags.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
 import { Clock } from '../core/contracts/clock.js';
 import { EngineConfig } from '../core/contracts/config.js';
@@ -17,15 +15,11 @@ import { stderrLogger } from './stderrLogger.js';
 import { TokenizerTextCodec } from './tokenizerTextCodec.js';
 import { WALL_CLOCK } from './wallClock.js';
 import { BACKEND_REGISTRY, servingBackends } from './backendRegistry.js';
+import { startEngineOf, type CreateEngineOptions, type EngineKind, type StartedOf } from './engineKind.js';
+export { compileOnlySummary } from './engineKind.js';
 
-export interface CreateLlmEngineOptions {
-  /** Engine flags as `vllm serve` spells them; `model` is the model directory. */
-  readonly flags: EngineFlags;
-  /** Where VLLM_SPYRE_* variables are read; default `process.env`. */
-  readonly env?: EnvSource;
-  readonly logger?: Logger;
-  readonly intraOpNumThreads?: number;
-}
+/** The options of a generating engine (an encoder's device memory budget does not apply). */
+export type CreateLlmEngineOptions = Omit<CreateEngineOptions, 'deviceMemoryBytes'>;
 
 export interface CreatedLlmEngine {
   readonly engine: LlmEngine;
@@ -42,10 +36,7 @@ export interface CreatedLlmEngine {
 }
 
 /** What {@link startLlmEngine} gives: a serving engine, or (sendnn_compile_only) the programs compiled into the cache. */
-export type StartedLlmEngine =
-  | { readonly kind: 'serving'; readonly created: CreatedLlmEngine }
-  | { readonly kind: 'compiled'; readonly config: EngineConfig; readonly report: CompileOnlyReport; readonly summary: string };
-
+export type StartedLlmEngine = StartedOf<CreatedLlmEngine>;
 
 function shapeHints(info: ModelDirInfo): ModelShapeHints {
   const d = info.dims;
@@ -60,34 +51,21 @@ function shapeHints(info: ModelDirInfo): ModelShapeHints {
   };
 }
 
-/** One line for the operator: what sendnn_compile_only compiled and where the catalog entry went. */
-export function compileOnlySummary(report: CompileOnlyReport): string {
-  const counts = { cache: 0, compiled: 0, recompiled: 0 };
-  for (const source of report.sources) counts[source] += 1;
-  const data = report.entry.data;
-  return (
-    `sendnn_compile_only: ${report.sources.length} programs in ${report.cacheDir} (${counts.compiled} compiled, ${counts.recompiled} recompiled, ` +
-    `${counts.cache} already in the cache) in ${report.elapsedS.toFixed(2)} s; catalog entry ${JSON.stringify(data)} recorded in ${report.catalogPath}. ` +
-    'Nothing is served (VLLM_SPYRE_DYNAMO_BACKEND=sendnn_compile_only); serve from the cache with VLLM_SPYRE_DYNAMO_BACKEND=sendnn.'
-  );
-}
+/** Generation: the decoder column of the backend table, over the eager loader's reading of the directory. */
+export const DECODER_ENGINE: EngineKind<CreatedLlmEngine> = {
+  name: 'decoder',
+  create: (options) => createLlmEngine(options),
+  compileConfig: (options, env, logger) => resolveEngineConfig(options.flags, env, logger, shapeHints(readModelDir(options.flags.model))),
+};
 
 /**
- * The entry point of `spyre serve` and `spyre generate`: by `VLLM_SPYRE_DYNAMO_BACKEND`, a serving engine
- * ({@link createLlmEngine}: eager or sendnn), or for `sendnn_compile_only` every program the configuration
- * needs compiled into the cache and its catalog entry recorded, then nothing served.
+ * The entry point of `spyre generate` (and of `spyre serve` for a decoder, through startEngine): by
+ * `VLLM_SPYRE_DYNAMO_BACKEND`, a serving engine ({@link createLlmEngine}: eager or sendnn), or for
+ * `sendnn_compile_only` every program the configuration needs compiled into the cache and its catalog
+ * entry recorded, then nothing served.
  */
-export async function startLlmEngine(options: CreateLlmEngineOptions): Promise<StartedLlmEngine> {
-  const env = options.env ?? process.env;
-  const { compile } = BACKEND_REGISTRY[parseSpyreEnvironment(env).dynamoBackend];
-  if (compile === undefined) return { kind: 'serving', created: await createLlmEngine(options) };
-  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
-  const config = resolveEngineConfig(options.flags, env, logger, shapeHints(readModelDir(options.flags.model)));
-  logger.info(startupSummary(config));
-  const report = await compile(config, logger, env);
-  const summary = compileOnlySummary(report);
-  logger.info(summary);
-  return { kind: 'compiled', config, report, summary };
+export function startLlmEngine(options: CreateLlmEngineOptions): Promise<StartedLlmEngine> {
+  return startEngineOf(DECODER_ENGINE, options);
 }
 
 /**

@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { loadEncoderModel, type EncoderModel } from '../backends/eager/encoder/encoderModel.js';
-import type { CompileOnlyReport } from '../backends/sendnn/sendnnCompileOnly.js';
 import { BACKEND_REGISTRY, servingBackends, type LoadedPoolingBackend } from './backendRegistry.js';
 import { loadSendnnEncoderModel } from '../backends/sendnn/encoder/sendnnEncoderModel.js';
-import type { EngineFlags } from '../core/config/engineFlags.js';
-import { parseSpyreEnvironment, type EnvSource } from '../core/config/envVars.js';
+import { parseSpyreEnvironment } from '../core/config/envVars.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
 import { EngineConfig, type ModelTask } from '../core/contracts/config.js';
 import { EngineError } from '../core/contracts/errors.js';
@@ -15,19 +13,11 @@ import { PoolingEngine } from '../core/engine/poolingEngine.js';
 import { registerPoolingCore } from '../core/engine/registerPoolingCore.js';
 import { TokenizerPoolingTextEncoder } from './poolingTextEncoder.js';
 import { readModelDir, type ModelDirInfo } from '../models/dir/index.js';
-import { compileOnlySummary } from './createLlmEngine.js';
+import { startEngineOf, type CreateEngineOptions, type EngineKind, type StartedOf } from './engineKind.js';
 import { stderrLogger } from './stderrLogger.js';
 
-export interface CreatePoolingEngineOptions {
-  /** Engine flags as `vllm serve` spells them; `model` is the model directory. `task` defaults to what the model does. */
-  readonly flags: EngineFlags;
-  /** Where VLLM_SPYRE_* variables (the warmup shapes) are read; default `process.env`. */
-  readonly env?: EnvSource;
-  readonly logger?: Logger;
-  readonly intraOpNumThreads?: number;
-  /** Device memory budget of the up-front check (`--device-memory-bytes`); default: what the backend reports (eager: none). */
-  readonly deviceMemoryBytes?: number;
-}
+/** The options of a pooling engine; `flags.task` defaults to what the model does. */
+export type CreatePoolingEngineOptions = CreateEngineOptions;
 
 export interface CreatedPoolingEngine {
   readonly engine: PoolingEngine;
@@ -116,9 +106,7 @@ export async function composePoolingEngine(backend: LoadedPoolingBackend, option
 }
 
 /** What {@link startPoolingEngine} gives: a serving engine, or (sendnn_compile_only) the programs compiled into the cache. */
-export type StartedPoolingEngine =
-  | { readonly kind: 'serving'; readonly created: CreatedPoolingEngine }
-  | { readonly kind: 'compiled'; readonly config: EngineConfig; readonly report: CompileOnlyReport; readonly summary: string };
+export type StartedPoolingEngine = StartedOf<CreatedPoolingEngine>;
 
 /**
  * The composition root of a pooling engine: model directory + flags + environment → the backend
@@ -139,21 +127,19 @@ export async function createPoolingEngine(options: CreatePoolingEngineOptions): 
   return { ...composed, model };
 }
 
+/** Embed, score and classify: the encoder column of the backend table, over the eager encoder loader's reading of the directory. */
+export const ENCODER_ENGINE: EngineKind<CreatedPoolingEngine> = {
+  name: 'encoder',
+  create: (options) => createPoolingEngine(options),
+  compileConfig: (options, env, logger) =>
+    resolvePoolingConfig({ info: readModelDir(options.flags.model), description: loadSendnnEncoderModel(options.flags.model).description }, { ...options, env }, logger),
+};
+
 /**
- * The entry point of `spyre serve` for pooling models: a serving engine ({@link createPoolingEngine}), or
- * for `sendnn_compile_only` one encoder program per warmup shape compiled into the cache and the catalog
- * entry recorded, then nothing served.
+ * The entry point of `spyre embed` (and of `spyre serve` for an encoder, through startEngine): a serving
+ * engine ({@link createPoolingEngine}), or for `sendnn_compile_only` one encoder program per warmup shape
+ * compiled into the cache and the catalog entry recorded, then nothing served.
  */
-export async function startPoolingEngine(options: CreatePoolingEngineOptions): Promise<StartedPoolingEngine> {
-  const env = options.env ?? process.env;
-  const { compile } = BACKEND_REGISTRY[parseSpyreEnvironment(env).dynamoBackend];
-  if (compile === undefined) return { kind: 'serving', created: await createPoolingEngine(options) };
-  const logger = options.logger ?? stderrLogger(options.flags.logLevel);
-  const info = readModelDir(options.flags.model);
-  const config = resolvePoolingConfig({ info, description: loadSendnnEncoderModel(options.flags.model).description }, { ...options, env }, logger);
-  logger.info(startupSummary(config));
-  const report = await compile(config, logger, env);
-  const summary = compileOnlySummary(report);
-  logger.info(summary);
-  return { kind: 'compiled', config, report, summary };
+export function startPoolingEngine(options: CreatePoolingEngineOptions): Promise<StartedPoolingEngine> {
+  return startEngineOf(ENCODER_ENGINE, options);
 }

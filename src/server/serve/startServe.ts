@@ -1,7 +1,7 @@
 // What `spyre serve` starts: the generative server, or the pooling server when --task asks for a pooling
 // task or, without --task, when the model directory holds an encoder (its config says so).
 import type { EngineFlags } from '../../core/config/engineFlags.js';
-import { readModelDir } from '../../models/dir/index.js';
+import { engineKindOf } from '../../app/startEngine.js';
 import { runPoolingServe, type RunningPoolingServer } from './runPoolingServe.js';
 import { runServeOrCompile, type CompiledWithoutServing, type RunningServer, type RunServeOptions } from './runServe.js';
 
@@ -13,12 +13,7 @@ export type StartedServe =
 
 /** True when `spyre serve` should start the PoolingEngine for these flags. */
 export function servesPoolingModel(flags: EngineFlags): boolean {
-  if (flags.task !== undefined) return flags.task !== 'generate';
-  try {
-    return readModelDir(flags.model).kind === 'encoder';
-  } catch {
-    return false; // the generative path reports what is wrong with the directory
-  }
+  return engineKindOf(flags) === 'encoder';
 }
 
 /** `spyre serve`: the server the flags and the model call for, started and listening. */
