@@ -16,7 +16,6 @@ import { TokenizerTextCodec } from './tokenizerTextCodec.js';
 import { WALL_CLOCK } from './wallClock.js';
 import { BACKEND_REGISTRY, servingBackends } from './backendRegistry.js';
 import { startEngineOf, type CreateEngineOptions, type EngineKind, type StartedOf } from './engineKind.js';
-export { compileOnlySummary } from './engineKind.js';
 
 /** The options of a generating engine (an encoder's device memory budget does not apply). */
 export type CreateLlmEngineOptions = Omit<CreateEngineOptions, 'deviceMemoryBytes'>;

@@ -1,20 +1,9 @@
-import type { Clock } from '../core/contracts/clock.js';
-import type { EngineConfig } from '../core/contracts/config.js';
-import type { Logger } from '../core/contracts/logger.js';
 import type { PoolingEngine } from '../core/engine/poolingEngine.js';
 import type { PoolingRequestMetrics } from './metrics/poolingRequestMetrics.js';
-import type { PrometheusRecorder } from './metrics/prometheusRecorder.js';
+import type { ServingContext } from './servingContext.js';
 
-/** What every pooling route reads: the engine, its config and the metrics. Built once by createPoolingServer. */
-export interface PoolingServerContext {
+/** What every pooling route reads: the served model's context, the engine and its request metrics. Built once by poolingRoutes. */
+export interface PoolingServerContext extends ServingContext {
   readonly engine: PoolingEngine;
-  readonly config: EngineConfig;
-  readonly logger: Logger;
-  readonly clock: Clock;
   readonly metrics: PoolingRequestMetrics;
-  readonly prometheus: PrometheusRecorder;
-  readonly version: string;
-  /** Model names a request may ask for: the served name (and the model path it was started with). */
-  readonly acceptedModelNames: ReadonlySet<string>;
-  readonly logRequests: boolean;
 }

@@ -46,3 +46,6 @@ export function registerUnsupportedRoutes(app: FastifyInstance, routes: readonly
     });
   }
 }
+
+/** Every API route a task serves: a server refuses, with vLLM's text, the ones its route plugins did not register. */
+export const API_ROUTES: readonly ApiRoute[] = [...GENERATION_ROUTES, TOKENIZE_ROUTE, ...POOLING_ROUTES];
