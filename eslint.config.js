@@ -1,6 +1,7 @@
 // Lint rules, including the project's import directions (docs/architecture.md):
-// core imports no backend, no sim, no server or CLI, no onnxruntime-node and no koffi;
-// koffi appears only under src/backends/sendnn/ffi/.
+// core imports no backend, no sim, no server or CLI, no onnxruntime-node and no koffi; backends import
+// core/contracts (plus core/catalog and core/scheduler/pooling's batch geometry), never the engine, the
+// sampler, the KV manager or the config resolution; koffi appears only under src/backends/sendnn/ffi/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -46,7 +47,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [koffiOutsideFfi],
-        patterns: [{ group: ['**/sim/**', '**/server/**', '**/cli/**'], message: 'backends import core/contracts, not the simulator or a composition root.' }],
+        patterns: [
+          { group: ['**/sim/**', '**/server/**', '**/cli/**', '**/app/**'], message: 'backends import core/contracts, not the simulator or a composition root.' },
+          {
+            group: ['**/core/engine/**', '**/core/kv/**', '**/core/config/**', '**/core/metrics/**', '**/core/util/**', '**/core/scheduler/*.js', '**/core/registerCore*'],
+            message: "backends import core/contracts (sampling is the TokenSampling contract), not the core's implementation; only the compiled-program catalog and the pooling batch geometry are shared.",
+          },
+        ],
       }],
     },
   },

@@ -1,12 +1,16 @@
 import type { Container } from 'inversify';
 import { EngineConfig } from './contracts/config.js';
+import { TokenSampling } from './contracts/sampling.js';
 import { EngineCore } from './engine/engineCore.js';
+import { RequestSampler } from './engine/sampling/requestSampler.js';
+import { SamplingStateStore } from './engine/sampling/samplingStateStore.js';
 import { BlockPool } from './kv/blockPool.js';
 import { KvCacheManager } from './kv/kvCacheManager.js';
 import { SpyreScheduler } from './scheduler/spyreScheduler.js';
 
 /**
- * Binds the engine core: block pool → KV cache manager → scheduler → engine core, one per container.
+ * Binds the engine core: block pool → KV cache manager → scheduler → engine core, one per container, and
+ * the TokenSampling backends sample through (its states in the SamplingStateStore the engine releases).
  * The composition root binds `EngineConfig`, `Clock` (and, for async drivers, `StepExecutor`) beforehand.
  */
 export function registerCore(container: Container): void {
@@ -36,4 +40,6 @@ export function registerCore(container: Container): void {
     })
     .inSingletonScope();
   container.bind(EngineCore).toSelf().inSingletonScope();
+  container.bind(SamplingStateStore).toSelf().inSingletonScope();
+  container.bind(TokenSampling).to(RequestSampler).inSingletonScope();
 }

@@ -2,11 +2,9 @@ import { inject, injectable } from 'inversify';
 import type { StepExecutor } from '../../core/contracts/backend.js';
 import { EngineConfig } from '../../core/contracts/config.js';
 import { BLOCK_SIZE, type RequestId } from '../../core/contracts/ids.js';
+import type { SamplingParams } from '../../core/contracts/requests.js';
 import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../../core/contracts/stepPlan.js';
-import type { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
-import { SamplingStateStore } from '../../core/engine/sampling/samplingStateStore.js';
-import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
-import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
+import { TokenSampling } from '../../core/contracts/sampling.js';
 import type { DecodePast } from './decodePast.js';
 import { EagerModel } from './eagerModel.js';
 import { float16ToFloat32 } from './float16.js';
@@ -33,8 +31,6 @@ export class EagerRunner implements StepExecutor {
   private readonly decodeBuffers: StepBuffers;
   /** How decode steps get their past and keep their new KV (see DecodePast). */
   private readonly decodePast: DecodePast;
-  private readonly sampler: TokenSampler;
-  private readonly seeds: SeededRandom;
   private logitsRow: Float32Array;
   /** Sees each row's logits (float32) before sampling; the view is reused, copy what you keep. For tests and tools. */
   logitsObserver: ((requestId: RequestId, logits: Float32Array) => void) | undefined;
@@ -42,15 +38,13 @@ export class EagerRunner implements StepExecutor {
   constructor(
     @inject(EagerModel) private readonly model: EagerModel,
     @inject(EngineConfig) config: EngineConfig,
-    @inject(SamplingStateStore) private readonly states: SamplingStateStore,
+    @inject(TokenSampling) private readonly sampling: TokenSampling,
   ) {
     const io = model.io;
     this.kv = new PagedKvStore({ numBlocks: config.numBlocks, numLayers: io.numLayers, numKvHeads: io.numKvHeads, headDim: io.headDim, dtype: io.kvDtype });
     this.prefillBuffers = new StepBuffers(io);
     this.decodeBuffers = new StepBuffers(io);
     this.decodePast = io.newKv !== undefined ? new SlotDecodePast(io, this.kv, this.decodeBuffers) : new PresentsDecodePast(io, this.kv, this.decodeBuffers);
-    this.sampler = new TokenSampler(io.vocabSize);
-    this.seeds = new SeededRandom(config.seed);
     this.logitsRow = new Float32Array(io.vocabSize);
   }
 
@@ -82,8 +76,7 @@ export class EagerRunner implements StepExecutor {
     this.scatterPrefill(plan, newKvOnly ? 0 : pastLength, numNew, newKvOnly);
     if (!plan.isLastChunk) return { sampled: [] };
     // A request prefilled again after a preemption keeps its state (generator, counts).
-    const state = this.states.stateOf(plan.requestId, plan.sampling, this.seeds);
-    return { sampled: [this.sample(plan.requestId, this.prefillBuffers.lastLogits(), oneCall ? numNew - 1 : 0, state)] };
+    return { sampled: [this.sample(plan.requestId, plan.sampling, this.prefillBuffers.lastLogits(), oneCall ? numNew - 1 : 0)] };
   }
 
   /**
@@ -136,11 +129,11 @@ export class EagerRunner implements StepExecutor {
     await this.model.session.run(feeds, fetches);
     this.decodePast.keep(plan, slots);
     const logits = this.decodeBuffers.lastLogits();
-    return { sampled: plan.rows.map((row, index) => this.sample(row.requestId, logits, slots[index] as number, this.states.stateOf(row.requestId, row.sampling, this.seeds))) };
+    return { sampled: plan.rows.map((row, index) => this.sample(row.requestId, row.sampling, logits, slots[index] as number)) };
   }
 
   /** Samples from the logits of flattened row `row` ([batch × sequence, vocab]). */
-  private sample(requestId: RequestId, logits: Float32Array | Uint16Array, row: number, state: RequestSamplingState): SampledToken {
+  private sample(requestId: RequestId, sampling: SamplingParams, logits: Float32Array | Uint16Array, row: number): SampledToken {
     const vocab = this.model.io.vocabSize;
     const start = row * vocab;
     let rowLogits: Float32Array;
@@ -151,7 +144,6 @@ export class EagerRunner implements StepExecutor {
       rowLogits = logits.subarray(start, start + vocab);
     }
     this.logitsObserver?.(requestId, rowLogits);
-    const choice = this.sampler.sample(rowLogits, state);
-    return choice.logprobs === undefined ? { requestId, tokenId: choice.tokenId } : { requestId, tokenId: choice.tokenId, extras: { logprobs: choice.logprobs } };
+    return this.sampling.sample(requestId, sampling, rowLogits);
   }
 }

@@ -1,13 +1,10 @@
 import { inject, injectable, optional } from 'inversify';
 import type { StepExecutor } from '../../core/contracts/backend.js';
-import { EngineConfig } from '../../core/contracts/config.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { RequestId } from '../../core/contracts/ids.js';
+import type { SamplingParams } from '../../core/contracts/requests.js';
 import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepPlan, StepResult } from '../../core/contracts/stepPlan.js';
-import type { RequestSamplingState } from '../../core/engine/sampling/requestSamplingState.js';
-import { SamplingStateStore } from '../../core/engine/sampling/samplingStateStore.js';
-import { SeededRandom } from '../../core/engine/sampling/seededRandom.js';
-import { TokenSampler } from '../../core/engine/sampling/tokenSampler.js';
+import { TokenSampling } from '../../core/contracts/sampling.js';
 import type { ObtainedProgram } from './cache/programCache.js';
 import { RunBuffers } from './runBuffers.js';
 import { DeviceTimer } from './timing/deviceTimer.js';
@@ -18,29 +15,24 @@ import { SendnnSession } from './sendnnSession.js';
  * The sendnn backend: each step plan becomes one run of a compiled program on the device (the prefill
  * program for a chunk, the smallest decode program that holds the batch), then the same sampler as the
  * eager backend. A native failure fails the step's requests through `StepResult.failed`; the engine goes on.
- * Sampling states live in the SamplingStateStore the engine shares: a request prefilled again after a
- * preemption keeps its generator and penalty counts, and the engine releases the state when the request ends.
+ * Sampling is the core's TokenSampling: a request prefilled again after a preemption keeps its generator
+ * and penalty counts, and the engine releases the state when the request ends.
  */
 @injectable()
 export class SendnnRunner implements StepExecutor {
   private readonly prefillBuffers: RunBuffers;
   private readonly decodeBuffers: ReadonlyMap<ObtainedProgram, RunBuffers>;
-  private readonly sampler: TokenSampler;
-  private readonly seeds: SeededRandom;
   /** Sees each sampled row's logits before sampling (the view is reused). For tests and tools. */
   logitsObserver: ((requestId: RequestId, logits: Float32Array) => void) | undefined;
 
   constructor(
     @inject(SendnnSession) private readonly session: SendnnSession,
-    @inject(EngineConfig) config: EngineConfig,
-    @inject(SamplingStateStore) private readonly states: SamplingStateStore,
+    @inject(TokenSampling) private readonly sampling: TokenSampling,
     @inject(DeviceTimer) @optional() private readonly timer?: DeviceTimer,
   ) {
     const vocabSize = session.model.desc.vocabSize;
     this.prefillBuffers = new RunBuffers(session.prefill.shape, vocabSize);
     this.decodeBuffers = new Map(session.decode.map((program) => [program, new RunBuffers(program.shape, vocabSize)]));
-    this.sampler = new TokenSampler(vocabSize);
-    this.seeds = new SeededRandom(config.seed);
   }
 
   /** With device timing, resolves once the step has taken the time the profile gives it (the event loop stays free). */
@@ -72,7 +64,7 @@ export class SendnnRunner implements StepExecutor {
     this.session.library.runProgram(this.session.prefill.handle, this.session.kv, inputs);
     if (!plan.isLastChunk) return { sampled: [] };
     // A request prefilled again after a preemption keeps its state (generator, counts).
-    return { sampled: [this.sample(plan.requestId, inputs.logits, 0, this.states.stateOf(plan.requestId, plan.sampling, this.seeds))] };
+    return { sampled: [this.sample(plan.requestId, plan.sampling, inputs.logits, 0)] };
   }
 
   private decode(plan: DecodeBatchPlan): StepResult {
@@ -83,14 +75,13 @@ export class SendnnRunner implements StepExecutor {
     }
     const inputs = buffers.fillDecode(plan);
     this.session.library.runProgram(program.handle, this.session.kv, inputs);
-    return { sampled: plan.rows.map((row, r) => this.sample(row.requestId, inputs.logits, r, this.states.stateOf(row.requestId, row.sampling, this.seeds))) };
+    return { sampled: plan.rows.map((row, r) => this.sample(row.requestId, row.sampling, inputs.logits, r)) };
   }
 
-  private sample(requestId: RequestId, logits: Float32Array, row: number, state: RequestSamplingState): SampledToken {
+  private sample(requestId: RequestId, sampling: SamplingParams, logits: Float32Array, row: number): SampledToken {
     const vocab = this.session.model.desc.vocabSize;
     const rowLogits = logits.subarray(row * vocab, (row + 1) * vocab);
     this.logitsObserver?.(requestId, rowLogits);
-    const choice = this.sampler.sample(rowLogits, state);
-    return choice.logprobs === undefined ? { requestId, tokenId: choice.tokenId } : { requestId, tokenId: choice.tokenId, extras: { logprobs: choice.logprobs } };
+    return this.sampling.sample(requestId, sampling, rowLogits);
   }
 }
