@@ -1,29 +1,44 @@
 import type { Command } from 'commander';
+import { ENGINE_FLAG_TABLE, type EngineFlagRow, type FlagValueKind } from '../core/config/engineFlagTable.js';
 import type { EngineFlags } from '../core/config/engineFlags.js';
-import { nonNegativeInteger, positiveInteger } from './flagParsers.js';
+import { logLevel, nonNegativeInteger, portNumber, positiveInteger, taskName } from './flagParsers.js';
 
 /** The engine flags of `vllm serve` (SPEC §1.1) that every command running an engine takes. */
-export interface EngineFlagOptions {
-  readonly maxModelLen?: number;
-  readonly maxNumSeqs?: number;
-  readonly maxNumBatchedTokens?: number;
-  readonly enablePrefixCaching?: boolean;
-  readonly tensorParallelSize?: number;
-  readonly numGpuBlocksOverride?: number;
-  readonly seed?: number;
+export type EngineFlagOptions = Pick<EngineFlags, 'maxModelLen' | 'maxNumSeqs' | 'maxNumBatchedTokens' | 'enablePrefixCaching' | 'tensorParallelSize' | 'numGpuBlocksOverride' | 'seed'>;
+
+/** The parser of each kind of value (text and switches need none). */
+const PARSERS: Readonly<Record<FlagValueKind, ((value: string) => unknown) | undefined>> = {
+  'positive integer': positiveInteger,
+  'non-negative integer': nonNegativeInteger,
+  port: portNumber,
+  task: taskName,
+  'log level': logLevel,
+  text: undefined,
+  switch: undefined,
+};
+
+/** The long flag without its placeholder: `--max-num-seqs`. */
+const longFlag = (row: EngineFlagRow): string => row.flag.split(' ')[0] as string;
+
+/** Adds the rows' options to a command, in table order, each with its parser (and a switch's `--no-` form). */
+function addFlagRows(command: Command, rows: readonly EngineFlagRow[]): Command {
+  for (const row of rows) {
+    const parser = PARSERS[row.value];
+    if (parser === undefined) command.option(row.flag, row.help);
+    else command.option(row.flag, row.help, parser);
+    if (row.negatedHelp !== undefined) command.option(`--no-${longFlag(row).slice(2)}`, row.negatedHelp);
+  }
+  return command;
 }
 
 /** Adds the engine flags, spelled as `vllm serve` spells them, to a command. */
 export function addEngineFlagOptions(command: Command): Command {
-  return command
-    .option('--max-model-len <n>', 'context length (default: the model config)', positiveInteger)
-    .option('--max-num-seqs <n>', 'largest decode batch (default 4)', positiveInteger)
-    .option('--max-num-batched-tokens <n>', 'prefill chunk size, a multiple of 64 (default 2048)', positiveInteger)
-    .option('--enable-prefix-caching', 'reuse whole prefill chunks of cached prefixes')
-    .option('--no-enable-prefix-caching', 'no prefix caching (the default for generative models)')
-    .option('--tensor-parallel-size <n>', 'tensor parallel size (-tp)', positiveInteger)
-    .option('--num-gpu-blocks-override <n>', 'number of KV blocks (rounded down to a multiple of max_num_seqs)', positiveInteger)
-    .option('--seed <n>', 'engine seed', nonNegativeInteger);
+  return addFlagRows(command, ENGINE_FLAG_TABLE.filter((row) => row.scope === 'engine'));
+}
+
+/** Adds every flag of `vllm serve`, the server's and the engine's, in table order. */
+export function addServeFlagOptions(command: Command): Command {
+  return addFlagRows(command, ENGINE_FLAG_TABLE);
 }
 
 /** The engine flags the user gave (absent ones stay absent, so the config's defaults apply). */
@@ -33,12 +48,19 @@ export function engineFlagsFrom(model: string, options: EngineFlagOptions & Part
   return flags as unknown as EngineFlags;
 }
 
-/** `-tp` is vLLM's spelling; commander only knows one-letter short flags, so it is rewritten first. */
+/** vLLM's other spellings (`-tp`); commander only knows one-letter short flags, so they are rewritten first. */
 export function rewriteVllmShortFlags(argv: readonly string[]): string[] {
-  return argv.map((arg) => (arg === '-tp' ? '--tensor-parallel-size' : arg.startsWith('-tp=') ? `--tensor-parallel-size=${arg.slice(4)}` : arg));
+  const aliases = ENGINE_FLAG_TABLE.filter((row) => row.alias !== undefined).map((row) => ({ alias: row.alias as string, long: longFlag(row) }));
+  return argv.map((arg) => {
+    for (const { alias, long } of aliases) {
+      if (arg === alias) return long;
+      if (arg.startsWith(`${alias}=`)) return `${long}=${arg.slice(alias.length + 1)}`;
+    }
+    return arg;
+  });
 }
 
-/** Makes a command accept `-tp N` as `--tensor-parallel-size N`. */
+/** Makes a command accept vLLM's other spellings (`-tp N` as `--tensor-parallel-size N`). */
 export function acceptVllmShortFlags(command: Command): Command {
   const parseOptions = command.parseOptions.bind(command);
   command.parseOptions = (argv: string[]) => parseOptions(rewriteVllmShortFlags(argv));

@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { startServe } from '../../server/serve/startServe.js';
 import { runCliAction } from '../runCliAction.js';
 import { DEFAULT_MODEL_DIR, ensureDefaultModel, isDefaultModel } from './defaultModel.js';
-import { acceptVllmShortFlags, addEngineFlagOptions, engineFlagsFrom } from '../engineFlagOptions.js';
-import { logLevel, portNumber, taskName } from '../flagParsers.js';
+import { acceptVllmShortFlags, addServeFlagOptions, engineFlagsFrom } from '../engineFlagOptions.js';
 import type { ServeCommandOptions } from './serveFlags.js';
 
 async function serve(model: string | undefined, options: ServeCommandOptions): Promise<void> {
@@ -34,15 +33,8 @@ export function registerServeCommand(program: Command): void {
   const command = program
     .command('serve')
     .description(`serve a model over an OpenAI-compatible HTTP API: generative, or pooling with --task embed|score|classify or an encoder directory (default model: ${DEFAULT_MODEL_DIR}, built on first use)`)
-    .argument('[model]', 'model directory (Hugging Face layout)')
-    .option('--host <host>', 'address to bind (default 127.0.0.1)')
-    .option('--port <port>', 'port (default 8000; 0 picks a free one)', portNumber)
-    .option('--served-model-name <name>', "the model name clients send (default: MODEL as given)");
-  addEngineFlagOptions(command)
-    .option('--api-key <key>', "require 'Authorization: Bearer <key>' on every route but /health, /ping, /version, /metrics (default: VLLM_API_KEY)")
-    .option('--task <task>', 'generate | embed | score | classify', taskName)
-    .option('--disable-log-requests', 'do not log each request')
-    .option('--log-level <level>', 'debug | info | warning | error | critical', logLevel)
+    .argument('[model]', 'model directory (Hugging Face layout)');
+  addServeFlagOptions(command)
     .action((model: string | undefined, options: ServeCommandOptions) => runCliAction(() => serve(model, options)));
   acceptVllmShortFlags(command);
 }

@@ -1,13 +1,4 @@
-import type { LogLevel, ModelTask } from '../../core/contracts/config.js';
-import type { EngineFlagOptions } from '../engineFlagOptions.js';
+import type { EngineFlags } from '../../core/config/engineFlags.js';
 
-/** `vllm serve`'s options as commander hands them over (SPEC §1.1): the engine flags and the server's own. */
-export interface ServeCommandOptions extends EngineFlagOptions {
-  readonly host?: string;
-  readonly port?: number;
-  readonly servedModelName?: string;
-  readonly apiKey?: string;
-  readonly task?: ModelTask;
-  readonly disableLogRequests?: boolean;
-  readonly logLevel?: LogLevel;
-}
+/** `vllm serve`'s options as commander hands them over (SPEC §1.1): every row of ENGINE_FLAG_TABLE. */
+export type ServeCommandOptions = Omit<EngineFlags, 'model' | 'numBlocks'>;

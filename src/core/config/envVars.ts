@@ -1,5 +1,6 @@
 import { DYNAMO_BACKENDS, type DynamoBackend } from '../contracts/config.js';
 import { EngineError } from '../contracts/errors.js';
+import { API_KEY_ENV_VAR } from './engineFlagTable.js';
 
 /** The environment variables the engine reads (SPEC §1.2), parsed once at startup. */
 export interface SpyreEnvironment {
@@ -86,6 +87,6 @@ export function parseSpyreEnvironment(env: EnvSource): SpyreEnvironment {
     perfMetricLoggingEnabled: parseBooleanEnv(env, 'VLLM_SPYRE_PERF_METRIC_LOGGING_ENABLED', false),
     perfMetricLoggingDir: nonEmpty(env, 'VLLM_SPYRE_PERF_METRIC_LOGGING_DIR'),
     serverDevMode: parseBooleanEnv(env, 'VLLM_SERVER_DEV_MODE', false),
-    apiKey: nonEmpty(env, 'VLLM_API_KEY'),
+    apiKey: nonEmpty(env, API_KEY_ENV_VAR),
   };
 }
