@@ -1,5 +1,5 @@
 import { inject, injectable, optional } from 'inversify';
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { StepExecutor } from '../contracts/backend.js';
 import { EngineError } from '../contracts/errors.js';
 import { asRequestId, type RequestId } from '../contracts/ids.js';
@@ -12,9 +12,9 @@ import type { BatchResult, FinalOutput, GenerateOptions, GenerateParams, Generat
 import { RequestStream } from './requestStream.js';
 import type { SampledLogprobs } from './sampling/logprobs.js';
 import { SamplingStateStore } from './sampling/samplingStateStore.js';
+import { WorkSignal } from './workSignal.js';
 import { StopStringMatcher } from './stopStringMatcher.js';
 
-const IDLE_WAIT_MS = 1;
 
 /** Called after every executed step (metrics, traces); must not throw. */
 export type StepListener = (report: StepReport) => void;
@@ -32,6 +32,8 @@ export class LlmEngine {
   private loop: Promise<void> | undefined;
   private readonly stepListeners: StepListener[] = [];
   private closed = false;
+  /** Wakes the loop from an idle wait when a request is added or aborted. */
+  private readonly work = new WorkSignal();
 
   constructor(
     @inject(EngineCore) readonly core: EngineCore,
@@ -84,6 +86,7 @@ export class LlmEngine {
     this.core.abortRequest(id);
     stream.finish('abort');
     this.forget(id);
+    this.work.notify();
     return true;
   }
 
@@ -119,6 +122,7 @@ export class LlmEngine {
       else signal.addEventListener('abort', onAbort, { once: true });
     }
     this.ensureLoop();
+    this.work.notify();
     return stream;
   }
 
@@ -131,12 +135,23 @@ export class LlmEngine {
   }
 
   private async runLoop(): Promise<void> {
+    let preemptionsAtLastIdle: number | undefined;
     while (this.core.hasUnfinishedRequests()) {
       const plan = this.core.beginStep();
       const result = plan === undefined ? { sampled: [] } : await this.execute(plan);
       this.apply(this.core.finishStep(result));
-      // An idle step (nothing can run yet) waits a millisecond instead of spinning the CPU.
-      if (plan === undefined) await sleep(IDLE_WAIT_MS);
+      if (plan !== undefined) {
+        preemptionsAtLastIdle = undefined;
+        await yieldToEventLoop();
+        continue;
+      }
+      // An idle step resets the batch (tkv) and may preempt, so the next step is planned afresh. An idle step
+      // right after another that preempted nothing left the scheduler as that one did: nothing can run until
+      // a request is added or aborted, so the loop sleeps until then instead of polling.
+      const preemptions = this.core.stats().numPreemptions;
+      const unchanged = preemptions === preemptionsAtLastIdle;
+      preemptionsAtLastIdle = preemptions;
+      if (unchanged) await this.work.next();
       else await yieldToEventLoop();
     }
   }
