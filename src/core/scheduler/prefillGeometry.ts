@@ -27,6 +27,15 @@ export function prefillGeometry(numPromptTokens: number, chunkSize: number, bloc
   };
 }
 
+/**
+ * The first-chunk correction: pad slots of a left-padded first chunk are not prompt tokens (SPEC §2.3), so a
+ * computed count still within the first chunk loses them (never below the usable prefix hit it started from).
+ */
+export function countWithoutLeftPadding(geometry: PrefillGeometry, numComputedTokens: number, numUsablePrefixTokens: number): number {
+  if (numComputedTokens > geometry.chunkSize) return numComputedTokens;
+  return Math.max(numUsablePrefixTokens, numComputedTokens - geometry.leftPaddingTokens);
+}
+
 /** The chunk the runner executes next: chunks always line up with the plan, whatever the computed count. */
 export function chunkIndexFor(geometry: PrefillGeometry, numComputedTokens: number, blockSize: number): number {
   return Math.floor((geometry.paddingBlocks * blockSize + numComputedTokens) / geometry.chunkSize);

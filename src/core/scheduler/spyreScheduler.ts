@@ -7,7 +7,7 @@ import { fitsAfterRealignment, withinVolumetricLimit, type DecodingRequestView }
 import { blocksForNextToken, tkvAfterJoin } from './batchTkv.js';
 import { buildDecodeBatchPlan } from './decodeBatchPlan.js';
 import { buildPrefillChunkPlan } from './prefillChunkPlan.js';
-import { chunkIndexFor, prefillGeometry, usablePrefixBlocks, type PrefillGeometry } from './prefillGeometry.js';
+import { chunkIndexFor, countWithoutLeftPadding, prefillGeometry, usablePrefixBlocks } from './prefillGeometry.js';
 import type { SchedulerLimits } from './schedulerLimits.js';
 import type { SchedulerRequest } from './schedulerRequest.js';
 import { finishReasonAfterToken } from './stopRules.js';
@@ -256,18 +256,12 @@ export class SpyreScheduler {
     if (!plan.isLastChunk) {
       // The first chunk it runs (chunk 0, or a later one when a prefix hit skips chunks) may start a batch.
       if (request.numPrefillStepsRun === 1 && !othersDecoding) this.tkv = request.numPrefillTokens;
-      this.correctFirstChunkCount(request, geometry);
+      request.numComputedTokens = countWithoutLeftPadding(geometry, request.numComputedTokens, request.numUsablePrefixTokens);
       return;
     }
     this.tkv = othersDecoding ? tkvAfterJoin(request.numPrefillTokens, this.tkv, this.limits.blockSize) : request.numPrefillTokens;
     request.status = 'decoding';
     this.appendSampled(request, result, produced, finished);
-  }
-
-  /** Pad slots of a left-padded first chunk are not prompt tokens (SPEC §2.3). */
-  private correctFirstChunkCount(request: SchedulerRequest, geometry: PrefillGeometry): void {
-    if (request.numComputedTokens > this.limits.chunkSize) return;
-    request.numComputedTokens = Math.max(request.numUsablePrefixTokens, request.numComputedTokens - geometry.leftPaddingTokens);
   }
 
   private updateAfterDecode(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asRequestId } from '../../../../src/core/contracts/ids.js';
 import { buildPrefillChunkPlan } from '../../../../src/core/scheduler/prefillChunkPlan.js';
-import { chunkIndexFor, chunkTokenSpan, prefillGeometry, usablePrefixBlocks } from '../../../../src/core/scheduler/prefillGeometry.js';
+import { chunkIndexFor, chunkTokenSpan, countWithoutLeftPadding, prefillGeometry, usablePrefixBlocks } from '../../../../src/core/scheduler/prefillGeometry.js';
 
 describe('having the chunk size 128 of SPEC §2.3', () => {
   const cases: readonly [number, number, number][] = [
@@ -66,5 +66,22 @@ describe('having a chunk plan with left padding and prefix-hit blocks', () => {
     expect(plan.tokenIds.slice(0, 3)).toEqual([193, 194, 195]);
     expect(plan.endValidSlot).toBe(94);
     expect(plan.tokenIds[94]).toBe(0);
+  });
+});
+
+describe('having the first-chunk correction (SPEC §2.3)', () => {
+  // 148 tokens in chunks of 128: 64 pad slots lead the first chunk.
+  const geometry = prefillGeometry(148, 128, 64);
+
+  it('when the first chunk has run, should not count its 64 pad slots as prompt tokens', () => {
+    expect(countWithoutLeftPadding(geometry, 128, 0)).toBe(64);
+  });
+
+  it('when the count has passed the first chunk, should leave it alone', () => {
+    expect(countWithoutLeftPadding(geometry, 192, 0)).toBe(192);
+  });
+
+  it('when a usable prefix hit is larger than what the correction leaves, should keep the hit', () => {
+    expect(countWithoutLeftPadding(geometry, 100, 64)).toBe(64);
   });
 });
