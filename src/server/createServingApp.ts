@@ -22,3 +22,14 @@ export function createServingApp(serving: ServingContext, options: Pick<ServingO
   registerUnsupportedRoutes(app, API_ROUTES.filter((route) => !registered.has(route.path)));
   return app;
 }
+
+/** A server over one task's routes, not listening; `context` is what its routes read. */
+export interface ServingServer<Context> {
+  readonly app: FastifyInstance;
+  readonly context: Context;
+}
+
+/** The server base over one route plugin (vLLM's one model per server). */
+export function servePlugin<Context extends ServingContext>(plugin: RoutePlugin<Context>, options: Pick<ServingOptions, 'bodyLimitBytes'>): ServingServer<Context> {
+  return { app: createServingApp(plugin.context, options, [plugin]), context: plugin.context };
+}
