@@ -1,5 +1,6 @@
 import { SILENT_LOGGER, type Logger } from '../../src/core/contracts/logger.js';
 import type { StepTraceLine } from '../../src/core/contracts/trace.js';
+import { simulateCluster } from '../cluster/simulateCluster.js';
 import { DEFAULT_COST_MODEL_SPEC } from '../cost/costModelSpec.js';
 import { resolveCostModel } from '../cost/resolveCostModel.js';
 import { runSimulation } from '../kernel/runSimulation.js';
@@ -27,7 +28,8 @@ export function withOverrides(scenario: Scenario, overrides: SettingOverrides): 
 
 /**
  * One timed simulation of a scenario (with optional sweep overrides): config, workload and cost model
- * resolved as the scenario says, files read relative to `baseDir`. Pure apart from reading those files.
+ * resolved as the scenario says, files read relative to `baseDir`. A scenario with `replicas` or a `router`
+ * runs as a cluster (sim/cluster), its report the fleet's. Pure apart from reading those files.
  */
 export function simulateScenario(
   scenario: Scenario,
@@ -35,6 +37,7 @@ export function simulateScenario(
   options: { readonly overrides?: SettingOverrides; readonly onTrace?: (line: StepTraceLine) => void; readonly logger?: Logger } = {},
 ): SimulationReport {
   const effective = withOverrides(scenario, options.overrides ?? {});
+  if (effective.replicas !== undefined || effective.router !== undefined) return simulateCluster(effective, baseDir, options.logger ?? SILENT_LOGGER);
   const config = scenarioEngineConfig(effective.config, options.logger ?? SILENT_LOGGER);
   const costModel = resolveCostModel(effective.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir);
   const workload = scenarioWorkload(effective, baseDir);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { replicasSchemaOver, routerSchema } from '../cluster/clusterSchema.js';
 import { costModelSpecSchema } from '../cost/costModelSpec.js';
 import { workloadSpecSchema } from '../workload/workloadSchema.js';
 
@@ -49,6 +50,9 @@ export const scenarioSchema = z.strictObject({
   workload: workloadSpecSchema.optional(),
   /** The step-time model of timed runs (sim/cost); `spyre-illustrative` when absent. */
   cost_model: costModelSpecSchema.optional(),
+  /** A fleet of replicas behind `router` (sim/cluster); absent: one engine. */
+  replicas: replicasSchemaOver(scenarioConfigSchema, costModelSpecSchema).optional(),
+  router: routerSchema.optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { isClusterReport } from '../../../sim/cluster/clusterReport.js';
+import { formatClusterSummary } from '../../../sim/cluster/formatClusterSummary.js';
 import { renderReportHtml } from '../../../sim/report/html/renderReportHtml.js';
 import { formatSummary } from '../../../sim/report/formatSummary.js';
 import { costModelFromFlag } from '../../../sim/cost/costModelFlag.js';
@@ -24,7 +26,9 @@ export function registerSimRun(sim: Command): void {
         const loaded = loadScenarioFile(scenarioPath);
         const scenario = options.costModel === undefined ? loaded : { ...loaded, cost_model: costModelFromFlag(options.costModel) };
         mkdirSync(options.out, { recursive: true });
-        const trace = options.trace ? new TraceFileWriter(join(options.out, 'trace.jsonl')) : undefined;
+        // A cluster's replicas step independently: one step trace does not describe them (no trace.jsonl).
+        const isCluster = scenario.replicas !== undefined || scenario.router !== undefined;
+        const trace = options.trace && !isCluster ? new TraceFileWriter(join(options.out, 'trace.jsonl')) : undefined;
         let report;
         try {
           report = simulateScenario(scenario, dirname(scenarioPath), trace === undefined ? {} : { onTrace: (line) => trace.write(line) });
@@ -38,7 +42,7 @@ export function registerSimRun(sim: Command): void {
           runs: [{ label: `chunk=${report.settings.max_num_batched_tokens} seqs=${report.settings.max_num_seqs}`, group: 'run', report }],
         });
         writeFileSync(join(options.out, 'report.html'), html);
-        process.stdout.write(formatSummary(report) + '\n');
+        process.stdout.write(formatSummary(report) + '\n' + (isClusterReport(report) ? formatClusterSummary(report) + '\n' : ''));
         process.stderr.write(`wrote report.json, report.html${trace === undefined ? '' : ', trace.jsonl'} to ${options.out}\n`);
       }),
     );
