@@ -27,6 +27,22 @@ export async function runSweep(scenario: Scenario, baseDir: string, points: read
   return points.map((point, index) => ({ point, report: reports[index]! }));
 }
 
+/**
+ * Runs independent simulations, each of its own scenario (files relative to its `baseDir`), on the same
+ * worker pool; reports come back in the tasks' order.
+ */
+export async function runScenarios(tasks: readonly { readonly scenario: Scenario; readonly baseDir: string }[], options: SweepOptions = {}): Promise<SimulationReport[]> {
+  const numWorkers = Math.min(options.workers ?? availableParallelism(), tasks.length);
+  if (numWorkers <= 0) {
+    return tasks.map((task, index) => {
+      const report = simulateScenario(task.scenario, task.baseDir);
+      options.onProgress?.(index + 1, tasks.length);
+      return report;
+    });
+  }
+  return runOnWorkers(tasks.map((task, index) => ({ index, scenario: task.scenario, baseDir: task.baseDir, overrides: {} })), numWorkers, options.onProgress);
+}
+
 function runSerially(scenario: Scenario, baseDir: string, points: readonly SweepPoint[], onProgress?: (done: number, total: number) => void): SweepResult[] {
   return points.map((point, index) => {
     const report = simulateScenario(scenario, baseDir, { overrides: point.overrides });

@@ -34,17 +34,17 @@ const SINGLE_RUN_CARDS = `<section class="card"><h2>TTFT distribution</h2><p cla
 <section class="card"><h2>End-to-end latency distribution</h2><p class="hint">Arrival to last token, at each percentile.</p><div id="tradeoff-ttft"></div></section>`;
 
 /** uPlot's minified build and stylesheet, read from node_modules and inlined: the page needs no network. */
-function uplotAssets(): { script: string; style: string } {
+export function uplotAssets(): { script: string; style: string } {
   const dist = require.resolve('uplot/dist/uPlot.iife.min.js');
   return { script: readFileSync(dist, 'utf8'), style: readFileSync(dist.replace(/uPlot\.iife\.min\.js$/, 'uPlot.min.css'), 'utf8') };
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Embeds JSON in a <script> element: `<` is escaped so no string can close the element. */
-function embeddedJson(value: unknown): string {
+export function embeddedJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 

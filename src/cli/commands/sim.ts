@@ -5,6 +5,7 @@ import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { replayScenario } from '../../../sim/replay/replayScenario.js';
 import { runCliAction } from '../runCliAction.js';
 import { registerSimCalibrate } from './simCalibrate.js';
+import { registerSimPlan } from './simPlan.js';
 import { registerSimRun } from './simRun.js';
 import { registerSimSweep } from './simSweep.js';
 import { registerSimTune } from './simTune.js';
@@ -37,6 +38,7 @@ export function registerSimCommands(program: Command): void {
   registerSimRun(sim);
   registerSimSweep(sim);
   registerSimTune(sim);
+  registerSimPlan(sim);
   registerSimCalibrate(sim);
   registerSimValidate(sim);
 }

@@ -15,7 +15,7 @@ describe('having the spyre command', () => {
     for (const command of ['serve', 'generate', 'embed', 'model', 'sim', 'catalog', 'bench']) expect(text).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
-  const nested: readonly string[][] = [['model', 'build'], ['sim', 'replay'], ['sim', 'run'], ['sim', 'sweep'], ['sim', 'tune'], ['sim', 'calibrate'], ['catalog', 'add'], ['bench', 'serve']];
+  const nested: readonly string[][] = [['model', 'build'], ['sim', 'replay'], ['sim', 'run'], ['sim', 'sweep'], ['sim', 'tune'], ['sim', 'plan'], ['sim', 'merge'], ['sim', 'calibrate'], ['catalog', 'add'], ['bench', 'serve']];
   for (const path of nested) {
     it(`should answer 'spyre ${path.join(' ')} --help' with its usage`, () => {
       expect(help(...path)).toContain(`Usage: spyre ${path.join(' ')}`);
