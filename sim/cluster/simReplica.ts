@@ -2,7 +2,6 @@ import { Container } from 'inversify';
 import { Clock } from '../../src/core/contracts/clock.js';
 import { EngineConfig } from '../../src/core/contracts/config.js';
 import { EngineError } from '../../src/core/contracts/errors.js';
-import { asRequestId } from '../../src/core/contracts/ids.js';
 import type { StepResult } from '../../src/core/contracts/stepPlan.js';
 import { EngineCore, type EngineCoreStats, type StepReport } from '../../src/core/engine/engineCore.js';
 import { registerCore } from '../../src/core/registerCore.js';
@@ -10,6 +9,7 @@ import { stepShapeOf } from '../cost/stepShape.js';
 import type { VirtualClock } from '../kernel/virtualClock.js';
 import { RequestMetrics } from '../report/requestMetrics.js';
 import { DeterministicTokenBackend } from '../replay/deterministicTokenBackend.js';
+import { generationRequestOf } from '../workload/generationRequestOf.js';
 import type { SimRequestSpec } from '../workload/simRequest.js';
 import type { ReplicaSpec } from './fleet.js';
 
@@ -55,18 +55,7 @@ export class SimReplica {
   admit(index: number, spec: SimRequestSpec, promptTokenIds: readonly number[]): boolean {
     const nowS = this.clock.nowS();
     try {
-      this.core.addRequest(
-        {
-          requestId: asRequestId(spec.id),
-          promptTokenIds,
-          ...(spec.maxTokens > 0 ? { maxTokens: spec.maxTokens } : {}),
-          ...(spec.minTokens !== undefined ? { minTokens: spec.minTokens } : {}),
-          ignoreEos: spec.ignoreEos,
-          ...(spec.cacheSalt !== undefined ? { cacheSalt: spec.cacheSalt } : {}),
-          arrivalTimeS: nowS,
-        },
-        { frontendValidation: this.spec.frontendValidation },
-      );
+      this.core.addRequest(generationRequestOf(spec, promptTokenIds, nowS), { frontendValidation: this.spec.frontendValidation });
     } catch (error) {
       if (!(error instanceof EngineError) || error.kind !== 'invalid_request') throw error;
       this.metrics.rejected(index, nowS);

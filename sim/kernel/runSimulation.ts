@@ -2,7 +2,6 @@ import { Container } from 'inversify';
 import { Clock } from '../../src/core/contracts/clock.js';
 import { EngineConfig } from '../../src/core/contracts/config.js';
 import { EngineError } from '../../src/core/contracts/errors.js';
-import { asRequestId } from '../../src/core/contracts/ids.js';
 import type { StepResult } from '../../src/core/contracts/stepPlan.js';
 import type { StepTraceLine } from '../../src/core/contracts/trace.js';
 import { EngineCore, type EngineCoreStats, type StepReport } from '../../src/core/engine/engineCore.js';
@@ -11,6 +10,7 @@ import { stepShapeOf, type StepCostModel } from '../cost/stepShape.js';
 import { RequestMetrics } from '../report/requestMetrics.js';
 import { DeterministicTokenBackend } from '../replay/deterministicTokenBackend.js';
 import { PromptBuilder } from '../workload/promptTokens.js';
+import { generationRequestOf } from '../workload/generationRequestOf.js';
 import type { SimRequestSpec, SimWorkload } from '../workload/simRequest.js';
 import { EventQueue } from './eventQueue.js';
 import { VirtualClock } from './virtualClock.js';
@@ -125,18 +125,7 @@ class Simulation {
     if (openLoop) this.scheduleNextArrival(nowS);
     const promptTokenIds = this.prompts.promptTokensOf(spec);
     try {
-      this.core.addRequest(
-        {
-          requestId: asRequestId(spec.id),
-          promptTokenIds,
-          ...(spec.maxTokens > 0 ? { maxTokens: spec.maxTokens } : {}),
-          ...(spec.minTokens !== undefined ? { minTokens: spec.minTokens } : {}),
-          ignoreEos: spec.ignoreEos,
-          ...(spec.cacheSalt !== undefined ? { cacheSalt: spec.cacheSalt } : {}),
-          arrivalTimeS: nowS,
-        },
-        { frontendValidation: this.input.frontendValidation ?? true },
-      );
+      this.core.addRequest(generationRequestOf(spec, promptTokenIds, nowS), { frontendValidation: this.input.frontendValidation ?? true });
     } catch (error) {
       if (!(error instanceof EngineError) || error.kind !== 'invalid_request') throw error;
       // Like a 400 from the server: counted, and (closed loop) the client sends its next request.

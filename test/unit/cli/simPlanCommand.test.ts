@@ -3,24 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PLAN_TEST_SCENARIO } from '../../support/planScenario.js';
 import { REPO_ROOT } from '../../support/sharedPaths.js';
 
 const SPYRE = join(REPO_ROOT, 'bin/spyre.js');
 const dir = mkdtempSync(join(tmpdir(), 'spyre-plan-'));
 const scenarioPath = join(dir, 'chat.scenario.json');
-writeFileSync(
-  scenarioPath,
-  JSON.stringify({
-    config: { max_model_len: 1024, max_num_seqs: 4 },
-    workload: {
-      num_requests: 40,
-      seed: 2,
-      arrival: { process: 'poisson', rate: 1 },
-      prompt_len: { dist: 'uniform', min: 50, max: 400 },
-      output_len: { dist: 'uniform', min: 8, max: 32 },
-    },
-  }),
-);
+writeFileSync(scenarioPath, JSON.stringify(PLAN_TEST_SCENARIO));
 const PLAN = ['sim', 'plan', scenarioPath, '--qps', '6', '--ttft-p99', '400', '--itl-p99', '120', '--chunk-sizes', '128,512', '--max-num-seqs', '2,4', '--max-replicas', '4', '--workers', '0'];
 
 function spyre(args: readonly string[]): { stdout: string; stderr: string; status: number } {

@@ -7,20 +7,9 @@ import { renderPlanSvg } from '../../../sim/cluster/plan/renderPlanSvg.js';
 import { CURVE_FRACTIONS, searchPlan } from '../../../sim/cluster/plan/searchPlan.js';
 import { parseScenario } from '../../../sim/scenario/loadScenario.js';
 import { runScenarios } from '../../../sim/sweep/runSweep.js';
+import { PLAN_TEST_SCENARIO } from '../../support/planScenario.js';
 
-const scenario = parseScenario(
-  {
-    config: { max_model_len: 1024, max_num_seqs: 4 },
-    workload: {
-      num_requests: 40,
-      seed: 2,
-      arrival: { process: 'poisson', rate: 1 },
-      prompt_len: { dist: 'uniform', min: 50, max: 400 },
-      output_len: { dist: 'uniform', min: 8, max: 32 },
-    },
-  },
-  'plan-test',
-);
+const scenario = parseScenario(PLAN_TEST_SCENARIO, 'plan-test');
 const axes = { cardsPerReplica: [1, 2], chunkSizes: [128, 512], maxNumSeqs: [4] };
 const candidates = planCandidates(axes);
 const settings: PlanSettingsRecord = {
