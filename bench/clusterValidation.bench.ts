@@ -7,7 +7,6 @@
 import 'reflect-metadata';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantileOfSorted } from '../sim/report/percentiles.js';
@@ -16,6 +15,7 @@ import { parseScenario } from '../sim/scenario/loadScenario.js';
 import { arrivalGapsS } from '../src/cli/commands/benchServe/arrivals.js';
 import { buildModel } from '../src/models/build/index.js';
 import { PERF_LOG_FILE } from '../src/server/metrics/perfMetricLog.js';
+import { freePort, until } from '../test/support/loopback.js';
 
 const argValue = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(name);
@@ -39,26 +39,6 @@ const HAPROXY_CFG = new URL('../deploy/haproxy.cfg', import.meta.url).pathname;
  * queueing, batching), not a fitted cost model (that is sim validate's business).
  */
 const PROFILE = { name: 'cluster-validation', memoryBandwidthBytesPerS: 200e9, fp16FlopsPerS: 45e12, launchOverheadS: STEP_S, linkBandwidthBytesPerS: 64e9, linkLatencyS: 1e-5 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * TTFT and ITL as the engines saw them, from each replica's perf log (SPEC §4): TTFT = queued + prefill

@@ -2,13 +2,13 @@
 // hundred streaming requests, some abandoned by their client, one replica sent SIGTERM mid-load.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDefaultModel } from '../../src/cli/commands/defaultModel.js';
 import { streamRequest, type StreamedCompletion } from './support/sseClient.js';
+import { freePort, until } from '../support/loopback.js';
 
 const SPYRE = join(import.meta.dirname, '..', '..', 'bin', 'spyre.js');
 const HAPROXY_CFG = join(import.meta.dirname, '..', '..', 'deploy', 'haproxy.cfg');
@@ -26,26 +26,6 @@ let replicaPorts: number[] = [];
 let routerPort = 0;
 const replicas: ChildProcess[] = [];
 let haproxy: ChildProcess | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function gauge(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
