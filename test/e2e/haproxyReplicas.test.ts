@@ -39,7 +39,9 @@ function routerConfig(): string {
   const servers = replicaPorts.map((port, index) => `    server replica${index} 127.0.0.1:${port} check`).join('\n');
   return readFileSync(HAPROXY_CFG, 'utf8')
     .replace('bind 127.0.0.1:8080', `bind 127.0.0.1:${routerPort}`)
-    .replace('inter 1s', 'inter 100ms')
+    // Checked often so the drain is seen at once, but a replica starved of CPU for one slow check (two cores,
+    // four busy processes) must not leave the pool: three misses in a row take it out.
+    .replace('inter 1s fall 1', 'inter 100ms fall 3')
     .replace(/( {4}server replica\d .*\n?)+/, `${servers}\n`);
 }
 
@@ -109,7 +111,9 @@ describe.skipIf(!haveHaproxy)('having three spyre serve replicas behind HAProxy 
         if (!result.sawDone || usage?.completion_tokens !== maxTokens) problems.push(`request ${index}: ${usage?.completion_tokens ?? 'no'} of ${maxTokens} tokens, [DONE] ${result.sawDone}`);
       });
       expect(problems).toEqual([]);
-      expect(outcomes.filter((outcome) => outcome.kind === 'streamed' && outcome.result.status === 200 && !outcome.result.disconnected).length).toBeGreaterThan(REQUESTS * 0.8);
+      const statuses = outcomes.map((outcome) => (outcome.kind === 'streamed' && !outcome.result.disconnected ? outcome.result.status : 0)).filter((status) => status !== 0);
+      const refused = statuses.filter((status) => status !== 200);
+      expect(statuses.length - refused.length, `kept requests answered ${refused.join(', ')} instead of 200`).toBeGreaterThan(REQUESTS * 0.8);
       expect(await drainedExit).toBe(0);
       for (const port of [replicaPorts[0]!, replicaPorts[2]!]) {
         await until(`replica :${port} idle`, async () => (await gauge(port, 'vllm:num_requests_running')) === 0 && (await gauge(port, 'vllm:num_requests_waiting')) === 0, 5_000);
