@@ -62,9 +62,9 @@ const DEVICE_BYTES = 64 * 1024 ** 3;
 
 /** Seconds to make every program of the configuration resident: compiled into `cacheDir`, or loaded from it. */
 function warmupS(cacheDir: string): number {
-  const device = library.openDevice(DEVICE_BYTES);
+  const device = library.openDevice(1, DEVICE_BYTES);
   const start = performance.now();
-  const programs = warmupPrograms(library, device, model, shapes, { cacheDir, compilationDisabled: false }, SILENT_LOGGER);
+  const programs = warmupPrograms(library, device, 1, model, shapes, { cacheDir, compilationDisabled: false }, SILENT_LOGGER);
   const seconds = (performance.now() - start) / 1000;
   for (const program of programs) library.freeProgram(program.handle);
   library.closeDevice(device);

@@ -122,7 +122,8 @@ function composeOver(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'i
     container.bind(LlmEngine).toSelf().inSingletonScope();
     const engine = container.get(LlmEngine);
     return {
-      engine, config, model, container,
+      // the backend may have rebound the config (sendnn: the KV blocks the cards hold)
+      engine, config: container.get(EngineConfig), model, container,
       close: async () => {
         try {
           await engine.close();

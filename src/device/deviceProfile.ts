@@ -14,7 +14,12 @@ export interface DeviceProfile {
   readonly linkBandwidthBytesPerS: number;
   /** Latency of one all-reduce, seconds. */
   readonly linkLatencyS: number;
+  /** Memory capacity of one card, bytes (optional: the sendnn backend's default is {@link SPYRE_CARD_MEMORY_BYTES}). */
+  readonly memoryBytesPerCard?: number;
 }
+
+/** IBM: "up to 128 GB of LPDDR5 memory" per Spyre card (IBM Research, "Lifting the cover on the IBM Spyre Accelerator"); taken as 128 GiB. */
+export const SPYRE_CARD_MEMORY_BYTES = 128 * 1024 ** 3;
 
 /**
  * ILLUSTRATIVE, not measured: one IBM Spyre card from public figures (IBM Research, "Lifting the cover on the
@@ -50,7 +55,12 @@ export function parseDeviceProfile(value: unknown, source: string): DeviceProfil
     }
   }
   const name = typeof record.name === 'string' ? record.name : source;
+  const memory = record.memoryBytesPerCard;
+  if (memory !== undefined && (typeof memory !== 'number' || !Number.isSafeInteger(memory) || memory <= 0)) {
+    return `device profile ${source}: memoryBytesPerCard must be a positive integer (bytes), but it is ${JSON.stringify(memory)}`;
+  }
   return {
+    ...(memory !== undefined ? { memoryBytesPerCard: memory } : {}),
     name,
     memoryBandwidthBytesPerS: record.memoryBandwidthBytesPerS as number,
     fp16FlopsPerS: record.fp16FlopsPerS as number,

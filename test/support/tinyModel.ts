@@ -14,7 +14,7 @@ import type { EngineFlags } from '../../src/core/config/engineFlags.js';
 import { resolveEngineConfig } from '../../src/core/config/resolveEngineConfig.js';
 import { EngineCore } from '../../src/core/engine/engineCore.js';
 import { registerCore } from '../../src/core/registerCore.js';
-import { buildModel } from '../../src/models/build/index.js';
+import { buildModel, type BuildModelOptions } from '../../src/models/build/index.js';
 
 export interface TinyModelDir {
   readonly dir: string;
@@ -25,10 +25,10 @@ export interface TinyModelDir {
  * Builds the `tiny` preset (a few MB, well under 5 s) into a fresh temporary directory; without
  * `exportNewKv` the graph has only the Optimum outputs, like other exporters' decoders.
  */
-export function buildTinyModel(seed = 0, exportNewKv = true): TinyModelDir {
+export function buildTinyModel(seed = 0, exportNewKv = true, presetOverrides: BuildModelOptions['presetOverrides'] = {}): TinyModelDir {
   const root = mkdtempSync(join(tmpdir(), 'spyre-eager-'));
   const dir = join(root, 'model');
-  buildModel({ preset: 'tiny', outDir: dir, seed, exportNewKv });
+  buildModel({ preset: 'tiny', outDir: dir, seed, exportNewKv, presetOverrides });
   return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 

@@ -16,6 +16,7 @@ import { loadSendnnModel } from './sendnnModel.js';
 import type { SendnnBackendOptions } from './sendnnOptions.js';
 import { catalogConfigurationOf, cacheDirOf } from './sendnnSession.js';
 import { warmupPrograms } from './sendnnWarmup.js';
+import { checkShardable } from './tensorParallel.js';
 
 export interface CompileOnlyReport {
   readonly cacheDir: string;
@@ -35,9 +36,11 @@ function compileDecoder(config: EngineConfig, cacheDir: string, logger: Logger, 
   const library = SendnnLibrary.open(resolveSendnnLibraryPath(config.sendnnLibrary));
   const model = loadSendnnModel(config.model);
   const shapes = decoderProgramShapes({ maxModelLen: config.maxModelLen, maxNumSeqs: config.maxNumSeqs, chunkSize: config.maxNumBatchedTokens });
-  const device = library.openDevice(options.deviceMemoryBytes);
+  const cards = config.tensorParallelSize;
+  checkShardable(model.desc, cards);
+  const device = library.openDevice(cards, options.deviceMemoryBytes);
   try {
-    const programs = warmupPrograms(library, device, model, shapes, { cacheDir, compilationDisabled: false }, logger);
+    const programs = warmupPrograms(library, device, cards, model, shapes, { cacheDir, compilationDisabled: false }, logger);
     for (const program of programs) library.freeProgram(program.handle);
     return { library, fingerprint: model.fingerprint, programs };
   } finally {

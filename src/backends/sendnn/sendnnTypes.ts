@@ -4,7 +4,7 @@ import { describeProgramShape, type ProgramShape } from '../../core/catalog/prog
 // cache glue use these types, only ffi/ knows how they are marshalled.
 
 /** `SENDNN_ABI_VERSION` of the header this engine was written against. */
-export const SENDNN_ABI_VERSION = 2;
+export const SENDNN_ABI_VERSION = 3;
 
 /** The decoder a program computes (sendnn_model_desc). */
 export interface SendnnModelDesc {

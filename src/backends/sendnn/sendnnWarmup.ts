@@ -1,33 +1,14 @@
 // Warmup: make every program a configuration needs resident on the device, from the cache or compiled,
-// with progress and timing in the log. Fails fast when the configuration cannot fit the device.
+// with progress and timing in the log (the memory check comes first: cardMemory.ts).
 import { describeProgramShape, type ProgramShape } from '../../core/catalog/programShape.js';
-import { EngineError } from '../../core/contracts/errors.js';
 import type { Logger } from '../../core/contracts/logger.js';
 import { obtainProgram, type CachePolicy, type ObtainedProgram } from './cache/programCache.js';
 import type { NativeHandle, SendnnLibrary } from './ffi/sendnnLibrary.js';
 import type { SendnnModel } from './sendnnModel.js';
 
-const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-
-/** Throws when the KV cache and the programs cannot all fit in what is free on the device. */
-export function checkDeviceFits(library: SendnnLibrary, device: NativeHandle, model: SendnnModel, shapes: readonly ProgramShape[], kvBytes: number): void {
-  const memory = library.deviceMemory(device);
-  const freeBytes = memory.totalBytes - memory.usedBytes;
-  const parts = shapes.map((shape) => ({ what: `${describeProgramShape(shape)} program`, bytes: library.programBytes(model.desc, shape) }));
-  parts.unshift({ what: 'KV cache', bytes: kvBytes });
-  const neededBytes = parts.reduce((sum, part) => sum + part.bytes, 0);
-  if (neededBytes <= freeBytes) return;
-  throw new EngineError(
-    'backend_failed',
-    `device memory exceeded at warmup: the configuration needs ${neededBytes} bytes (${mib(neededBytes)}) but the device has ${freeBytes} bytes free ` +
-      `(capacity ${memory.totalBytes}): ${parts.map((part) => `${part.what} ${mib(part.bytes)}`).join(', ')}. ` +
-      'Lower --max-num-seqs, --max-model-len or --num-gpu-blocks-override, or give the device more memory (SPYRE_SENDNN_DEVICE_MEMORY_BYTES).',
-  );
-}
-
 /** Loads or compiles `shapes` in order; on failure frees what it made and rethrows. */
 export function warmupPrograms(
-  library: SendnnLibrary, device: NativeHandle, model: SendnnModel, shapes: readonly ProgramShape[], policy: CachePolicy, logger: Logger,
+  library: SendnnLibrary, device: NativeHandle, cards: number, model: SendnnModel, shapes: readonly ProgramShape[], policy: CachePolicy, logger: Logger,
 ): ObtainedProgram[] {
   const startMs = performance.now();
   const cacheText = policy.cacheDir === undefined ? 'disabled' : `enabled (${policy.cacheDir})`;
@@ -48,6 +29,7 @@ export function warmupPrograms(
     shapes.forEach((shape, index) => {
       const ops = {
         modelFingerprint: model.fingerprint,
+        cards,
         load: (path: string, key: string): NativeHandle => library.loadProgram(device, model.desc, shape, path, key),
         compile: (): NativeHandle => library.compileProgram(device, model.desc, inputs.weights(), shape),
       };

@@ -11,6 +11,8 @@ export interface ProgramIdentity {
   readonly libraryName: string;
   readonly libraryVersion: string;
   readonly abiVersion: number;
+  /** The cards a program is sharded over (--tensor-parallel-size); default 1. */
+  readonly cards?: number;
 }
 
 export interface ProgramCacheKey {
@@ -34,6 +36,7 @@ export function programCacheKey(identity: ProgramIdentity): ProgramCacheKey {
     `dtype=${identity.dtype}`,
     `library=${identity.libraryName}@${identity.libraryVersion}`,
     `abi=${identity.abiVersion}`,
+    `cards=${identity.cards ?? 1}`,
   ].join(';');
   const digest = createHash('sha256').update(key).digest('hex').slice(0, 24);
   return { key, fileName: `${s.kind}-b${s.batchSize}-s${s.numSlots}-c${s.maxContext}-${digest}${ARTIFACT_EXTENSION}` };

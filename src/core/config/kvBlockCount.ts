@@ -10,13 +10,19 @@ export interface KvBlockCountInput {
   readonly numBlocksOverride: number | undefined;
 }
 
+/** The fewest KV blocks (null block included) that hold one batch's worth of context: below it startup fails. */
+export function minimumKvBlocks(input: Pick<KvBlockCountInput, 'maxModelLen' | 'maxNumSeqs' | 'blockSize' | 'maxBatchTkvLimit'>): number {
+  const fullBlocks = input.maxNumSeqs * Math.floor(input.maxModelLen / input.blockSize);
+  return Math.min(fullBlocks, Math.floor(input.maxBatchTkvLimit / input.blockSize)) + 1;
+}
+
 /**
  * The number of KV blocks including the null block (SPEC §1.3): enough for every sequence at full length,
  * rounded up to a multiple of `max_num_seqs`; an override is rounded down to one. Fails when the result
  * cannot hold one batch's worth of context.
  */
 export function computeNumKvBlocks(input: KvBlockCountInput, logger: Logger): number {
-  const { maxModelLen, maxNumSeqs, blockSize, maxBatchTkvLimit, numBlocksOverride } = input;
+  const { maxModelLen, maxNumSeqs, blockSize, numBlocksOverride } = input;
   const fullBlocks = maxNumSeqs * Math.floor(maxModelLen / blockSize);
   let numBlocks: number;
   if (numBlocksOverride === undefined) {
@@ -27,7 +33,7 @@ export function computeNumKvBlocks(input: KvBlockCountInput, logger: Logger): nu
       logger.info(`--num-gpu-blocks-override=${numBlocksOverride} rounded down to ${numBlocks}, a multiple of max_num_seqs (${maxNumSeqs}).`);
     }
   }
-  const minimum = Math.min(fullBlocks, Math.floor(maxBatchTkvLimit / blockSize)) + 1;
+  const minimum = minimumKvBlocks(input);
   if (numBlocks < minimum) {
     throw new EngineError(
       'invalid_config',

@@ -5,7 +5,7 @@ import type { Logger } from '../contracts/logger.js';
 import { DEFAULTS, type EngineFlags, type ModelShapeHints } from './engineFlags.js';
 import { parseSpyreEnvironment, type EnvSource, type SpyreEnvironment } from './envVars.js';
 import { isGranite33_8b } from './granite.js';
-import { computeNumKvBlocks } from './kvBlockCount.js';
+import { computeNumKvBlocks, minimumKvBlocks } from './kvBlockCount.js';
 import { warmupShapesFrom } from './warmupShapes.js';
 
 function requirePositiveInteger(flag: string, value: number): number {
@@ -101,6 +101,8 @@ export function resolveEngineConfig(flags: EngineFlags, envSource: EnvSource, lo
     logLevel: flags.logLevel ?? 'info',
     blockSize: BLOCK_SIZE,
     numBlocks,
+    numBlocksFixed: flags.numGpuBlocksOverride !== undefined || flags.numBlocks !== undefined,
+    minNumBlocks: isPoolingTask(task) ? 0 : minimumKvBlocks(kvBlockInput),
     backend: env.dynamoBackend,
     interleaveSteps: env.interleaveSteps,
     maxBatchTkvLimit,

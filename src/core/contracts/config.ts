@@ -40,6 +40,13 @@ export interface EngineConfig {
   readonly blockSize: number;
   /** Total KV blocks including the null block 0; 0 for pooling models, which keep no KV cache. */
   readonly numBlocks: number;
+  /**
+   * True when `--num-gpu-blocks-override` (or an explicit count) fixed `numBlocks`: a backend that sizes the KV
+   * cache from device memory must then use exactly that many or refuse; otherwise it may lower it to what fits.
+   */
+  readonly numBlocksFixed?: boolean;
+  /** The fewest KV blocks (null block included) that serve one batch (SPEC §1.3); a backend never sizes below it. */
+  readonly minNumBlocks?: number;
   readonly backend: DynamoBackend;
   /** `VLLM_SPYRE_CP_INTERLEAVE_STEPS`: interleave prefill chunks with decode steps. */
   readonly interleaveSteps: boolean;

@@ -27,9 +27,9 @@ export interface ObtainedProgram {
 
 const CACHE_PROBLEMS = new Set(['SENDNN_E_CACHE_MISS', 'SENDNN_E_ARTIFACT_CORRUPT', 'SENDNN_E_ARTIFACT_MISMATCH']);
 
-export function artifactPathFor(library: SendnnLibrary, modelFingerprint: string, shape: ProgramShape, cacheDir: string): { path: string; key: string } {
+export function artifactPathFor(library: SendnnLibrary, modelFingerprint: string, shape: ProgramShape, cacheDir: string, cards = 1): { path: string; key: string } {
   const { key, fileName } = programCacheKey({
-    modelFingerprint, shape, dtype: 'fp32', libraryName: library.name, libraryVersion: library.version, abiVersion: library.abiVersion,
+    modelFingerprint, shape, dtype: 'fp32', libraryName: library.name, libraryVersion: library.version, abiVersion: library.abiVersion, cards,
   });
   return { path: join(cacheDir, fileName), key };
 }
@@ -37,6 +37,8 @@ export function artifactPathFor(library: SendnnLibrary, modelFingerprint: string
 /** How one program of one model is loaded or compiled (decoder and encoder programs use different calls). */
 export interface ProgramSourceOps {
   readonly modelFingerprint: string;
+  /** The cards the program is sharded over (decoders: --tensor-parallel-size; encoders: 1). */
+  readonly cards?: number;
   load(artifactPath: string, key: string): NativeHandle;
   /** Compiles; what it needs (the uploaded weights) is made on first use, so a cache hit never uploads them. */
   compile(): NativeHandle;
@@ -44,7 +46,7 @@ export interface ProgramSourceOps {
 
 export function obtainProgram(library: SendnnLibrary, shape: ProgramShape, ops: ProgramSourceOps, policy: CachePolicy, logger: Logger): ObtainedProgram {
   const startMs = performance.now();
-  const artifact = policy.cacheDir === undefined ? undefined : artifactPathFor(library, ops.modelFingerprint, shape, policy.cacheDir);
+  const artifact = policy.cacheDir === undefined ? undefined : artifactPathFor(library, ops.modelFingerprint, shape, policy.cacheDir, ops.cards);
   let problem = 'the compilation cache is disabled (TORCH_SENDNN_CACHE_ENABLE=0 or no TORCH_SENDNN_CACHE_DIR)';
   if (artifact !== undefined) {
     try {

@@ -121,5 +121,5 @@ export function openSendnnEncoder(config: EngineConfig, logger: Logger, options:
   const model = loadSendnnEncoderModel(config.model);
   const cacheDir = cacheDirOf(config);
   if (cacheDir !== undefined) mkdirSync(cacheDir, { recursive: true });
-  return new SendnnEncoderRunner(library, library.openDevice(options.deviceMemoryBytes), model, cacheDir);
+  return new SendnnEncoderRunner(library, library.openDevice(1, options.deviceMemoryBytes), model, cacheDir);
 }

@@ -15,12 +15,12 @@ export interface SendnnBindings {
   sendnn_library_version(): string;
   sendnn_last_error(): string;
   sendnn_status_name(status: number): string;
-  sendnn_device_open(capacityBytes: number, out: OutSlot<NativeHandle>): number;
+  sendnn_device_open(numCards: number, capacityBytesPerCard: number, out: OutSlot<NativeHandle>): number;
   sendnn_device_close(device: NativeHandle): number;
-  sendnn_device_memory(device: NativeHandle, total: [number], used: [number]): number;
-  sendnn_weights_bytes(model: NativeModelDesc): number;
-  sendnn_kv_bytes(model: NativeModelDesc, numBlocks: number): number;
-  sendnn_program_bytes(model: NativeModelDesc, shape: NativeProgramShape): number;
+  sendnn_device_memory(device: NativeHandle, card: number, total: [number], used: [number]): number;
+  sendnn_weights_bytes(model: NativeModelDesc, numCards: number): number;
+  sendnn_kv_bytes(model: NativeModelDesc, numCards: number, numBlocks: number): number;
+  sendnn_program_bytes(model: NativeModelDesc, numCards: number, shape: NativeProgramShape): number;
   sendnn_buffer_alloc_weights(device: NativeHandle, model: NativeModelDesc, out: OutSlot<NativeHandle>): number;
   sendnn_buffer_alloc_kv(device: NativeHandle, model: NativeModelDesc, numBlocks: number, out: OutSlot<NativeHandle>): number;
   sendnn_buffer_write(buffer: NativeHandle, offsetBytes: number, data: Float32Array, numBytes: number): number;
@@ -112,12 +112,12 @@ const PROTOTYPES: readonly string[] = [
   'const char *sendnn_library_version(void)',
   'const char *sendnn_last_error(void)',
   'const char *sendnn_status_name(int32_t status)',
-  'int32_t sendnn_device_open(uint64_t capacity, _Out_ sendnn_device **out)',
+  'int32_t sendnn_device_open(int32_t num_cards, uint64_t capacity_per_card, _Out_ sendnn_device **out)',
   'int32_t sendnn_device_close(sendnn_device *device)',
-  'int32_t sendnn_device_memory(const sendnn_device *device, _Out_ uint64_t *total, _Out_ uint64_t *used)',
-  'uint64_t sendnn_weights_bytes(const sendnn_model_desc *model)',
-  'uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_blocks)',
-  'uint64_t sendnn_program_bytes(const sendnn_model_desc *model, const sendnn_program_shape *shape)',
+  'int32_t sendnn_device_memory(const sendnn_device *device, int32_t card, _Out_ uint64_t *total, _Out_ uint64_t *used)',
+  'uint64_t sendnn_weights_bytes(const sendnn_model_desc *model, int32_t num_cards)',
+  'uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_cards, int32_t num_blocks)',
+  'uint64_t sendnn_program_bytes(const sendnn_model_desc *model, int32_t num_cards, const sendnn_program_shape *shape)',
   'int32_t sendnn_buffer_alloc_weights(sendnn_device *device, const sendnn_model_desc *model, _Out_ sendnn_buffer **out)',
   'int32_t sendnn_buffer_alloc_kv(sendnn_device *device, const sendnn_model_desc *model, int32_t num_blocks, _Out_ sendnn_buffer **out)',
   'int32_t sendnn_buffer_write(sendnn_buffer *buffer, uint64_t offset, const float *data, uint64_t num_bytes)',

@@ -107,32 +107,37 @@ export class SendnnLibrary {
     return out[0];
   }
 
-  openDevice(capacityBytes: number): NativeHandle {
+  /** A device of `cards` cards of `capacityBytesPerCard` each (ABI 3): one thread per card when cards > 1. */
+  openDevice(cards: number, capacityBytesPerCard: number): NativeHandle {
     const out: OutSlot<NativeHandle> = [null];
-    return this.handle('sendnn_device_open', this.native.sendnn_device_open(capacityBytes, out), out);
+    return this.handle('sendnn_device_open', this.native.sendnn_device_open(cards, capacityBytesPerCard, out), out);
   }
 
   closeDevice(device: NativeHandle): void {
     this.check('sendnn_device_close', this.native.sendnn_device_close(device));
   }
 
-  deviceMemory(device: NativeHandle): DeviceMemory {
+  /** One card's capacity and use (card 0 by default). */
+  deviceMemory(device: NativeHandle, card = 0): DeviceMemory {
     const total: [number] = [0];
     const used: [number] = [0];
-    this.check('sendnn_device_memory', this.native.sendnn_device_memory(device, total, used));
+    this.check('sendnn_device_memory', this.native.sendnn_device_memory(device, card, total, used));
     return { totalBytes: Number(total[0]), usedBytes: Number(used[0]) };
   }
 
-  weightsBytes(model: SendnnModelDesc): number {
-    return Number(this.native.sendnn_weights_bytes(nativeModel(model)));
+  /** Bytes of the raw weights buffer on each of `cards` cards (staged 1/N per card). */
+  weightsBytes(model: SendnnModelDesc, cards: number): number {
+    return Number(this.native.sendnn_weights_bytes(nativeModel(model), cards));
   }
 
-  kvBytes(model: SendnnModelDesc, numBlocks: number): number {
-    return Number(this.native.sendnn_kv_bytes(nativeModel(model), numBlocks));
+  /** Bytes of `numBlocks` KV blocks on each of `cards` cards (its KV heads). */
+  kvBytes(model: SendnnModelDesc, cards: number, numBlocks: number): number {
+    return Number(this.native.sendnn_kv_bytes(nativeModel(model), cards, numBlocks));
   }
 
-  programBytes(model: SendnnModelDesc, shape: SendnnProgramShape): number {
-    return Number(this.native.sendnn_program_bytes(nativeModel(model), nativeShape(shape)));
+  /** Bytes of one program on each of `cards` cards (its weight shard and scratch). */
+  programBytes(model: SendnnModelDesc, cards: number, shape: SendnnProgramShape): number {
+    return Number(this.native.sendnn_program_bytes(nativeModel(model), cards, nativeShape(shape)));
   }
 
   allocWeights(device: NativeHandle, model: SendnnModelDesc): NativeHandle {

@@ -11,6 +11,18 @@
  *    sendnn_device_open; a request beyond it is SENDNN_E_DEVICE_MEMORY.
  *  - KV cache is paged in blocks of SENDNN_BLOCK_SIZE positions. Block 0 is the null block: writes
  *    to it are discarded.
+ *  - A device is a group of num_cards cards (ABI 3), each with its own memory capacity. Decoder weights are
+ *    sharded Megatron-style: card c of N holds the attention heads [c*heads/N, (c+1)*heads/N) (their columns of
+ *    q, their rows of o), the KV heads [c*kv_heads/N, ...) (columns of k and v, and those heads of every KV
+ *    block), the columns [c*I/N, ...) of gate and up and the same rows of down, and the vocabulary rows
+ *    [c*V/N, ...) of the embedding and of the lm head; norms are replicated. A run computes on all cards at
+ *    once and all-reduces (sums, in card order) after the attention output projection, after the MLP and after
+ *    the embedding; each card writes its vocabulary columns of the logits. heads and kv_heads must divide by N.
+ *    Every buffer and program is charged to every card (the largest card's share). Encoders use one card.
+ *
+ * Version history: 1 decoders; 2 encoders (sendnn_encoder_desc, encoder calls); 3 cards (sendnn_device_open
+ * takes a card count and a per-card capacity, sendnn_device_memory a card, the size queries a card count and
+ * return bytes per card).
  *
  * Bump SENDNN_ABI_VERSION on any change of a signature, struct layout or documented meaning.
  */
@@ -23,7 +35,7 @@
 extern "C" {
 #endif
 
-#define SENDNN_ABI_VERSION 2u
+#define SENDNN_ABI_VERSION 3u
 #define SENDNN_BLOCK_SIZE 64
 
 /* Status codes. */
@@ -114,15 +126,17 @@ const char *sendnn_library_version(void);
 const char *sendnn_last_error(void);
 const char *sendnn_status_name(int32_t status);
 
-/* Devices. */
-int32_t sendnn_device_open(uint64_t memory_capacity_bytes, sendnn_device **out_device);
+/* Devices: num_cards cards (1..8 in the emulator) of memory_capacity_bytes_per_card each. */
+int32_t sendnn_device_open(int32_t num_cards, uint64_t memory_capacity_bytes_per_card, sendnn_device **out_device);
 int32_t sendnn_device_close(sendnn_device *device);
-int32_t sendnn_device_memory(const sendnn_device *device, uint64_t *out_total_bytes, uint64_t *out_used_bytes);
+int32_t sendnn_device_memory(const sendnn_device *device, int32_t card, uint64_t *out_total_bytes, uint64_t *out_used_bytes);
 
-/* Sizes a configuration will take on the device, for up-front checks. */
-uint64_t sendnn_weights_bytes(const sendnn_model_desc *model);
-uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_blocks);
-uint64_t sendnn_program_bytes(const sendnn_model_desc *model, const sendnn_program_shape *shape);
+/* Bytes each card of a num_cards device holds, for up-front checks (0 for an invalid model or card count). The
+ * raw weights buffer is staged across the cards (1/N each); a program holds the card's packed weight shard and
+ * its scratch; the KV cache the card's KV heads of every block. */
+uint64_t sendnn_weights_bytes(const sendnn_model_desc *model, int32_t num_cards);
+uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_cards, int32_t num_blocks);
+uint64_t sendnn_program_bytes(const sendnn_model_desc *model, int32_t num_cards, const sendnn_program_shape *shape);
 
 /* Buffers: the raw weights (layout above) and the paged KV cache of num_blocks blocks. */
 int32_t sendnn_buffer_alloc_weights(sendnn_device *device, const sendnn_model_desc *model, sendnn_buffer **out_buffer);

@@ -59,7 +59,7 @@ describe('loading the sendnn library', () => {
       const wrong = join(scratch, 'libwrong_abi.so');
       writeFileSync(source, 'unsigned int sendnn_abi_version(void) { return 99; }\n');
       execFileSync('cc', ['-shared', '-fPIC', '-o', wrong, source]);
-      expect(thrown(() => SendnnLibrary.open(wrong)).message).toBe(`sendnn library ${wrong} implements ABI version 99, but this engine needs ABI version 2.`);
+      expect(thrown(() => SendnnLibrary.open(wrong)).message).toBe(`sendnn library ${wrong} implements ABI version 99, but this engine needs ABI version 3.`);
     });
   });
 });
@@ -69,7 +69,7 @@ describe('the device rules', () => {
     it('should fail before compiling, with what was needed and what the device has', () => {
       const logger = new RecordingLogger();
       const error = thrown(() => openSendnnSession(sendnnConfig(tiny.dir, FLAGS), logger, { deviceMemoryBytes: 1_000_000 }));
-      expect(error.message).toMatch(/^device memory exceeded at warmup: the configuration needs \d+ bytes .* but the device has 1000000 bytes free \(capacity 1000000\): KV cache .*, prefill chunk 64 .* program .*decode batch 2/);
+      expect(error.message).toMatch(/^device memory exceeded at warmup, on 1 card\(s\) \(--tensor-parallel-size 1\): card 0 needs \d+ bytes .* but has 1000000 free of 1000000 \(3 programs .*prefill chunk 64 .*decode batch 2 .*KV cache of \d+ blocks/);
       expect(logger.lines.some((line) => line.includes('compiled in'))).toBe(false);
     });
   });
@@ -77,13 +77,13 @@ describe('the device rules', () => {
   describe('when one allocation exceeds the capacity', () => {
     it('should fail in the library naming the request, the capacity, the library and the call', () => {
       const library = SendnnLibrary.open(libraryPath);
-      const device = library.openDevice(100_000);
+      const device = library.openDevice(1, 100_000);
       try {
         const error = thrown(() => library.allocKv(device, model.desc, 64));
         expect(error).toBeInstanceOf(SendnnCallError);
         expect((error as SendnnCallError).status).toBe('SENDNN_E_DEVICE_MEMORY');
         expect(error.message).toBe(
-          `sendnn library ${libraryPath}: sendnn_buffer_alloc_kv failed with SENDNN_E_DEVICE_MEMORY: device memory exceeded: the KV cache of 64 blocks needs ${library.kvBytes(model.desc, 64)} bytes, but only 100000 of the device's 100000 bytes are free (0 in use)`,
+          `sendnn library ${libraryPath}: sendnn_buffer_alloc_kv failed with SENDNN_E_DEVICE_MEMORY: device memory exceeded: the KV cache of 64 blocks needs ${library.kvBytes(model.desc, 1, 64)} bytes, but only 100000 of the device's 100000 bytes are free (0 in use)`,
         );
         expect(library.deviceMemory(device)).toEqual({ totalBytes: 100_000, usedBytes: 0 });
       } finally {
@@ -95,7 +95,7 @@ describe('the device rules', () => {
   describe('when a program runs a shape it was not compiled for, or with a short input array', () => {
     it('should refuse with SENDNN_E_NOT_COMPILED, and refuse the short array before the native call', () => {
       const library = SendnnLibrary.open(libraryPath);
-      const device = library.openDevice(1e9);
+      const device = library.openDevice(1, 1e9);
       const weights = library.allocWeights(device, model.desc);
       library.writeBuffer(weights, 0, model.weights);
       const kv = library.allocKv(device, model.desc, 8);

@@ -5,15 +5,24 @@
 
 #include "internal.h"
 
-int32_t sendnn_device_open(uint64_t memory_capacity_bytes, sendnn_device **out_device) {
+int32_t sendnn_device_open(int32_t num_cards, uint64_t memory_capacity_bytes_per_card, sendnn_device **out_device) {
   emu_clear_error();
   if (out_device == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_open: out_device is null");
-  if (memory_capacity_bytes == 0) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_open: the memory capacity must be positive");
+  if (num_cards < 1 || num_cards > EMU_MAX_CARDS) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_open: %d cards (this library emulates 1 to %d)", num_cards, EMU_MAX_CARDS);
+  }
+  if (memory_capacity_bytes_per_card == 0) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_open: the memory capacity must be positive");
   sendnn_device *device = calloc(1, sizeof *device);
   if (device == NULL) return emu_fail(SENDNN_E_HOST_MEMORY, "sendnn_device_open: out of host memory");
-  device->capacity_bytes = memory_capacity_bytes;
+  device->num_cards = num_cards;
+  device->capacity_bytes = memory_capacity_bytes_per_card;
   const char *fail_at = getenv("SENDNN_EMU_FAIL_RUN");
   device->fail_at_run = fail_at != NULL ? strtoll(fail_at, NULL, 10) : 0;
+  int32_t status = emu_cards_start(num_cards, &device->cards);
+  if (status != SENDNN_OK) {
+    free(device);
+    return status;
+  }
   *out_device = device;
   return SENDNN_OK;
 }
@@ -24,35 +33,46 @@ int32_t sendnn_device_close(sendnn_device *device) {
   if (device->open_objects != 0) {
     return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_close: %d buffers or programs are still allocated on the device", device->open_objects);
   }
+  emu_cards_stop(device->cards);
   free(device);
   return SENDNN_OK;
 }
 
-int32_t sendnn_device_memory(const sendnn_device *device, uint64_t *out_total_bytes, uint64_t *out_used_bytes) {
+int32_t sendnn_device_memory(const sendnn_device *device, int32_t card, uint64_t *out_total_bytes, uint64_t *out_used_bytes) {
   emu_clear_error();
   if (device == NULL || out_total_bytes == NULL || out_used_bytes == NULL) {
     return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_memory: null argument");
   }
+  if (card < 0 || card >= device->num_cards) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_device_memory: card %d of a device of %d cards", card, device->num_cards);
+  }
   *out_total_bytes = device->capacity_bytes;
-  *out_used_bytes = device->used_bytes;
+  *out_used_bytes = device->used_bytes[card];
   return SENDNN_OK;
 }
 
-int32_t emu_charge(sendnn_device *device, uint64_t num_bytes, const char *what) {
-  uint64_t free_bytes = device->capacity_bytes - device->used_bytes;
-  if (num_bytes > free_bytes) {
+int32_t emu_charge(sendnn_device *device, uint64_t card_bytes, const char *what) {
+  for (int32_t card = 0; card < device->num_cards; card++) {
+    uint64_t free_bytes = device->capacity_bytes - device->used_bytes[card];
+    if (card_bytes <= free_bytes) continue;
+    if (device->num_cards == 1) {
+      return emu_fail(SENDNN_E_DEVICE_MEMORY,
+                      "device memory exceeded: %s needs %llu bytes, but only %llu of the device's %llu bytes are free (%llu in use)",
+                      what, (unsigned long long)card_bytes, (unsigned long long)free_bytes,
+                      (unsigned long long)device->capacity_bytes, (unsigned long long)device->used_bytes[card]);
+    }
     return emu_fail(SENDNN_E_DEVICE_MEMORY,
-                    "device memory exceeded: %s needs %llu bytes, but only %llu of the device's %llu bytes are free (%llu in use)",
-                    what, (unsigned long long)num_bytes, (unsigned long long)free_bytes,
-                    (unsigned long long)device->capacity_bytes, (unsigned long long)device->used_bytes);
+                    "device memory exceeded: %s needs %llu bytes on each of the %d cards, but only %llu of card %d's %llu bytes are free (%llu in use)",
+                    what, (unsigned long long)card_bytes, device->num_cards, (unsigned long long)free_bytes, card,
+                    (unsigned long long)device->capacity_bytes, (unsigned long long)device->used_bytes[card]);
   }
-  device->used_bytes += num_bytes;
+  for (int32_t card = 0; card < device->num_cards; card++) device->used_bytes[card] += card_bytes;
   device->open_objects += 1;
   return SENDNN_OK;
 }
 
-void emu_release(sendnn_device *device, uint64_t num_bytes) {
-  device->used_bytes -= num_bytes;
+void emu_release(sendnn_device *device, uint64_t card_bytes) {
+  for (int32_t card = 0; card < device->num_cards; card++) device->used_bytes[card] -= card_bytes;
   device->open_objects -= 1;
 }
 
@@ -66,6 +86,15 @@ int32_t emu_check_model(const sendnn_model_desc *model) {
                     "invalid model description (vocab %d, hidden %d, intermediate %d, layers %d, heads %d, kv heads %d, head dim %d)",
                     model->vocab_size, model->hidden_size, model->intermediate_size, model->num_layers, model->num_heads,
                     model->num_kv_heads, model->head_dim);
+  }
+  return SENDNN_OK;
+}
+
+int32_t emu_check_cards(const sendnn_model_desc *model, int32_t num_cards) {
+  if (num_cards < 1 || num_cards > EMU_MAX_CARDS) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "%d cards (this library emulates 1 to %d)", num_cards, EMU_MAX_CARDS);
+  if (model->num_heads % num_cards != 0 || model->num_kv_heads % num_cards != 0) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT, "the model cannot be split across %d cards: %d attention heads and %d KV heads must both divide by %d",
+                    num_cards, model->num_heads, model->num_kv_heads, num_cards);
   }
   return SENDNN_OK;
 }
@@ -89,38 +118,46 @@ int32_t emu_check_shape(const sendnn_model_desc *model, const sendnn_program_sha
   return SENDNN_OK;
 }
 
-uint64_t sendnn_weights_bytes(const sendnn_model_desc *model) {
-  if (emu_check_model(model) != SENDNN_OK) return 0;
-  return (uint64_t)emu_raw_weight_floats(model) * sizeof(float);
+static int model_and_cards_ok(const sendnn_model_desc *model, int32_t num_cards) {
+  return emu_check_model(model) == SENDNN_OK && emu_check_cards(model, num_cards) == SENDNN_OK;
 }
 
-uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_blocks) {
-  if (emu_check_model(model) != SENDNN_OK || num_blocks <= 0) return 0;
-  return (uint64_t)emu_kv_floats_per_block(model) * (uint64_t)num_blocks * sizeof(float);
+/* The raw weights are staged across the cards: each card is charged its share. */
+uint64_t sendnn_weights_bytes(const sendnn_model_desc *model, int32_t num_cards) {
+  if (!model_and_cards_ok(model, num_cards)) return 0;
+  uint64_t total = (uint64_t)emu_raw_weight_floats(model) * sizeof(float);
+  return (total + (uint64_t)num_cards - 1) / (uint64_t)num_cards;
 }
 
-uint64_t sendnn_program_bytes(const sendnn_model_desc *model, const sendnn_program_shape *shape) {
-  if (emu_check_model(model) != SENDNN_OK || emu_check_shape(model, shape) != SENDNN_OK) return 0;
-  return (uint64_t)(emu_packed_weight_floats(model) + emu_scratch_floats(model, shape)) * sizeof(float);
+uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_cards, int32_t num_blocks) {
+  if (!model_and_cards_ok(model, num_cards) || num_blocks <= 0) return 0;
+  return (uint64_t)emu_kv_floats_per_block(model, num_cards) * (uint64_t)num_blocks * sizeof(float);
+}
+
+uint64_t sendnn_program_bytes(const sendnn_model_desc *model, int32_t num_cards, const sendnn_program_shape *shape) {
+  if (!model_and_cards_ok(model, num_cards) || emu_check_shape(model, shape) != SENDNN_OK) return 0;
+  return (uint64_t)(emu_largest_shard_floats(model, num_cards) + emu_card_scratch_floats(model, num_cards, shape)) * sizeof(float);
 }
 
 static int32_t alloc_buffer(sendnn_device *device, const sendnn_model_desc *model, emu_buffer_kind kind, int32_t num_blocks,
-                            uint64_t num_bytes, const char *what, sendnn_buffer **out_buffer) {
-  int32_t status = emu_charge(device, num_bytes, what);
+                            uint64_t num_bytes, uint64_t card_bytes, const char *what, sendnn_buffer **out_buffer) {
+  int32_t status = emu_charge(device, card_bytes, what);
   if (status != SENDNN_OK) return status;
   sendnn_buffer *buffer = calloc(1, sizeof *buffer);
   float *data = calloc(num_bytes / sizeof(float), sizeof(float));
   if (buffer == NULL || data == NULL) {
     free(buffer);
     free(data);
-    emu_release(device, num_bytes);
+    emu_release(device, card_bytes);
     return emu_fail(SENDNN_E_HOST_MEMORY, "%s: out of host memory for %llu bytes", what, (unsigned long long)num_bytes);
   }
   buffer->device = device;
   buffer->kind = kind;
   buffer->model = *model;
   buffer->num_blocks = num_blocks;
+  buffer->num_cards = device->num_cards;
   buffer->num_bytes = num_bytes;
+  buffer->card_bytes = card_bytes;
   buffer->data = data;
   *out_buffer = buffer;
   return SENDNN_OK;
@@ -130,19 +167,23 @@ int32_t sendnn_buffer_alloc_weights(sendnn_device *device, const sendnn_model_de
   emu_clear_error();
   if (device == NULL || out_buffer == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_alloc_weights: null argument");
   int32_t status = emu_check_model(model);
+  if (status == SENDNN_OK) status = emu_check_cards(model, device->num_cards);
   if (status != SENDNN_OK) return status;
-  return alloc_buffer(device, model, EMU_BUFFER_WEIGHTS, 0, sendnn_weights_bytes(model), "the weights buffer", out_buffer);
+  return alloc_buffer(device, model, EMU_BUFFER_WEIGHTS, 0, (uint64_t)emu_raw_weight_floats(model) * sizeof(float),
+                      sendnn_weights_bytes(model, device->num_cards), "the weights buffer", out_buffer);
 }
 
 int32_t sendnn_buffer_alloc_kv(sendnn_device *device, const sendnn_model_desc *model, int32_t num_blocks, sendnn_buffer **out_buffer) {
   emu_clear_error();
   if (device == NULL || out_buffer == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_alloc_kv: null argument");
   int32_t status = emu_check_model(model);
+  if (status == SENDNN_OK) status = emu_check_cards(model, device->num_cards);
   if (status != SENDNN_OK) return status;
   if (num_blocks <= 1) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_alloc_kv: %d blocks (the null block and at least one more are needed)", num_blocks);
   char what[96];
   snprintf(what, sizeof what, "the KV cache of %d blocks", num_blocks);
-  return alloc_buffer(device, model, EMU_BUFFER_KV, num_blocks, sendnn_kv_bytes(model, num_blocks), what, out_buffer);
+  uint64_t card_bytes = sendnn_kv_bytes(model, device->num_cards, num_blocks);
+  return alloc_buffer(device, model, EMU_BUFFER_KV, num_blocks, card_bytes * (uint64_t)device->num_cards, card_bytes, what, out_buffer);
 }
 
 int32_t sendnn_buffer_write(sendnn_buffer *buffer, uint64_t offset_bytes, const void *data, uint64_t num_bytes) {
@@ -159,7 +200,7 @@ int32_t sendnn_buffer_write(sendnn_buffer *buffer, uint64_t offset_bytes, const 
 int32_t sendnn_buffer_free(sendnn_buffer *buffer) {
   emu_clear_error();
   if (buffer == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_free: buffer is null");
-  emu_release(buffer->device, buffer->num_bytes);
+  emu_release(buffer->device, buffer->card_bytes);
   free(buffer->data);
   free(buffer);
   return SENDNN_OK;

@@ -86,6 +86,8 @@ static emu_program_spec encoder_spec(const sendnn_encoder_desc *m, const sendnn_
   spec.shape = *shape;
   spec.packed_floats = emu_encoder_layout(m).total;
   spec.scratch_floats = scratch_floats(m, shape);
+  spec.num_cards = 1; /* encoders are not sharded: the program runs on the caller's thread */
+  spec.card_bytes = (uint64_t)(spec.packed_floats + spec.scratch_floats) * sizeof(float);
   return spec;
 }
 
@@ -96,8 +98,7 @@ uint64_t sendnn_encoder_weights_bytes(const sendnn_encoder_desc *model) {
 
 uint64_t sendnn_encoder_program_bytes(const sendnn_encoder_desc *model, const sendnn_program_shape *shape) {
   if (check_encoder(model) != SENDNN_OK || check_encoder_shape(model, shape) != SENDNN_OK) return 0;
-  emu_program_spec spec = encoder_spec(model, shape);
-  return (uint64_t)(spec.packed_floats + spec.scratch_floats) * sizeof(float);
+  return encoder_spec(model, shape).card_bytes;
 }
 
 int32_t sendnn_buffer_alloc_encoder_weights(sendnn_device *device, const sendnn_encoder_desc *model, sendnn_buffer **out_buffer) {
@@ -120,6 +121,8 @@ int32_t sendnn_buffer_alloc_encoder_weights(sendnn_device *device, const sendnn_
   buffer->kind = EMU_BUFFER_ENCODER_WEIGHTS;
   buffer->encoder = *model;
   buffer->num_bytes = num_bytes;
+  buffer->card_bytes = num_bytes;
+  buffer->num_cards = 1;
   buffer->data = data;
   *out_buffer = buffer;
   return SENDNN_OK;

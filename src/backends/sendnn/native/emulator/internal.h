@@ -10,10 +10,23 @@
 #define EMU_LIBRARY_NAME "sendnn-emulator"
 #define EMU_LIBRARY_VERSION "0.1.0"
 #define EMU_MAX_THREADS 16
+#define EMU_MAX_CARDS 8
+
+/* cards.c: the card threads of a device (NULL for a device of one card, which runs on the caller's thread). */
+typedef struct emu_cards emu_cards;
+typedef void (*emu_card_fn)(void *arg, int32_t card);
+int32_t emu_cards_start(int32_t num_cards, emu_cards **out);
+void emu_cards_run(emu_cards *cards, emu_card_fn fn, void *arg); /* fn(arg, card) on every card; returns when all are done */
+void emu_cards_sync(emu_cards *cards);                            /* a barrier among the cards (the all-reduce's) */
+void emu_cards_stop(emu_cards *cards);
+/* Set in the card threads of a multi-card device: kernels run serially there (the cards are the parallelism). */
+extern _Thread_local int emu_serial_kernels;
 
 struct sendnn_device {
-  uint64_t capacity_bytes;
-  uint64_t used_bytes;
+  int32_t num_cards;
+  uint64_t capacity_bytes;           /* per card */
+  uint64_t used_bytes[EMU_MAX_CARDS];
+  emu_cards *cards;
   int64_t runs;          /* programs run so far */
   int64_t fail_at_run;   /* SENDNN_EMU_FAIL_RUN: the run (1-based) that faults; 0 = never */
   int32_t open_objects;  /* buffers and programs not yet freed */
@@ -30,14 +43,28 @@ struct sendnn_buffer {
   sendnn_model_desc model;           /* decoder buffers */
   sendnn_encoder_desc encoder;       /* encoder weights */
   int32_t num_blocks; /* KV only */
-  uint64_t num_bytes;
+  int32_t num_cards;  /* KV: one shard per card, card c at data + c * (num_bytes / num_cards) / sizeof(float) */
+  uint64_t num_bytes;  /* the whole buffer (all cards) */
+  uint64_t card_bytes; /* charged to each card */
   float *data;
 };
 
-/* Offsets (in floats) of one layer's tensors inside a packed program's weights. */
+/* Offsets (in floats) of one layer's tensors inside the raw weights or one card's packed shard. */
 typedef struct {
   size_t input_norm, q, k, v, o, post_norm, gate, up, down;
 } emu_layer_offsets;
+
+/* What one card holds of a decoder (layout.c): a contiguous range of heads, KV heads, intermediate columns and
+ * vocabulary rows. */
+typedef struct {
+  int32_t card, num_cards;
+  int32_t head0, heads, kv_head0, kv_heads, inter0, inter, vocab0, vocab;
+} emu_shard;
+
+/* Widths of a layout: hidden, intermediate, q (heads*head_dim), k (kv_heads*head_dim), vocabulary. */
+typedef struct {
+  size_t h, i, q, k, v;
+} emu_dims;
 
 struct sendnn_program {
   sendnn_device *device;
@@ -45,11 +72,12 @@ struct sendnn_program {
   sendnn_model_desc model;      /* zero for an encoder */
   sendnn_encoder_desc encoder;  /* zero for a decoder */
   sendnn_program_shape shape;
+  int32_t num_cards;        /* decoders: one weight shard and one scratch per card; encoders: 1 */
   int32_t tile_rows;        /* matmul rows per weight pass, chosen by the autotuner */
-  uint64_t device_bytes;    /* packed weights + scratch charged to the device */
-  size_t packed_floats;
-  float *packed;            /* weights re-laid out [out][in] for this program */
-  float *scratch;
+  uint64_t card_bytes;      /* packed weights + scratch charged to each card */
+  size_t packed_floats;     /* all cards' shards */
+  float *packed;            /* weights re-laid out [out][in]: card c's shard at emu_card_weight_offset */
+  float *scratch;           /* card c's at scratch + c * scratch_floats / num_cards */
   size_t scratch_floats;
 };
 
@@ -57,22 +85,27 @@ struct sendnn_program {
 int32_t emu_fail(int32_t status, const char *format, ...) __attribute__((format(printf, 2, 3)));
 void emu_clear_error(void);
 
-/* device.c */
-int32_t emu_charge(sendnn_device *device, uint64_t num_bytes, const char *what);
-void emu_release(sendnn_device *device, uint64_t num_bytes);
+/* device.c: every card is charged the same amount (the largest card's share) */
+int32_t emu_charge(sendnn_device *device, uint64_t card_bytes, const char *what);
+void emu_release(sendnn_device *device, uint64_t card_bytes);
 int32_t emu_check_model(const sendnn_model_desc *model);
+int32_t emu_check_cards(const sendnn_model_desc *model, int32_t num_cards);
 int32_t emu_check_shape(const sendnn_model_desc *model, const sendnn_program_shape *shape);
 
 /* layout.c */
+emu_shard emu_shard_of(const sendnn_model_desc *model, int32_t card, int32_t num_cards);
+emu_dims emu_full_dims(const sendnn_model_desc *model);
+emu_dims emu_shard_dims(const sendnn_model_desc *model, const emu_shard *shard);
+emu_layer_offsets emu_layer_at(const emu_dims *dims, int32_t layer);
+size_t emu_final_norm_at(const emu_dims *dims, int32_t num_layers);
+size_t emu_lm_head_at(const emu_dims *dims, int32_t num_layers);
 size_t emu_raw_weight_floats(const sendnn_model_desc *model);
-size_t emu_packed_weight_floats(const sendnn_model_desc *model);
-size_t emu_scratch_floats(const sendnn_model_desc *model, const sendnn_program_shape *shape);
-size_t emu_layer_stride(const sendnn_model_desc *model);
-emu_layer_offsets emu_packed_layer(const sendnn_model_desc *model, int32_t layer);
-size_t emu_packed_final_norm(const sendnn_model_desc *model);
-size_t emu_packed_lm_head(const sendnn_model_desc *model);
-void emu_relayout(const sendnn_model_desc *model, const float *raw, float *packed);
-size_t emu_kv_floats_per_block(const sendnn_model_desc *model);
+size_t emu_shard_weight_floats(const sendnn_model_desc *model, const emu_shard *shard);
+size_t emu_card_weight_offset(const sendnn_model_desc *model, int32_t card, int32_t num_cards);
+size_t emu_largest_shard_floats(const sendnn_model_desc *model, int32_t num_cards);
+size_t emu_card_scratch_floats(const sendnn_model_desc *model, int32_t num_cards, const sendnn_program_shape *shape);
+size_t emu_kv_floats_per_block(const sendnn_model_desc *model, int32_t num_cards); /* one card's share */
+void emu_relayout_shard(const sendnn_model_desc *model, const emu_shard *shard, const float *raw, float *packed);
 
 /* program.c */
 typedef struct {
@@ -80,8 +113,10 @@ typedef struct {
   sendnn_model_desc model;     /* zero for an encoder */
   sendnn_encoder_desc encoder; /* zero for a decoder */
   sendnn_program_shape shape;
-  size_t packed_floats;
-  size_t scratch_floats;
+  int32_t num_cards;
+  size_t packed_floats;  /* all cards */
+  size_t scratch_floats; /* all cards */
+  uint64_t card_bytes;   /* charged to each card */
 } emu_program_spec;
 
 int32_t emu_program_new(sendnn_device *device, const emu_program_spec *spec, sendnn_program **out_program);

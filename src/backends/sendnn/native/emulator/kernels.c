@@ -25,7 +25,7 @@ void emu_matmul(const float *x, int32_t rows, int32_t in_features, const float *
   int32_t tile = tile_rows > 0 ? tile_rows : 1;
   long work = (long)rows * in_features * out_features;
   (void)work; /* read only by the OpenMP pragma */
-#pragma omp parallel for schedule(dynamic, 16) if (work > 1048576)
+#pragma omp parallel for schedule(dynamic, 16) if (work > 1048576 && !emu_serial_kernels)
   for (int32_t n = 0; n < out_features; n++) {
     const float *w = w_out_in + (size_t)n * (size_t)in_features;
     for (int32_t r0 = 0; r0 < rows; r0 += tile) {
@@ -65,12 +65,14 @@ static double now_s(void) {
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-/* One pass of every projection of the program over `rows` rows of x. */
+/* One pass of every projection of card 0's shard over `rows` rows of x. */
 static void trial(const sendnn_program *p, const float *x, float *y, int32_t rows, int32_t tile) {
   const sendnn_model_desc *m = &p->model;
-  int32_t h = m->hidden_size, q = m->num_heads * m->head_dim, k = m->num_kv_heads * m->head_dim, inter = m->intermediate_size;
+  emu_shard shard = emu_shard_of(m, 0, p->num_cards);
+  emu_dims d = emu_shard_dims(m, &shard);
+  int32_t h = m->hidden_size, q = (int32_t)d.q, k = (int32_t)d.k, inter = (int32_t)d.i;
   for (int32_t layer = 0; layer < m->num_layers; layer++) {
-    emu_layer_offsets o = emu_packed_layer(m, layer);
+    emu_layer_offsets o = emu_layer_at(&d, layer);
     emu_matmul(x, rows, h, p->packed + o.q, q, y, tile);
     emu_matmul(x, rows, h, p->packed + o.k, k, y, tile);
     emu_matmul(x, rows, h, p->packed + o.v, k, y, tile);
@@ -79,7 +81,7 @@ static void trial(const sendnn_program *p, const float *x, float *y, int32_t row
     emu_matmul(x, rows, h, p->packed + o.up, inter, y, tile);
     emu_matmul(x, rows, inter, p->packed + o.down, h, y, tile);
   }
-  emu_matmul(x, rows < 8 ? rows : 8, h, p->packed + emu_packed_lm_head(m), m->vocab_size, y, tile);
+  emu_matmul(x, rows < 8 ? rows : 8, h, p->packed + emu_lm_head_at(&d, m->num_layers), (int32_t)d.v, y, tile);
 }
 
 /*
@@ -104,6 +106,8 @@ int32_t emu_autotune(const sendnn_program *p) {
     return 1;
   }
   for (size_t i = 0; i < (size_t)rows * (size_t)widest; i++) x[i] = (float)((i * 2654435761u) % 1000) / 1000.0f - 0.5f;
+  int serial = emu_serial_kernels;
+  emu_serial_kernels = p->num_cards > 1; /* tune as the cards run: serially inside each card */
   int32_t best = 1;
   double best_s = INFINITY;
   for (size_t c = 0; c < sizeof candidates / sizeof candidates[0]; c++) {
@@ -117,6 +121,7 @@ int32_t emu_autotune(const sendnn_program *p) {
       }
     }
   }
+  emu_serial_kernels = serial;
   free(x);
   free(y);
   return best;

@@ -1,105 +1,148 @@
-/* Sizes and layouts: the raw weights of the ABI ([in][out] per projection) and a program's packed
- * weights ([out][in], so that every output feature is one contiguous dot product). */
+/* Sizes and layouts: the raw weights of the ABI ([in][out] per projection, the whole model) and a program's
+ * packed weights: one shard per card ([out][in], so that every output feature is one contiguous dot product).
+ *
+ * Megatron-style sharding over N cards: card c holds the attention heads [c*heads/N, (c+1)*heads/N) with their
+ * rows of q and their columns of o, the KV heads [c*kv/N, ...) with their rows of k and v (and their share of
+ * the KV cache), the columns [c*I/N, ...) of gate and up with the matching rows of down, and the vocabulary rows
+ * [c*V/N, ...) of the embedding and of the lm head. Norms are replicated. */
+#include <string.h>
+
 #include "internal.h"
 
+static int32_t split_start(int32_t total, int32_t card, int32_t num_cards) {
+  return (int32_t)(((int64_t)total * card) / num_cards);
+}
 
+emu_shard emu_shard_of(const sendnn_model_desc *m, int32_t card, int32_t num_cards) {
+  emu_shard s;
+  s.card = card;
+  s.num_cards = num_cards;
+  s.head0 = split_start(m->num_heads, card, num_cards);
+  s.heads = split_start(m->num_heads, card + 1, num_cards) - s.head0;
+  s.kv_head0 = split_start(m->num_kv_heads, card, num_cards);
+  s.kv_heads = split_start(m->num_kv_heads, card + 1, num_cards) - s.kv_head0;
+  s.inter0 = split_start(m->intermediate_size, card, num_cards);
+  s.inter = split_start(m->intermediate_size, card + 1, num_cards) - s.inter0;
+  s.vocab0 = split_start(m->vocab_size, card, num_cards);
+  s.vocab = split_start(m->vocab_size, card + 1, num_cards) - s.vocab0;
+  return s;
+}
 
-typedef struct {
-  size_t h, i, q, k, v;
-} dims;
-
-static dims dims_of(const sendnn_model_desc *m) {
-  dims d = {(size_t)m->hidden_size, (size_t)m->intermediate_size, (size_t)m->num_heads * (size_t)m->head_dim,
-            (size_t)m->num_kv_heads * (size_t)m->head_dim, (size_t)m->vocab_size};
+emu_dims emu_full_dims(const sendnn_model_desc *m) {
+  emu_dims d = {(size_t)m->hidden_size, (size_t)m->intermediate_size, (size_t)m->num_heads * (size_t)m->head_dim,
+                (size_t)m->num_kv_heads * (size_t)m->head_dim, (size_t)m->vocab_size};
   return d;
 }
 
-size_t emu_layer_stride(const sendnn_model_desc *model) {
-  dims d = dims_of(model);
-  return d.h + d.h * d.q + 2 * d.h * d.k + d.q * d.h + d.h + 3 * d.h * d.i;
+emu_dims emu_shard_dims(const sendnn_model_desc *m, const emu_shard *s) {
+  emu_dims d = {(size_t)m->hidden_size, (size_t)s->inter, (size_t)s->heads * (size_t)m->head_dim,
+                (size_t)s->kv_heads * (size_t)m->head_dim, (size_t)s->vocab};
+  return d;
 }
 
-size_t emu_raw_weight_floats(const sendnn_model_desc *model) {
-  dims d = dims_of(model);
-  size_t total = d.v * d.h + (size_t)model->num_layers * emu_layer_stride(model) + d.h;
-  return model->tie_word_embeddings ? total : total + d.h * d.v;
+static size_t layer_stride(const emu_dims *d) {
+  return d->h + d->h * d->q + 2 * d->h * d->k + d->q * d->h + d->h + 3 * d->h * d->i;
 }
 
-size_t emu_packed_weight_floats(const sendnn_model_desc *model) {
-  dims d = dims_of(model);
-  return d.v * d.h + (size_t)model->num_layers * emu_layer_stride(model) + d.h + d.v * d.h;
-}
-
-size_t emu_scratch_floats(const sendnn_model_desc *model, const sendnn_program_shape *shape) {
-  dims d = dims_of(model);
-  size_t rows = (size_t)shape->batch_size * (size_t)shape->num_slots;
-  size_t per_row = 2 * d.h + 2 * d.q + 2 * d.k + 2 * d.i;
-  return rows * per_row + (size_t)shape->batch_size * (d.h + d.v) + (size_t)EMU_MAX_THREADS * (size_t)shape->max_context;
-}
-
-size_t emu_kv_floats_per_block(const sendnn_model_desc *model) {
-  return (size_t)model->num_layers * 2 * (size_t)model->num_kv_heads * SENDNN_BLOCK_SIZE * (size_t)model->head_dim;
-}
-
-/* The same order serves the raw and the packed layouts: only the orientation of each matrix differs. */
-emu_layer_offsets emu_packed_layer(const sendnn_model_desc *model, int32_t layer) {
-  dims d = dims_of(model);
+/* The same order serves the raw and the packed layouts: only the dimensions and the orientation differ. */
+emu_layer_offsets emu_layer_at(const emu_dims *d, int32_t layer) {
   emu_layer_offsets o;
-  o.input_norm = d.v * d.h + (size_t)layer * emu_layer_stride(model);
-  o.q = o.input_norm + d.h;
-  o.k = o.q + d.h * d.q;
-  o.v = o.k + d.h * d.k;
-  o.o = o.v + d.h * d.k;
-  o.post_norm = o.o + d.q * d.h;
-  o.gate = o.post_norm + d.h;
-  o.up = o.gate + d.h * d.i;
-  o.down = o.up + d.h * d.i;
+  o.input_norm = d->v * d->h + (size_t)layer * layer_stride(d);
+  o.q = o.input_norm + d->h;
+  o.k = o.q + d->h * d->q;
+  o.v = o.k + d->h * d->k;
+  o.o = o.v + d->h * d->k;
+  o.post_norm = o.o + d->q * d->h;
+  o.gate = o.post_norm + d->h;
+  o.up = o.gate + d->h * d->i;
+  o.down = o.up + d->h * d->i;
   return o;
 }
 
-size_t emu_packed_final_norm(const sendnn_model_desc *model) {
-  dims d = dims_of(model);
-  return d.v * d.h + (size_t)model->num_layers * emu_layer_stride(model);
+size_t emu_final_norm_at(const emu_dims *d, int32_t num_layers) { return d->v * d->h + (size_t)num_layers * layer_stride(d); }
+
+size_t emu_lm_head_at(const emu_dims *d, int32_t num_layers) { return emu_final_norm_at(d, num_layers) + d->h; }
+
+size_t emu_raw_weight_floats(const sendnn_model_desc *model) {
+  emu_dims d = emu_full_dims(model);
+  size_t total = emu_lm_head_at(&d, model->num_layers);
+  return model->tie_word_embeddings ? total : total + d.h * d.v;
 }
 
-size_t emu_packed_lm_head(const sendnn_model_desc *model) { return emu_packed_final_norm(model) + (size_t)model->hidden_size; }
+size_t emu_shard_weight_floats(const sendnn_model_desc *model, const emu_shard *shard) {
+  emu_dims d = emu_shard_dims(model, shard);
+  return emu_lm_head_at(&d, model->num_layers) + d.v * d.h;
+}
 
-/* [in][out] -> [out][in], in cache-sized tiles. */
-static void transpose(const float *src, size_t in_features, size_t out_features, float *dst) {
+size_t emu_card_weight_offset(const sendnn_model_desc *model, int32_t card, int32_t num_cards) {
+  size_t offset = 0;
+  for (int32_t c = 0; c < card; c++) {
+    emu_shard s = emu_shard_of(model, c, num_cards);
+    offset += emu_shard_weight_floats(model, &s);
+  }
+  return offset;
+}
+
+size_t emu_largest_shard_floats(const sendnn_model_desc *model, int32_t num_cards) {
+  size_t largest = 0;
+  for (int32_t c = 0; c < num_cards; c++) {
+    emu_shard s = emu_shard_of(model, c, num_cards);
+    size_t floats = emu_shard_weight_floats(model, &s);
+    if (floats > largest) largest = floats;
+  }
+  return largest;
+}
+
+static size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
+
+/* One card's scratch: the residual stream replica, the two all-reduce buffers, and its shard's activations. */
+size_t emu_card_scratch_floats(const sendnn_model_desc *model, int32_t num_cards, const sendnn_program_shape *shape) {
+  size_t n = (size_t)num_cards, h = (size_t)model->hidden_size, hd = (size_t)model->head_dim;
+  size_t q = ceil_div((size_t)model->num_heads, n) * hd, k = ceil_div((size_t)model->num_kv_heads, n) * hd;
+  size_t i = ceil_div((size_t)model->intermediate_size, n), v = ceil_div((size_t)model->vocab_size, n);
+  size_t rows = (size_t)shape->batch_size * (size_t)shape->num_slots;
+  size_t per_row = 4 * h + 2 * q + 2 * k + 2 * i;
+  return rows * per_row + (size_t)shape->batch_size * (h + v) + (size_t)EMU_MAX_THREADS * (size_t)shape->max_context;
+}
+
+size_t emu_kv_floats_per_block(const sendnn_model_desc *model, int32_t num_cards) {
+  return (size_t)model->num_layers * 2 * (size_t)(model->num_kv_heads / num_cards) * SENDNN_BLOCK_SIZE * (size_t)model->head_dim;
+}
+
+/* dst[c][r] = src[row0 + r][col0 + c] for r < rows, c < cols: a [rows][cols] block of a row-major [*][src_cols]
+ * matrix, transposed, in cache-sized tiles. */
+static void gather_transposed(const float *src, size_t src_cols, size_t row0, size_t rows, size_t col0, size_t cols, float *dst) {
   const size_t tile = 32;
-  for (size_t i0 = 0; i0 < in_features; i0 += tile) {
-    for (size_t o0 = 0; o0 < out_features; o0 += tile) {
-      size_t i_end = i0 + tile < in_features ? i0 + tile : in_features;
-      size_t o_end = o0 + tile < out_features ? o0 + tile : out_features;
-      for (size_t i = i0; i < i_end; i++) {
-        for (size_t o = o0; o < o_end; o++) dst[o * in_features + i] = src[i * out_features + o];
+  for (size_t r0 = 0; r0 < rows; r0 += tile) {
+    for (size_t c0 = 0; c0 < cols; c0 += tile) {
+      size_t r_end = r0 + tile < rows ? r0 + tile : rows;
+      size_t c_end = c0 + tile < cols ? c0 + tile : cols;
+      for (size_t r = r0; r < r_end; r++) {
+        for (size_t c = c0; c < c_end; c++) dst[c * rows + r] = src[(row0 + r) * src_cols + col0 + c];
       }
     }
   }
 }
 
-static void copy_floats(const float *src, size_t n, float *dst) {
-  for (size_t i = 0; i < n; i++) dst[i] = src[i];
-}
-
-void emu_relayout(const sendnn_model_desc *model, const float *raw, float *packed) {
-  dims d = dims_of(model);
-  copy_floats(raw, d.v * d.h, packed);
+void emu_relayout_shard(const sendnn_model_desc *model, const emu_shard *shard, const float *raw, float *packed) {
+  emu_dims full = emu_full_dims(model), d = emu_shard_dims(model, shard);
+  size_t hd = (size_t)model->head_dim, q0 = (size_t)shard->head0 * hd, k0 = (size_t)shard->kv_head0 * hd;
+  size_t i0 = (size_t)shard->inter0, v0 = (size_t)shard->vocab0;
+  memcpy(packed, raw + v0 * d.h, sizeof(float) * d.v * d.h);
   for (int32_t layer = 0; layer < model->num_layers; layer++) {
-    emu_layer_offsets o = emu_packed_layer(model, layer); /* raw offsets are the same: same sizes, same order */
-    copy_floats(raw + o.input_norm, d.h, packed + o.input_norm);
-    transpose(raw + o.q, d.h, d.q, packed + o.q);
-    transpose(raw + o.k, d.h, d.k, packed + o.k);
-    transpose(raw + o.v, d.h, d.k, packed + o.v);
-    transpose(raw + o.o, d.q, d.h, packed + o.o);
-    copy_floats(raw + o.post_norm, d.h, packed + o.post_norm);
-    transpose(raw + o.gate, d.h, d.i, packed + o.gate);
-    transpose(raw + o.up, d.h, d.i, packed + o.up);
-    transpose(raw + o.down, d.i, d.h, packed + o.down);
+    emu_layer_offsets r = emu_layer_at(&full, layer), p = emu_layer_at(&d, layer);
+    memcpy(packed + p.input_norm, raw + r.input_norm, sizeof(float) * d.h);
+    gather_transposed(raw + r.q, full.q, 0, d.h, q0, d.q, packed + p.q);    /* columns of [H,Q]: its heads */
+    gather_transposed(raw + r.k, full.k, 0, d.h, k0, d.k, packed + p.k);
+    gather_transposed(raw + r.v, full.k, 0, d.h, k0, d.k, packed + p.v);
+    gather_transposed(raw + r.o, full.h, q0, d.q, 0, d.h, packed + p.o);    /* rows of [Q,H]: its heads' inputs */
+    memcpy(packed + p.post_norm, raw + r.post_norm, sizeof(float) * d.h);
+    gather_transposed(raw + r.gate, full.i, 0, d.h, i0, d.i, packed + p.gate); /* columns of [H,I] */
+    gather_transposed(raw + r.up, full.i, 0, d.h, i0, d.i, packed + p.up);
+    gather_transposed(raw + r.down, full.h, i0, d.i, 0, d.h, packed + p.down); /* rows of [I,H] */
   }
-  size_t final_norm = emu_packed_final_norm(model);
-  copy_floats(raw + final_norm, d.h, packed + final_norm);
-  size_t lm = emu_packed_lm_head(model);
-  if (model->tie_word_embeddings) copy_floats(raw, d.v * d.h, packed + lm);
-  else transpose(raw + lm, d.h, d.v, packed + lm);
+  memcpy(packed + emu_final_norm_at(&d, model->num_layers), raw + emu_final_norm_at(&full, model->num_layers), sizeof(float) * d.h);
+  float *lm = packed + emu_lm_head_at(&d, model->num_layers);
+  if (model->tie_word_embeddings) memcpy(lm, raw + v0 * d.h, sizeof(float) * d.v * d.h);
+  else gather_transposed(raw + emu_lm_head_at(&full, model->num_layers), full.v, 0, d.h, v0, d.v, lm); /* columns of [H,V] */
 }

@@ -7,7 +7,7 @@
 #include "internal.h"
 
 #define ARTIFACT_MAGIC "SNDNNART"
-#define ARTIFACT_FORMAT 2u
+#define ARTIFACT_FORMAT 3u
 
 typedef struct {
   char magic[8];
@@ -19,6 +19,7 @@ typedef struct {
   sendnn_model_desc model;
   sendnn_encoder_desc encoder;
   sendnn_program_shape shape;
+  int32_t num_cards;
   int32_t tile_rows;
   uint32_t key_bytes;
   uint64_t payload_bytes;
@@ -32,11 +33,11 @@ static const char *kind_name(int32_t kind) {
 
 int32_t emu_program_new(sendnn_device *device, const emu_program_spec *spec, sendnn_program **out_program) {
   const sendnn_program_shape *shape = &spec->shape;
-  uint64_t device_bytes = (uint64_t)(spec->packed_floats + spec->scratch_floats) * sizeof(float);
+  uint64_t card_bytes = spec->card_bytes;
   char what[160];
   snprintf(what, sizeof what, "the %s program (batch %d, slots %d, max context %d)", kind_name(shape->kind), shape->batch_size,
            shape->num_slots, shape->max_context);
-  int32_t status = emu_charge(device, device_bytes, what);
+  int32_t status = emu_charge(device, card_bytes, what);
   if (status != SENDNN_OK) return status;
   sendnn_program *program = calloc(1, sizeof *program);
   float *packed = malloc(spec->packed_floats * sizeof(float));
@@ -45,7 +46,7 @@ int32_t emu_program_new(sendnn_device *device, const emu_program_spec *spec, sen
     free(program);
     free(packed);
     free(scratch);
-    emu_release(device, device_bytes);
+    emu_release(device, card_bytes);
     return emu_fail(SENDNN_E_HOST_MEMORY, "%s: out of host memory", what);
   }
   program->device = device;
@@ -53,8 +54,9 @@ int32_t emu_program_new(sendnn_device *device, const emu_program_spec *spec, sen
   program->model = spec->model;
   program->encoder = spec->encoder;
   program->shape = *shape;
+  program->num_cards = spec->num_cards;
   program->tile_rows = 1;
-  program->device_bytes = device_bytes;
+  program->card_bytes = card_bytes;
   program->packed_floats = spec->packed_floats;
   program->packed = packed;
   program->scratch = scratch;
@@ -63,21 +65,24 @@ int32_t emu_program_new(sendnn_device *device, const emu_program_spec *spec, sen
   return SENDNN_OK;
 }
 
-static emu_program_spec decoder_spec(const sendnn_model_desc *model, const sendnn_program_shape *shape) {
+/* A decoder program on a device of `num_cards` cards: every card's weight shard, one scratch per card. */
+static emu_program_spec decoder_spec(const sendnn_model_desc *model, int32_t num_cards, const sendnn_program_shape *shape) {
   emu_program_spec spec;
   memset(&spec, 0, sizeof spec);
   spec.arch = EMU_ARCH_DECODER;
   spec.model = *model;
   spec.shape = *shape;
-  spec.packed_floats = emu_packed_weight_floats(model);
-  spec.scratch_floats = emu_scratch_floats(model, shape);
+  spec.num_cards = num_cards;
+  spec.packed_floats = emu_card_weight_offset(model, num_cards, num_cards);
+  spec.scratch_floats = emu_card_scratch_floats(model, num_cards, shape) * (size_t)num_cards;
+  spec.card_bytes = sendnn_program_bytes(model, num_cards, shape);
   return spec;
 }
 
 int32_t sendnn_program_free(sendnn_program *program) {
   emu_clear_error();
   if (program == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_program_free: program is null");
-  emu_release(program->device, program->device_bytes);
+  emu_release(program->device, program->card_bytes);
   free(program->packed);
   free(program->scratch);
   free(program);
@@ -89,16 +94,20 @@ int32_t sendnn_program_compile(sendnn_device *device, const sendnn_model_desc *m
   emu_clear_error();
   if (device == NULL || weights == NULL || out_program == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_program_compile: null argument");
   int32_t status = emu_check_model(model);
+  if (status == SENDNN_OK) status = emu_check_cards(model, device->num_cards);
   if (status == SENDNN_OK) status = emu_check_shape(model, shape);
   if (status != SENDNN_OK) return status;
   if (weights->kind != EMU_BUFFER_WEIGHTS || memcmp(&weights->model, model, sizeof *model) != 0) {
     return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_program_compile: the buffer is not the weights buffer of this model");
   }
   sendnn_program *program;
-  emu_program_spec spec = decoder_spec(model, shape);
+  emu_program_spec spec = decoder_spec(model, device->num_cards, shape);
   status = emu_program_new(device, &spec, &program);
   if (status != SENDNN_OK) return status;
-  emu_relayout(model, weights->data, program->packed);
+  for (int32_t card = 0; card < device->num_cards; card++) {
+    emu_shard shard = emu_shard_of(model, card, device->num_cards);
+    emu_relayout_shard(model, &shard, weights->data, program->packed + emu_card_weight_offset(model, card, device->num_cards));
+  }
   program->tile_rows = emu_autotune(program);
   *out_program = program;
   return SENDNN_OK;
@@ -124,6 +133,7 @@ int32_t sendnn_program_save(const sendnn_program *program, const char *artifact_
   header.model = program->model;
   header.encoder = program->encoder;
   header.shape = program->shape;
+  header.num_cards = program->num_cards;
   header.tile_rows = program->tile_rows;
   header.key_bytes = (uint32_t)strlen(key);
   header.payload_bytes = (uint64_t)program->packed_floats * sizeof(float);
@@ -162,6 +172,9 @@ static int32_t check_header(const artifact_header *header, const char *stored_ke
   if (header->arch != (int32_t)spec->arch || memcmp(&header->model, &spec->model, sizeof spec->model) != 0 ||
       memcmp(&header->encoder, &spec->encoder, sizeof spec->encoder) != 0 || memcmp(&header->shape, &spec->shape, sizeof spec->shape) != 0) {
     return emu_fail(SENDNN_E_ARTIFACT_MISMATCH, "artifact %s was compiled for another model or shape", path);
+  }
+  if (header->num_cards != spec->num_cards) {
+    return emu_fail(SENDNN_E_ARTIFACT_MISMATCH, "artifact %s was compiled for %d cards, this device has %d", path, header->num_cards, spec->num_cards);
   }
   if (header->payload_bytes != (uint64_t)spec->packed_floats * sizeof(float) || header->tile_rows <= 0) {
     return emu_fail(SENDNN_E_ARTIFACT_CORRUPT, "artifact %s is corrupted: wrong payload size", path);
@@ -217,8 +230,9 @@ int32_t sendnn_program_load(sendnn_device *device, const sendnn_model_desc *mode
     return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_program_load: null argument");
   }
   int32_t status = emu_check_model(model);
+  if (status == SENDNN_OK) status = emu_check_cards(model, device->num_cards);
   if (status == SENDNN_OK) status = emu_check_shape(model, shape);
   if (status != SENDNN_OK) return status;
-  emu_program_spec spec = decoder_spec(model, shape);
+  emu_program_spec spec = decoder_spec(model, device->num_cards, shape);
   return emu_program_load(device, &spec, artifact_path, key, out_program);
 }

@@ -1,0 +1,100 @@
+// Tensor parallelism on the emulated cards (ABI 3): the same greedy tokens as eager on 1, 2 and 4 cards, logits
+// within 1e-4 of eager, seeded sampling unchanged, and each card holding its share of the KV cache.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EagerModel } from '../../../../src/backends/eager/eagerModel.js';
+import type { StepExecutor } from '../../../../src/core/contracts/backend.js';
+import { asRequestId, type RequestId } from '../../../../src/core/contracts/ids.js';
+import type { SamplingParams } from '../../../../src/core/contracts/requests.js';
+import type { EngineCore } from '../../../../src/core/engine/engineCore.js';
+import { buildTinyModel, eagerCoreRig, loadEagerModel, randomIds, type TinyModelDir } from '../../../support/tinyModel.js';
+import { sendnnRig } from './sendnnRig.js';
+
+interface Run {
+  readonly tokens: Map<string, readonly number[]>;
+  readonly firstLogits: Map<string, Float32Array>;
+}
+
+const FLAGS = { maxModelLen: 512, maxNumSeqs: 3, maxNumBatchedTokens: 128 };
+
+async function run(
+  core: EngineCore, executor: StepExecutor & { logitsObserver: ((id: RequestId, logits: Float32Array) => void) | undefined },
+  prompts: readonly (readonly number[])[], sampling: (i: number) => SamplingParams,
+): Promise<Run> {
+  const firstLogits = new Map<string, Float32Array>();
+  executor.logitsObserver = (id, logits) => { if (!firstLogits.has(id)) firstLogits.set(id, logits.slice()); };
+  prompts.forEach((prompt, i) => core.addRequest({ requestId: asRequestId(`r${i}`), promptTokenIds: prompt, maxTokens: 12, ignoreEos: true, sampling: sampling(i) }));
+  const tokens = new Map<string, readonly number[]>();
+  while (core.hasUnfinishedRequests()) {
+    const plan = core.beginStep();
+    const report = core.finishStep(plan ? await executor.execute(plan) : { sampled: [] });
+    for (const ended of report.ended) {
+      expect(ended.error).toBeUndefined();
+      tokens.set(ended.requestId, ended.outputTokenIds);
+    }
+  }
+  return { tokens, firstLogits };
+}
+
+function maxDifference(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  a.forEach((value, i) => (max = Math.max(max, Math.abs(value - (b[i] as number)))));
+  return max;
+}
+
+const GREEDY = (): SamplingParams => ({ temperature: 0 });
+const SEEDED = (i: number): SamplingParams => ({ temperature: 1, topK: 40, seed: 500 + i });
+
+for (const { name, overrides, cardCounts } of [
+  { name: 'the tiny preset (4 heads, 2 KV heads)', overrides: {}, cardCounts: [1, 2] },
+  { name: 'the tiny preset with 8 heads of 8, 4 KV heads and a vocabulary that does not divide by 4', overrides: { numAttentionHeads: 8, numKeyValueHeads: 4, headDim: 8, tokenizerMerges: 250 }, cardCounts: [1, 2, 4] },
+]) {
+  describe(`having ${name}`, () => {
+    let tiny: TinyModelDir;
+    let eagerModel: EagerModel;
+    beforeAll(async () => {
+      tiny = buildTinyModel(5, true, overrides);
+      eagerModel = await loadEagerModel(tiny.dir);
+    });
+    afterAll(async () => {
+      await eagerModel.session.release();
+      tiny.remove();
+    });
+
+    for (const [label, sampling] of [['greedy', GREEDY], ['seeded', SEEDED]] as const) {
+      it(`should give eager's ${label} tokens on ${cardCounts.join(', ')} cards, with first-token logits within 1e-4 of eager`, async () => {
+        const vocab = eagerModel.io.vocabSize;
+        const prompts = [5, 70, 200, 130].map((length, i) => randomIds(40 + i, length, 3, vocab));
+        const eager = eagerCoreRig(eagerModel, FLAGS);
+        const expected = await run(eager.core, eager.runner, prompts, sampling);
+        expect(new Set([...expected.tokens.values()].map((t) => t.join(','))).size).toBe(prompts.length);
+        for (const cards of cardCounts) {
+          const rig = sendnnRig(tiny.dir, { ...FLAGS, tensorParallelSize: cards });
+          try {
+            const actual = await run(rig.core, rig.runner, prompts, sampling);
+            expect(actual.tokens, `${cards} cards`).toEqual(expected.tokens);
+            for (const [id, logits] of expected.firstLogits) {
+              expect(maxDifference(logits, actual.firstLogits.get(id) as Float32Array), `${id} on ${cards} cards`).toBeLessThan(1e-4);
+            }
+          } finally {
+            rig.session.close();
+          }
+        }
+      });
+    }
+
+    it('should give each card 1/N of the KV cache', () => {
+      const perCard = cardCounts.map((cards) => {
+        const rig = sendnnRig(tiny.dir, { ...FLAGS, tensorParallelSize: cards });
+        try {
+          return { blocks: rig.session.memory.numBlocks, kv: rig.session.memory.kvBytesPerCard };
+        } finally {
+          rig.session.close();
+        }
+      });
+      for (const [i, cards] of cardCounts.entries()) {
+        expect(perCard[i]?.blocks).toBe(perCard[0]?.blocks);
+        expect((perCard[i]?.kv as number) * cards).toBe(perCard[0]?.kv);
+      }
+    });
+  });
+}
