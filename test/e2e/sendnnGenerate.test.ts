@@ -34,6 +34,20 @@ describe('spyre generate with VLLM_SPYRE_DYNAMO_BACKEND=sendnn', () => {
       expect(JSON.parse(sendnn.stdout)).toEqual(eager);
       expect(eager.token_ids.length).toBeGreaterThan(0);
       expect(sendnn.stderr).toMatch(/\[sendnn\] warmup done in [\d.]+ s: 0 from the cache, 3 compiled, 0 recompiled; compilation cache disabled/);
+      const twoCards = await spyre({ VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn' }, ...args, '-tp', '2', '--log-level', 'info');
+      expect(JSON.parse(twoCards.stdout)).toEqual(eager);
+      expect(twoCards.stderr).toMatch(/\[sendnn\] device memory, each of 2 card\(s\): \d+ of 1073741824 bytes in use/);
+    });
+  });
+
+  describe('when the cards are too small', () => {
+    it('should exit 2 with each card\'s need, what it has and what to change', async () => {
+      const args = ['generate', '--model', tiny.dir, ...ENGINE, '-tp', '2', '--max-tokens', '4', 'hi'];
+      const refused = spyre({ VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn', SPYRE_SENDNN_DEVICE_MEMORY_BYTES: '500000' }, ...args);
+      await expect(refused).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/device memory exceeded at warmup, on 2 card\(s\) \(--tensor-parallel-size 2\): card 0 needs \d+ bytes .* but has 500000 free of 500000 .*; card 1 needs .*give each card more memory \(SPYRE_SENDNN_DEVICE_MEMORY_BYTES\)/),
+      });
     });
   });
 });

@@ -62,7 +62,7 @@ export function planCardMemory(library: SendnnLibrary, device: NativeHandle, des
     throw new EngineError(
       'backend_failed',
       `device memory exceeded at warmup, on ${cards} card(s) (--tensor-parallel-size ${cards}): ${perCard.join('; ')}. ` +
-        `Lower --max-num-seqs, --max-model-len${input.numBlocksFixed ? ' or --num-gpu-blocks-override' : ''}, raise --tensor-parallel-size to split the weights over more cards, ` +
+        `Lower --max-num-seqs${input.numBlocksFixed ? ', --max-model-len or --num-gpu-blocks-override' : ' or --max-model-len'}, raise --tensor-parallel-size to split the weights over more cards, ` +
         `or give each card more memory (${input.capacitySource}).`,
     );
   }

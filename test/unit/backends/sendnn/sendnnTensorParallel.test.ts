@@ -82,6 +82,23 @@ for (const { name, overrides, cardCounts } of [
       });
     }
 
+    it('should give bitwise the same logits on every run of the same cards (the all-reduce sums in card order)', async () => {
+      const cards = cardCounts[cardCounts.length - 1] as number;
+      const prompts = [33, 150].map((length, i) => randomIds(90 + i, length, 3, eagerModel.io.vocabSize));
+      const runs: Run[] = [];
+      for (let i = 0; i < 3; i++) {
+        const rig = sendnnRig(tiny.dir, { ...FLAGS, tensorParallelSize: cards });
+        try {
+          runs.push(await run(rig.core, rig.runner, prompts, GREEDY));
+        } finally {
+          rig.session.close();
+        }
+      }
+      for (const other of runs.slice(1)) {
+        for (const [id, logits] of runs[0]?.firstLogits ?? []) expect(Buffer.from((other.firstLogits.get(id) as Float32Array).buffer).equals(Buffer.from(logits.buffer)), id).toBe(true);
+      }
+    });
+
     it('should give each card 1/N of the KV cache', () => {
       const perCard = cardCounts.map((cards) => {
         const rig = sendnnRig(tiny.dir, { ...FLAGS, tensorParallelSize: cards });
