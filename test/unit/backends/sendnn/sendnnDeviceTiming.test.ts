@@ -25,10 +25,10 @@ afterAll(() => {
 const SLOW_CARD: DeviceProfile = { ...SPYRE_CARD_PROFILE, name: 'slow-test-card', launchOverheadS: 0.04 };
 
 describe('SPYRE_DEVICE_TIMING=profile on the sendnn backend', () => {
-  describe('having a profile that gives every step tens of ms', () => {
+  for (const cards of [1, 2]) describe(`having a profile that gives every step tens of ms on ${cards} card(s)`, () => {
     it('should make each step take at least its modelled time, not grossly more, and the event loop stays free', async () => {
       const logger = new RecordingLogger();
-      const rig = sendnnRig(tiny.dir, { maxModelLen: 256, maxNumSeqs: 2, maxNumBatchedTokens: 64 }, {}, logger, { deviceMemoryBytes: 1024 ** 3, deviceProfile: SLOW_CARD });
+      const rig = sendnnRig(tiny.dir, { maxModelLen: 256, maxNumSeqs: 2, maxNumBatchedTokens: 64, tensorParallelSize: cards }, {}, logger, { deviceMemoryBytes: 1024 ** 3, deviceProfile: SLOW_CARD });
       try {
         rig.core.addRequest({ requestId: asRequestId('a'), promptTokenIds: randomIds(1, 90, 1, 200), maxTokens: 4, ignoreEos: true, sampling: { temperature: 0 } });
         rig.core.addRequest({ requestId: asRequestId('b'), promptTokenIds: randomIds(2, 20, 1, 200), maxTokens: 4, ignoreEos: true, sampling: { temperature: 0 } });
