@@ -1,6 +1,6 @@
-// The per-card memory check, before any program is loaded: each card's weight shards (one per program, with
-// its scratch) and its share of the KV blocks must fit the card, and so must the programs plus the raw weights
-// staged while compiling. Without --num-gpu-blocks-override the KV cache gets what is left after the programs,
+// The per-card memory check, before any program is loaded: each card's weight shard (resident once, shared by
+// the programs), every program's scratch and its share of the KV blocks must fit the card, and so must the
+// shard and the programs plus the raw weights staged while compiling. Without --num-gpu-blocks-override the KV cache gets what is left after the programs,
 // up to the count the configuration can use (SPEC §1.3), as vLLM sizes its KV cache from the memory left after
 // the weights.
 import { describeProgramShape, type ProgramShape } from '../../core/catalog/programShape.js';
@@ -26,7 +26,8 @@ export interface CardMemoryInput {
 
 export interface CardMemoryPlan {
   readonly numBlocks: number;
-  /** What every card holds: all the programs (weight shard + scratch each) and its share of the KV blocks. */
+  /** What every card holds: its weight shard, the programs' scratch and its share of the KV blocks. */
+  readonly shardBytesPerCard: number;
   readonly programBytesPerCard: number;
   readonly kvBytesPerCard: number;
   readonly capacityBytesPerCard: number;
@@ -41,24 +42,26 @@ export function planCardMemory(library: SendnnLibrary, device: NativeHandle, des
     const bytes = library.programBytes(desc, cards, shape);
     return { what: `${describeProgramShape(shape)} ${mib(bytes)}`, bytes };
   });
+  const shardBytes = library.packedWeightsBytes(desc, cards);
   const programBytes = programs.reduce((sum, program) => sum + program.bytes, 0);
+  const residentBytes = shardBytes + programBytes;
   const perBlock = library.kvBytes(desc, cards, 1);
   const memory = Array.from({ length: cards }, (_, card) => library.deviceMemory(device, card));
   const freeBytes = Math.min(...memory.map((m) => m.totalBytes - m.usedBytes));
   let numBlocks = input.numBlocks;
   if (!input.numBlocksFixed) {
-    const fit = Math.floor(Math.max(0, freeBytes - programBytes) / perBlock);
+    const fit = Math.floor(Math.max(0, freeBytes - residentBytes) / perBlock);
     numBlocks = Math.max(input.minimumBlocks, Math.min(input.numBlocks, Math.floor(fit / input.maxNumSeqs) * input.maxNumSeqs));
   }
   const kvBytes = library.kvBytes(desc, cards, numBlocks);
   // The staged weights are freed after warmup, before the KV cache is allocated: the peak is the larger sum.
-  const neededBytes = programBytes + Math.max(kvBytes, input.stagingBytes);
+  const neededBytes = residentBytes + Math.max(kvBytes, input.stagingBytes);
   if (neededBytes > freeBytes) {
-    const kvWhy = input.numBlocksFixed ? '--num-gpu-blocks-override' : numBlocks === input.minimumBlocks ? 'the fewest that serve one batch' : 'what is left after the programs';
+    const kvWhy = input.numBlocksFixed ? '--num-gpu-blocks-override' : numBlocks === input.minimumBlocks ? 'the fewest that serve one batch' : 'what is left after the weights and programs';
     const staging = input.stagingBytes > 0 ? `; while compiling, its share of the raw weights ${mib(input.stagingBytes)}` : '';
     const perCard = memory.map((m, card) =>
       `card ${card} needs ${neededBytes} bytes (${mib(neededBytes)}) but has ${m.totalBytes - m.usedBytes} free of ${m.totalBytes} ` +
-      `(${programs.length} programs of its weight shard and scratch ${mib(programBytes)}: ${programs.map((p) => p.what).join(', ')}; KV cache of ${numBlocks} blocks (${kvWhy}) ${mib(kvBytes)}${staging})`);
+      `(its weight shard ${mib(shardBytes)}; ${programs.length} programs' scratch ${mib(programBytes)}: ${programs.map((p) => p.what).join(', ')}; KV cache of ${numBlocks} blocks (${kvWhy}) ${mib(kvBytes)}${staging})`);
     throw new EngineError(
       'backend_failed',
       `device memory exceeded at warmup, on ${cards} card(s) (--tensor-parallel-size ${cards}): ${perCard.join('; ')}. ` +
@@ -66,5 +69,5 @@ export function planCardMemory(library: SendnnLibrary, device: NativeHandle, des
         `or give each card more memory (${input.capacitySource}).`,
     );
   }
-  return { numBlocks, programBytesPerCard: programBytes, kvBytesPerCard: kvBytes, capacityBytesPerCard: memory[0]?.totalBytes ?? 0 };
+  return { numBlocks, shardBytesPerCard: shardBytes, programBytesPerCard: programBytes, kvBytesPerCard: kvBytes, capacityBytesPerCard: memory[0]?.totalBytes ?? 0 };
 }

@@ -96,12 +96,12 @@ export function openSendnnSession(config: EngineConfig, logger: Logger, options:
       capacitySource: options.deviceMemorySource ?? 'SPYRE_SENDNN_DEVICE_MEMORY_BYTES',
     });
     if (plan.numBlocks < config.numBlocks) {
-      logger.info(`[sendnn] KV cache sized from card memory: ${plan.numBlocks} blocks (${plan.numBlocks * config.blockSize} tokens) fit beside the programs on each card, fewer than the ${config.numBlocks} the configuration could use.`);
+      logger.info(`[sendnn] KV cache sized from card memory: ${plan.numBlocks} blocks (${plan.numBlocks * config.blockSize} tokens) fit beside the weights and programs on each card, fewer than the ${config.numBlocks} the configuration could use.`);
     }
     programs = warmupPrograms(library, device, cards, model, shapes, policy, logger);
     const kv = library.allocKv(device, model.desc, plan.numBlocks);
     const memory = library.deviceMemory(device, 0);
-    logger.info(`[sendnn] device memory, each of ${cards} card(s): ${memory.usedBytes} of ${memory.totalBytes} bytes in use (programs ${plan.programBytesPerCard}, KV cache of ${plan.numBlocks} blocks ${plan.kvBytesPerCard})`);
+    logger.info(`[sendnn] device memory, each of ${cards} card(s): ${memory.usedBytes} of ${memory.totalBytes} bytes in use (weight shard ${plan.shardBytesPerCard}, programs ${plan.programBytesPerCard}, KV cache of ${plan.numBlocks} blocks ${plan.kvBytesPerCard})`);
     return new SendnnSession(library, device, model, cards, plan, kv, programs[0] as ObtainedProgram, programs.slice(1));
   } catch (error) {
     for (const program of programs) library.freeProgram(program.handle);

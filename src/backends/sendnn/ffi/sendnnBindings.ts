@@ -19,6 +19,7 @@ export interface SendnnBindings {
   sendnn_device_close(device: NativeHandle): number;
   sendnn_device_memory(device: NativeHandle, card: number, total: [number], used: [number]): number;
   sendnn_weights_bytes(model: NativeModelDesc, numCards: number): number;
+  sendnn_packed_weights_bytes(model: NativeModelDesc, numCards: number): number;
   sendnn_kv_bytes(model: NativeModelDesc, numCards: number, numBlocks: number): number;
   sendnn_program_bytes(model: NativeModelDesc, numCards: number, shape: NativeProgramShape): number;
   sendnn_buffer_alloc_weights(device: NativeHandle, model: NativeModelDesc, out: OutSlot<NativeHandle>): number;
@@ -116,6 +117,7 @@ const PROTOTYPES: readonly string[] = [
   'int32_t sendnn_device_close(sendnn_device *device)',
   'int32_t sendnn_device_memory(const sendnn_device *device, int32_t card, _Out_ uint64_t *total, _Out_ uint64_t *used)',
   'uint64_t sendnn_weights_bytes(const sendnn_model_desc *model, int32_t num_cards)',
+  'uint64_t sendnn_packed_weights_bytes(const sendnn_model_desc *model, int32_t num_cards)',
   'uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_cards, int32_t num_blocks)',
   'uint64_t sendnn_program_bytes(const sendnn_model_desc *model, int32_t num_cards, const sendnn_program_shape *shape)',
   'int32_t sendnn_buffer_alloc_weights(sendnn_device *device, const sendnn_model_desc *model, _Out_ sendnn_buffer **out)',

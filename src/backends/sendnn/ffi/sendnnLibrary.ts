@@ -130,12 +130,17 @@ export class SendnnLibrary {
     return Number(this.native.sendnn_weights_bytes(nativeModel(model), cards));
   }
 
+  /** Bytes of the resident packed weight shard on each of `cards` cards (once, whatever the programs). */
+  packedWeightsBytes(model: SendnnModelDesc, cards: number): number {
+    return Number(this.native.sendnn_packed_weights_bytes(nativeModel(model), cards));
+  }
+
   /** Bytes of `numBlocks` KV blocks on each of `cards` cards (its KV heads). */
   kvBytes(model: SendnnModelDesc, cards: number, numBlocks: number): number {
     return Number(this.native.sendnn_kv_bytes(nativeModel(model), cards, numBlocks));
   }
 
-  /** Bytes of one program on each of `cards` cards (its weight shard and scratch). */
+  /** Bytes of one decoder program on each of `cards` cards: its scratch (the weight shard is resident, shared). */
   programBytes(model: SendnnModelDesc, cards: number, shape: SendnnProgramShape): number {
     return Number(this.native.sendnn_program_bytes(nativeModel(model), cards, nativeShape(shape)));
   }

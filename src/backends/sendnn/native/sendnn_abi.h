@@ -132,9 +132,11 @@ int32_t sendnn_device_close(sendnn_device *device);
 int32_t sendnn_device_memory(const sendnn_device *device, int32_t card, uint64_t *out_total_bytes, uint64_t *out_used_bytes);
 
 /* Bytes each card of a num_cards device holds, for up-front checks (0 for an invalid model or card count). The
- * raw weights buffer is staged across the cards (1/N each); a program holds the card's packed weight shard and
- * its scratch; the KV cache the card's KV heads of every block. */
+ * raw weights buffer is staged across the cards (1/N each); the packed weight shard is resident once per card
+ * and shared by every decoder program of the model (charged when the first is compiled or loaded, released with
+ * the last); a program holds its scratch; the KV cache the card's KV heads of every block. */
 uint64_t sendnn_weights_bytes(const sendnn_model_desc *model, int32_t num_cards);
+uint64_t sendnn_packed_weights_bytes(const sendnn_model_desc *model, int32_t num_cards);
 uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_cards, int32_t num_blocks);
 uint64_t sendnn_program_bytes(const sendnn_model_desc *model, int32_t num_cards, const sendnn_program_shape *shape);
 

@@ -41,11 +41,11 @@ afterAll(() => {
 });
 
 /** What each of `cards` cards holds for FLAGS: every program, and one KV block. */
-/** What each of `cards` cards holds for `flags`: every program, one KV block, and the raw weights staged while compiling. */
-function perCard(cards: number, flags: typeof FLAGS): { programs: number; block: number; staging: number } {
+/** What each of `cards` cards holds for `flags`: its weight shard and every program's scratch, one KV block, and the raw weights staged while compiling. */
+function perCard(cards: number, flags: typeof FLAGS): { resident: number; block: number; staging: number } {
   const shapes = decoderProgramShapes({ maxModelLen: flags.maxModelLen, maxNumSeqs: flags.maxNumSeqs, chunkSize: flags.maxNumBatchedTokens });
   return {
-    programs: shapes.reduce((sum, shape) => sum + library.programBytes(model.desc, cards, shape), 0),
+    resident: library.packedWeightsBytes(model.desc, cards) + shapes.reduce((sum, shape) => sum + library.programBytes(model.desc, cards, shape), 0),
     block: library.kvBytes(model.desc, cards, 1),
     staging: library.weightsBytes(model.desc, cards),
   };
@@ -61,15 +61,15 @@ function smallCardOptions(memoryBytesPerCard: number): ReturnType<typeof sendnnO
 describe('the per-card memory check', () => {
   describe('having a profile of cards too small for the programs and the fewest KV blocks', () => {
     it('should refuse before compiling anything, with each card\'s need, what it has and what to change', () => {
-      const { programs, block, staging } = perCard(2, FLAGS);
-      const capacity = programs + 4 * block; // the fewest blocks that serve one batch: 2 × 4 + 1 = 9
+      const { resident, block, staging } = perCard(2, FLAGS);
+      const capacity = resident + 4 * block; // the fewest blocks that serve one batch: 2 × 4 + 1 = 9
       const logger = new RecordingLogger();
       const config = sendnnConfig(tiny.dir, { ...FLAGS, tensorParallelSize: 2 });
       const error = engineErrorOf(() => openSendnnSession(config, logger, smallCardOptions(capacity)));
-      const needed = programs + Math.max(9 * block, staging);
+      const needed = resident + Math.max(9 * block, staging);
       for (const card of [0, 1]) expect(error.message).toContain(`card ${card} needs ${needed} bytes (${(needed / 1024 ** 2).toFixed(1)} MiB) but has ${capacity} free of ${capacity}`);
       expect(error.message).toMatch(/^device memory exceeded at warmup, on 2 card\(s\) \(--tensor-parallel-size 2\): /);
-      expect(error.message).toContain('3 programs of its weight shard and scratch');
+      expect(error.message).toContain(`its weight shard ${(library.packedWeightsBytes(model.desc, 2) / 1024 ** 2).toFixed(1)} MiB; 3 programs' scratch`);
       expect(error.message).toContain('KV cache of 9 blocks (the fewest that serve one batch)');
       expect(error.message).toContain("raise --tensor-parallel-size to split the weights over more cards, or give each card more memory (memoryBytesPerCard of the device profile 'small-cards').");
       expect(logger.lines.some((line) => line.includes('compiled in') || line.includes('warmup'))).toBe(false);
@@ -79,7 +79,7 @@ describe('the per-card memory check', () => {
   describe('having cards with room for the programs and some, not all, of the KV blocks', () => {
     it('should give the KV cache what is left, rounded down to a multiple of max_num_seqs, and the core the same count', () => {
       const flags = { ...TIGHT, tensorParallelSize: 2 };
-      const { programs, block } = perCard(2, flags);
+      const { resident, block } = perCard(2, flags);
       const config = sendnnConfig(tiny.dir, flags, TIGHT_ENV);
       expect(config.numBlocks).toBe(132);
       const logger = new RecordingLogger();
@@ -87,12 +87,12 @@ describe('the per-card memory check', () => {
       container.bind(EngineConfig).toConstantValue(config);
       container.bind(Clock).toConstantValue({ nowS: () => 0 });
       registerCore(container);
-      const started = startSendnnBackend(container, config, logger, { deviceMemoryBytes: programs + 42 * block + block / 2 });
+      const started = startSendnnBackend(container, config, logger, { deviceMemoryBytes: resident + 42 * block + block / 2 });
       try {
         expect(started.session.memory.numBlocks).toBe(40);
         expect(started.session.memory.kvBytesPerCard).toBe(40 * block);
         expect(container.get(EngineConfig).numBlocks).toBe(40);
-        expect(logger.lines).toContain('[sendnn] KV cache sized from card memory: 40 blocks (2560 tokens) fit beside the programs on each card, fewer than the 132 the configuration could use.');
+        expect(logger.lines).toContain('[sendnn] KV cache sized from card memory: 40 blocks (2560 tokens) fit beside the weights and programs on each card, fewer than the 132 the configuration could use.');
       } finally {
         started.close();
       }
@@ -102,8 +102,8 @@ describe('the per-card memory check', () => {
   describe('having --num-gpu-blocks-override more than the cards hold', () => {
     it('should refuse naming the override instead of lowering it', () => {
       const flags = { ...TIGHT, tensorParallelSize: 2, numGpuBlocksOverride: 48 };
-      const { programs, block } = perCard(2, flags);
-      const error = engineErrorOf(() => openSendnnSession(sendnnConfig(tiny.dir, flags, TIGHT_ENV), new RecordingLogger(), { deviceMemoryBytes: programs + 42 * block }));
+      const { resident, block } = perCard(2, flags);
+      const error = engineErrorOf(() => openSendnnSession(sendnnConfig(tiny.dir, flags, TIGHT_ENV), new RecordingLogger(), { deviceMemoryBytes: resident + 42 * block }));
       expect(error.message).toContain('KV cache of 48 blocks (--num-gpu-blocks-override)');
       expect(error.message).toContain('Lower --max-num-seqs, --max-model-len or --num-gpu-blocks-override, raise --tensor-parallel-size');
     });
@@ -114,13 +114,13 @@ describe('the per-card memory check', () => {
       const one = perCard(1, FLAGS);
       const two = perCard(2, FLAGS);
       expect(two.block * 2).toBe(one.block);
-      const capacity = two.programs + Math.max(10 * two.block, two.staging);
-      expect(capacity).toBeLessThan(one.programs);
+      const capacity = two.resident + Math.max(10 * two.block, two.staging);
+      expect(capacity).toBeLessThan(one.resident);
       expect(() => openSendnnSession(sendnnConfig(tiny.dir, FLAGS), new RecordingLogger(), { deviceMemoryBytes: capacity })).toThrow(/card 0 needs/);
       const session = openSendnnSession(sendnnConfig(tiny.dir, { ...FLAGS, tensorParallelSize: 2 }), new RecordingLogger(), { deviceMemoryBytes: capacity });
       try {
         expect(session.memory.numBlocks).toBe(10);
-        for (const card of [0, 1]) expect(session.library.deviceMemory(session.device, card)).toEqual({ totalBytes: capacity, usedBytes: two.programs + 10 * two.block });
+        for (const card of [0, 1]) expect(session.library.deviceMemory(session.device, card)).toEqual({ totalBytes: capacity, usedBytes: two.resident + 10 * two.block });
       } finally {
         session.close();
       }

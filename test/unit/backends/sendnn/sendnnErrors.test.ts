@@ -69,7 +69,7 @@ describe('the device rules', () => {
     it('should fail before compiling, with what was needed and what the device has', () => {
       const logger = new RecordingLogger();
       const error = thrown(() => openSendnnSession(sendnnConfig(tiny.dir, FLAGS), logger, { deviceMemoryBytes: 1_000_000 }));
-      expect(error.message).toMatch(/^device memory exceeded at warmup, on 1 card\(s\) \(--tensor-parallel-size 1\): card 0 needs \d+ bytes .* but has 1000000 free of 1000000 \(3 programs .*prefill chunk 64 .*decode batch 2 .*KV cache of \d+ blocks/);
+      expect(error.message).toMatch(/^device memory exceeded at warmup, on 1 card\(s\) \(--tensor-parallel-size 1\): card 0 needs \d+ bytes .* but has 1000000 free of 1000000 \(its weight shard [\d.]+ MiB; 3 programs' scratch .*prefill chunk 64 .*decode batch 2 .*KV cache of \d+ blocks/);
       expect(logger.lines.some((line) => line.includes('compiled in'))).toBe(false);
     });
   });

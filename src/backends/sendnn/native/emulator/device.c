@@ -136,7 +136,7 @@ uint64_t sendnn_kv_bytes(const sendnn_model_desc *model, int32_t num_cards, int3
 
 uint64_t sendnn_program_bytes(const sendnn_model_desc *model, int32_t num_cards, const sendnn_program_shape *shape) {
   if (!model_and_cards_ok(model, num_cards) || emu_check_shape(model, shape) != SENDNN_OK) return 0;
-  return (uint64_t)(emu_largest_shard_floats(model, num_cards) + emu_card_scratch_floats(model, num_cards, shape)) * sizeof(float);
+  return (uint64_t)emu_card_scratch_floats(model, num_cards, shape) * sizeof(float);
 }
 
 static int32_t alloc_buffer(sendnn_device *device, const sendnn_model_desc *model, emu_buffer_kind kind, int32_t num_blocks,

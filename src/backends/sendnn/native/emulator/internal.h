@@ -22,8 +22,11 @@ void emu_cards_stop(emu_cards *cards);
 /* Set in the card threads of a multi-card device: kernels run serially there (the cards are the parallelism). */
 extern _Thread_local int emu_serial_kernels;
 
+typedef struct emu_resident emu_resident; /* resident.c */
+
 struct sendnn_device {
   int32_t num_cards;
+  emu_resident *residents;           /* the weight shards the decoder programs share */
   uint64_t capacity_bytes;           /* per card */
   uint64_t used_bytes[EMU_MAX_CARDS];
   emu_cards *cards;
@@ -74,9 +77,10 @@ struct sendnn_program {
   sendnn_program_shape shape;
   int32_t num_cards;        /* decoders: one weight shard and one scratch per card; encoders: 1 */
   int32_t tile_rows;        /* matmul rows per weight pass, chosen by the autotuner */
-  uint64_t card_bytes;      /* packed weights + scratch charged to each card */
+  uint64_t card_bytes;      /* charged to each card by the program itself: scratch (decoders), packed weights + scratch (encoders) */
   size_t packed_floats;     /* all cards' shards */
   float *packed;            /* weights re-laid out [out][in]: card c's shard at emu_card_weight_offset */
+  emu_resident *resident;   /* decoders: the shared resident copy `packed` points into (NULL before it is made resident) */
   float *scratch;           /* card c's at scratch + c * scratch_floats / num_cards */
   size_t scratch_floats;
 };
@@ -141,6 +145,10 @@ typedef struct {
 
 encoder_layout emu_encoder_layout(const sendnn_encoder_desc *model);
 encoder_layer emu_encoder_layer(const sendnn_encoder_desc *model, int32_t layer);
+
+/* resident.c */
+int32_t emu_make_resident(sendnn_program *program);
+void emu_drop_resident(sendnn_program *program);
 
 /* checksum.c */
 uint64_t emu_checksum(const void *data, size_t num_bytes, uint64_t seed);

@@ -75,7 +75,7 @@ static emu_program_spec decoder_spec(const sendnn_model_desc *model, int32_t num
   spec.num_cards = num_cards;
   spec.packed_floats = emu_card_weight_offset(model, num_cards, num_cards);
   spec.scratch_floats = emu_card_scratch_floats(model, num_cards, shape) * (size_t)num_cards;
-  spec.card_bytes = sendnn_program_bytes(model, num_cards, shape);
+  spec.card_bytes = sendnn_program_bytes(model, num_cards, shape); /* scratch: the shards are resident (resident.c) */
   return spec;
 }
 
@@ -83,7 +83,8 @@ int32_t sendnn_program_free(sendnn_program *program) {
   emu_clear_error();
   if (program == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_program_free: program is null");
   emu_release(program->device, program->card_bytes);
-  free(program->packed);
+  if (program->resident != NULL) emu_drop_resident(program);
+  else free(program->packed);
   free(program->scratch);
   free(program);
   return SENDNN_OK;
@@ -107,6 +108,11 @@ int32_t sendnn_program_compile(sendnn_device *device, const sendnn_model_desc *m
   for (int32_t card = 0; card < device->num_cards; card++) {
     emu_shard shard = emu_shard_of(model, card, device->num_cards);
     emu_relayout_shard(model, &shard, weights->data, program->packed + emu_card_weight_offset(model, card, device->num_cards));
+  }
+  status = emu_make_resident(program);
+  if (status != SENDNN_OK) {
+    sendnn_program_free(program);
+    return status;
   }
   program->tile_rows = emu_autotune(program);
   *out_program = program;
@@ -210,6 +216,13 @@ static int32_t read_artifact(FILE *file, sendnn_device *device, const emu_progra
                     (unsigned long long)checksum, (unsigned long long)header.payload_checksum);
   }
   program->tile_rows = header.tile_rows;
+  if (program->arch == EMU_ARCH_DECODER) {
+    status = emu_make_resident(program);
+    if (status != SENDNN_OK) {
+      sendnn_program_free(program);
+      return status;
+    }
+  }
   *out_program = program;
   return SENDNN_OK;
 }
