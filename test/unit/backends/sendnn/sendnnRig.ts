@@ -3,7 +3,9 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { Clock } from '../../../../src/core/contracts/clock.js';
 import { EngineConfig } from '../../../../src/core/contracts/config.js';
-import { asRequestId } from '../../../../src/core/contracts/ids.js';
+import { asRequestId, type RequestId } from '../../../../src/core/contracts/ids.js';
+import type { StepExecutor } from '../../../../src/core/contracts/backend.js';
+import type { SamplingParams } from '../../../../src/core/contracts/requests.js';
 import type { Logger } from '../../../../src/core/contracts/logger.js';
 import type { EngineFlags } from '../../../../src/core/config/engineFlags.js';
 import { resolveEngineConfig } from '../../../../src/core/config/resolveEngineConfig.js';
@@ -77,4 +79,39 @@ export async function drive(rig: SendnnRig, cases: readonly PromptCase[]): Promi
     }
   }
   return { outputs, errors };
+}
+
+/** A step executor whose sampled rows' logits can be observed (both runners). */
+export type ObservableExecutor = StepExecutor & { logitsObserver: ((id: RequestId, logits: Float32Array) => void) | undefined };
+
+export interface ObservedRun {
+  readonly tokens: Map<string, readonly number[]>;
+  /** The logits of each request's first sampled token. */
+  readonly firstLogits: Map<string, Float32Array>;
+}
+
+/** Adds `prompts` as r0, r1, … with `sampling(i)`, steps until all ended (an ended request's error throws), and keeps each one's first logits. */
+export async function runObserved(
+  core: EngineCore, executor: ObservableExecutor, prompts: readonly (readonly number[])[], maxTokens: number, sampling: (i: number) => SamplingParams,
+): Promise<ObservedRun> {
+  const firstLogits = new Map<string, Float32Array>();
+  executor.logitsObserver = (id, logits) => { if (!firstLogits.has(id)) firstLogits.set(id, logits.slice()); };
+  prompts.forEach((prompt, i) => core.addRequest({ requestId: asRequestId(`r${i}`), promptTokenIds: prompt, maxTokens, ignoreEos: true, sampling: sampling(i) }));
+  const tokens = new Map<string, readonly number[]>();
+  while (core.hasUnfinishedRequests()) {
+    const plan = core.beginStep();
+    const report = core.finishStep(plan ? await executor.execute(plan) : { sampled: [] });
+    for (const ended of report.ended) {
+      if (ended.error !== undefined) throw new Error(`${ended.requestId} failed: ${ended.error}`);
+      tokens.set(ended.requestId, ended.outputTokenIds);
+    }
+  }
+  return { tokens, firstLogits };
+}
+
+/** The largest absolute difference between two logit vectors. */
+export function maxDifference(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  a.forEach((value, i) => (max = Math.max(max, Math.abs(value - (b[i] as number)))));
+  return max;
 }

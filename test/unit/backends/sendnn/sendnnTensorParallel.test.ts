@@ -2,44 +2,14 @@
 // within 1e-4 of eager, seeded sampling unchanged, and each card holding its share of the KV cache.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EagerModel } from '../../../../src/backends/eager/eagerModel.js';
-import type { StepExecutor } from '../../../../src/core/contracts/backend.js';
-import { asRequestId, type RequestId } from '../../../../src/core/contracts/ids.js';
 import type { SamplingParams } from '../../../../src/core/contracts/requests.js';
 import type { EngineCore } from '../../../../src/core/engine/engineCore.js';
 import { buildTinyModel, eagerCoreRig, loadEagerModel, randomIds, type TinyModelDir } from '../../../support/tinyModel.js';
-import { sendnnRig } from './sendnnRig.js';
-
-interface Run {
-  readonly tokens: Map<string, readonly number[]>;
-  readonly firstLogits: Map<string, Float32Array>;
-}
+import { maxDifference, runObserved, sendnnRig, type ObservableExecutor, type ObservedRun } from './sendnnRig.js';
 
 const FLAGS = { maxModelLen: 512, maxNumSeqs: 3, maxNumBatchedTokens: 128 };
-
-async function run(
-  core: EngineCore, executor: StepExecutor & { logitsObserver: ((id: RequestId, logits: Float32Array) => void) | undefined },
-  prompts: readonly (readonly number[])[], sampling: (i: number) => SamplingParams,
-): Promise<Run> {
-  const firstLogits = new Map<string, Float32Array>();
-  executor.logitsObserver = (id, logits) => { if (!firstLogits.has(id)) firstLogits.set(id, logits.slice()); };
-  prompts.forEach((prompt, i) => core.addRequest({ requestId: asRequestId(`r${i}`), promptTokenIds: prompt, maxTokens: 12, ignoreEos: true, sampling: sampling(i) }));
-  const tokens = new Map<string, readonly number[]>();
-  while (core.hasUnfinishedRequests()) {
-    const plan = core.beginStep();
-    const report = core.finishStep(plan ? await executor.execute(plan) : { sampled: [] });
-    for (const ended of report.ended) {
-      expect(ended.error).toBeUndefined();
-      tokens.set(ended.requestId, ended.outputTokenIds);
-    }
-  }
-  return { tokens, firstLogits };
-}
-
-function maxDifference(a: Float32Array, b: Float32Array): number {
-  let max = 0;
-  a.forEach((value, i) => (max = Math.max(max, Math.abs(value - (b[i] as number)))));
-  return max;
-}
+const run = (core: EngineCore, executor: ObservableExecutor, prompts: readonly (readonly number[])[], sampling: (i: number) => SamplingParams): Promise<ObservedRun> =>
+  runObserved(core, executor, prompts, 12, sampling);
 
 const GREEDY = (): SamplingParams => ({ temperature: 0 });
 const SEEDED = (i: number): SamplingParams => ({ temperature: 1, topK: 40, seed: 500 + i });
@@ -85,7 +55,7 @@ for (const { name, overrides, cardCounts } of [
     it('should give bitwise the same logits on every run of the same cards (the all-reduce sums in card order)', async () => {
       const cards = cardCounts[cardCounts.length - 1] as number;
       const prompts = [33, 150].map((length, i) => randomIds(90 + i, length, 3, eagerModel.io.vocabSize));
-      const runs: Run[] = [];
+      const runs: ObservedRun[] = [];
       for (let i = 0; i < 3; i++) {
         const rig = sendnnRig(tiny.dir, { ...FLAGS, tensorParallelSize: cards });
         try {
