@@ -1,0 +1,105 @@
+import type { DecodeBatchPlan, PrefillChunkPlan, SampledToken, StepResult } from '../contracts/stepPlan.js';
+import { EngineError } from '../contracts/errors.js';
+import { tkvAfterJoin } from './batchTkv.js';
+import { countWithoutLeftPadding, prefillGeometry } from './prefillGeometry.js';
+import type { SchedulerLimits } from './schedulerLimits.js';
+import type { SchedulerRequest } from './schedulerRequest.js';
+import { finishRequest, type SchedulerState } from './schedulerState.js';
+import { finishReasonAfterToken } from './stopRules.js';
+
+/** A token a request produced in a step. */
+export interface ProducedToken {
+  readonly request: SchedulerRequest;
+  readonly token: SampledToken;
+}
+
+/** What a step changed, in scheduling order. */
+export interface StepUpdate {
+  readonly produced: readonly ProducedToken[];
+  readonly finished: readonly SchedulerRequest[];
+  readonly failed: readonly { readonly request: SchedulerRequest; readonly message: string }[];
+}
+
+/** Ends the requests the backend failed (they are released with the finished ones). */
+export function failRequests(state: SchedulerState, result: StepResult): { request: SchedulerRequest; message: string }[] {
+  const failures: { request: SchedulerRequest; message: string }[] = [];
+  for (const failure of result.failed ?? []) {
+    const request = state.requests.get(failure.requestId);
+    if (request === undefined || request.status === 'finished') continue;
+    finishRequest(state, request, 'abort');
+    failures.push({ request, message: failure.message });
+  }
+  return failures;
+}
+
+/**
+ * After a prefill chunk: the computed count grows by the chunk (less the left padding of a first chunk,
+ * SPEC §2.3); the first chunk may start a batch; the last one joins the batch and samples the first token.
+ */
+export function updateAfterPrefill(
+  state: SchedulerState,
+  limits: SchedulerLimits,
+  request: SchedulerRequest,
+  plan: PrefillChunkPlan,
+  result: StepResult,
+  produced: ProducedToken[],
+  finished: SchedulerRequest[],
+): void {
+  state.previousStepWasPrefill = true;
+  if (request.status !== 'prefilling') return;
+  const othersDecoding = state.running.some((other) => other !== request && other.isDecoding);
+  const geometry = prefillGeometry(request.numPrefillTokens, limits.chunkSize, limits.blockSize);
+  request.numComputedTokens += request.numScheduledTokens;
+  request.numPrefillStepsRun += 1;
+  if (!plan.isLastChunk) {
+    // The first chunk it runs (chunk 0, or a later one when a prefix hit skips chunks) may start a batch.
+    if (request.numPrefillStepsRun === 1 && !othersDecoding) state.tkv = request.numPrefillTokens;
+    request.numComputedTokens = countWithoutLeftPadding(geometry, request.numComputedTokens, request.numUsablePrefixTokens);
+    return;
+  }
+  state.tkv = othersDecoding ? tkvAfterJoin(request.numPrefillTokens, state.tkv, limits.blockSize) : request.numPrefillTokens;
+  request.status = 'decoding';
+  appendSampled(state, request, result, produced, finished);
+}
+
+/** After a decode step: the batch's tkv, and one token more for every request still decoding. */
+export function updateAfterDecode(
+  state: SchedulerState,
+  scheduled: readonly SchedulerRequest[],
+  plan: DecodeBatchPlan,
+  result: StepResult,
+  produced: ProducedToken[],
+  finished: SchedulerRequest[],
+): void {
+  state.previousStepWasPrefill = false;
+  state.tkv = plan.tkv;
+  for (let index = 0; index < scheduled.length; index++) {
+    const request = scheduled[index]!;
+    if (request.status !== 'decoding') continue;
+    request.numComputedTokens += 1;
+    appendSampled(state, request, result, produced, finished, index);
+  }
+}
+
+function appendSampled(
+  state: SchedulerState,
+  request: SchedulerRequest,
+  result: StepResult,
+  produced: ProducedToken[],
+  finished: SchedulerRequest[],
+  rowIndex = 0,
+): void {
+  // Backends answer in row order; look further only when one does not.
+  const inOrder = result.sampled[rowIndex];
+  const token = inOrder?.requestId === request.id ? inOrder : result.sampled.find((sampled) => sampled.requestId === request.id);
+  if (token === undefined) {
+    throw new EngineError('backend_failed', `The backend returned no token for request '${request.id}' although the step sampled it.`);
+  }
+  request.tokenIds.push(token.tokenId);
+  produced.push({ request, token });
+  const reason = finishReasonAfterToken(request, token.tokenId);
+  if (reason !== undefined) {
+    finishRequest(state, request, reason);
+    finished.push(request);
+  }
+}

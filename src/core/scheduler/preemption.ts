@@ -1,0 +1,38 @@
+import type { KvCacheManager } from '../kv/kvCacheManager.js';
+import { blocksForNextToken } from './batchTkv.js';
+import type { SchedulerRequest } from './schedulerRequest.js';
+import type { SchedulerState } from './schedulerState.js';
+
+/**
+ * Reserves a block for the request's next token when it needs one. When the pool is short, the newest
+ * running request not yet scheduled in this step is preempted (FCFS priority, as vLLM), possibly the
+ * request itself; false when it was.
+ */
+export function reserveNextTokenSlot(state: SchedulerState, kv: KvCacheManager, blockSize: number, request: SchedulerRequest, scheduled: readonly SchedulerRequest[]): boolean {
+  const numBlocks = kv.numBlocksOf(request.id);
+  if (blocksForNextToken(request.numComputedTokens, numBlocks, blockSize) === numBlocks) return true;
+  for (;;) {
+    if (kv.tryAllocate(request.id, request.tokenIds, request.numComputedTokens + 1) !== undefined) return true;
+    let victim = request;
+    for (const other of state.running) {
+      if (other.arrivalIndex > victim.arrivalIndex && !scheduled.includes(other)) victim = other;
+    }
+    preempt(state, kv, victim);
+    if (victim === request) return false;
+  }
+}
+
+/** vLLM's recompute preemption: the request gives back its blocks and prefills all its tokens again later. */
+function preempt(state: SchedulerState, kv: KvCacheManager, request: SchedulerRequest): void {
+  kv.free(request.id);
+  state.running.splice(state.running.indexOf(request), 1);
+  request.status = 'waiting';
+  request.numComputedTokens = 0;
+  request.numPrefillTokens = request.tokenIds.length;
+  request.prefixHit = { blockIds: [], numTokens: 0 };
+  request.numUsablePrefixTokens = 0;
+  request.numPrefillStepsRun = 0;
+  request.decodeBlockTable = [];
+  state.waiting.unshift(request);
+  state.preemptions += 1;
+}

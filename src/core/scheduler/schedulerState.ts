@@ -1,0 +1,27 @@
+import type { RequestId } from '../contracts/ids.js';
+import type { FinishReason } from '../contracts/requests.js';
+import type { SchedulerRequest } from './schedulerRequest.js';
+
+/** The scheduler's queues and the batch it is decoding; admission, preemption and the step update read and write it. */
+export interface SchedulerState {
+  waiting: SchedulerRequest[];
+  running: SchedulerRequest[];
+  readonly requests: Map<RequestId, SchedulerRequest>;
+  /** The padded context length of the current decode batch. */
+  tkv: number;
+  previousStepWasPrefill: boolean;
+  preemptions: number;
+  /** Requests ended while still in the waiting queue, not yet removed from it. */
+  numEndedWhileWaiting: number;
+}
+
+export function emptySchedulerState(): SchedulerState {
+  return { waiting: [], running: [], requests: new Map(), tkv: 0, previousStepWasPrefill: false, preemptions: 0, numEndedWhileWaiting: 0 };
+}
+
+/** Ends a request; its blocks go back when the scheduler releases it. */
+export function finishRequest(state: SchedulerState, request: SchedulerRequest, reason: FinishReason): void {
+  if (request.status === 'waiting') state.numEndedWhileWaiting += 1;
+  request.status = 'finished';
+  request.finishReason = reason;
+}
