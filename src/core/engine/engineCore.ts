@@ -20,6 +20,8 @@ export type { EngineCoreStats } from '../contracts/engineStats.js';
 export interface EndedRequest {
   readonly requestId: RequestId;
   readonly reason: FinishReason;
+  /** The stop token of `stop_token_ids` that ended it (vLLM's `stop_reason`); absent for EOS, length or an abort. */
+  readonly stopTokenId?: number;
   readonly outputTokenIds: readonly number[];
   readonly numPromptTokens: number;
   readonly error?: string;
@@ -164,6 +166,7 @@ export class EngineCore {
     return {
       requestId: request.id,
       reason: request.finishReason ?? 'abort',
+      ...(request.stopTokenId !== undefined && request.finishReason === 'stop' ? { stopTokenId: request.stopTokenId } : {}),
       outputTokenIds: request.outputTokenIds,
       numPromptTokens: request.numPromptTokens,
     };

@@ -58,6 +58,8 @@ export interface FinalOutput {
   readonly text: string;
   readonly tokenIds: readonly number[];
   readonly finishReason: FinishReason;
+  /** What stopped it, as vLLM's `stop_reason`: the stop string matched or the stop token id; absent for EOS, length or an abort. */
+  readonly stopReason?: string | number;
   readonly usage: Usage;
 }
 

@@ -199,7 +199,7 @@ export class LlmEngine {
       const stream = this.streams.get(ended.requestId);
       if (stream === undefined) continue;
       if (ended.error !== undefined) stream.fail(ended.error);
-      else stream.finish(ended.reason);
+      else stream.finish(ended.reason, ended.stopTokenId);
       this.forget(ended.requestId);
     }
     for (const listener of this.stepListeners) listener(report);

@@ -36,21 +36,24 @@ export class RequestStream {
     if (this.ended) return false;
     this.tokenIds.push(tokenId);
     this.text += this.detokenizer.push(tokenId);
-    const cut = this.stops.findCut(this.text, this.checkedLength);
+    const found = this.stops.findStop(this.text, this.checkedLength);
     this.checkedLength = this.text.length;
-    if (cut !== undefined) {
-      this.text = this.text.slice(0, cut);
+    if (found !== undefined) {
+      this.text = this.text.slice(0, found.cut);
       this.emitDelta([tokenId], this.text.length, logprobs);
-      this.end('stop', false);
+      this.end('stop', false, found.stop);
       return true;
     }
     this.emitDelta([tokenId], this.stops.safeLength(this.text), logprobs);
     return false;
   }
 
-  /** Ends with `reason`: the held-back text first (cut at a stop string if one shows up), then the final output. */
-  finish(reason: FinishReason): void {
-    if (!this.ended) this.end(reason, true);
+  /**
+   * Ends with `reason`: the held-back text first (cut at a stop string if one shows up), then the final
+   * output; `stopTokenId` is the stop token the core ended it on.
+   */
+  finish(reason: FinishReason, stopTokenId?: number): void {
+    if (!this.ended) this.end(reason, true, stopTokenId);
   }
 
   /** Ends with an error: the consumer's iterator throws it. */
@@ -61,14 +64,16 @@ export class RequestStream {
     this.onEnded?.();
   }
 
-  private end(reason: FinishReason, flush: boolean): void {
+  private end(reason: FinishReason, flush: boolean, stopReason: string | number | undefined): void {
     let finishReason = reason;
+    let matched = stopReason;
     if (flush) {
       this.text += this.detokenizer.flush();
-      const cut = this.stops.findCut(this.text, this.checkedLength);
-      if (cut !== undefined) {
-        this.text = this.text.slice(0, cut);
+      const found = this.stops.findStop(this.text, this.checkedLength);
+      if (found !== undefined) {
+        this.text = this.text.slice(0, found.cut);
         finishReason = 'stop';
+        matched = found.stop;
       }
       if (this.text.length > this.emittedLength) this.emitDelta([], this.text.length, undefined);
     }
@@ -80,6 +85,7 @@ export class RequestStream {
       text: this.text,
       tokenIds: this.tokenIds.slice(),
       finishReason,
+      ...(matched !== undefined && finishReason === 'stop' ? { stopReason: matched } : {}),
       usage: { promptTokens: this.numPromptTokens, completionTokens, totalTokens: this.numPromptTokens + completionTokens },
     });
     this.channel.close();

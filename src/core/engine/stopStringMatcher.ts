@@ -18,16 +18,21 @@ export class StopStringMatcher {
    * before: the cut length when a stop string now appears (the earliest one), else undefined.
    */
   findCut(text: string, checkedLength: number): number | undefined {
+    return this.findStop(text, checkedLength)?.cut;
+  }
+
+  /** {@link findCut}, with the stop string that ends there (vLLM's `stop_reason`). */
+  findStop(text: string, checkedLength: number): { readonly cut: number; readonly stop: string } | undefined {
     if (this.stops.length === 0) return undefined;
     const from = Math.max(0, checkedLength - this.holdBackChars);
-    let cut: number | undefined;
+    let found: { cut: number; stop: string } | undefined;
     for (const stop of this.stops) {
       const at = text.indexOf(stop, from);
       if (at < 0) continue;
       const end = this.includeStopStr ? at + stop.length : at;
-      if (cut === undefined || end < cut) cut = end;
+      if (found === undefined || end < found.cut) found = { cut: end, stop };
     }
-    return cut;
+    return found;
   }
 
   /** How much of `text` can be shown while generation goes on. */

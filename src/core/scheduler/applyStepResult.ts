@@ -5,7 +5,7 @@ import { countWithoutLeftPadding, prefillGeometry } from './prefillGeometry.js';
 import type { SchedulerLimits } from './schedulerLimits.js';
 import type { SchedulerRequest } from './schedulerRequest.js';
 import { finishRequest, type SchedulerState } from './schedulerState.js';
-import { finishReasonAfterToken } from './stopRules.js';
+import { stopAfterToken } from './stopRules.js';
 
 /** A token a request produced in a step. */
 export interface ProducedToken {
@@ -97,9 +97,10 @@ function appendSampled(
   }
   request.tokenIds.push(token.tokenId);
   produced.push({ request, token });
-  const reason = finishReasonAfterToken(request, token.tokenId);
-  if (reason !== undefined) {
-    finishRequest(state, request, reason);
+  const stop = stopAfterToken(request, token.tokenId);
+  if (stop !== undefined) {
+    request.stopTokenId = stop.stopTokenId;
+    finishRequest(state, request, stop.reason);
     finished.push(request);
   }
 }

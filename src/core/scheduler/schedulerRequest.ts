@@ -36,6 +36,8 @@ export class SchedulerRequest {
   /** Tokens handed out by the step in flight (prefill: the chunk's count; decode: 1). */
   numScheduledTokens = 0;
   finishReason: FinishReason | undefined;
+  /** The stop token (of `stop_token_ids`) it ended on; undefined for EOS, length, a stop string or an abort. */
+  stopTokenId: number | undefined;
   /** Its left-padded decode block table, reused while its block count and the batch's stay the same. */
   decodeBlockTable: readonly number[] = [];
 

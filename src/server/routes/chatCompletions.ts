@@ -35,7 +35,8 @@ async function streamChat(started: StartedGeneration, request: ChatRequest, repl
         if (output.text === '' && content === undefined) continue;
         sse.send({ ...base, choices: [{ index: 0, delta: { content: output.text }, logprobs: content ? { content } : null, finish_reason: null }], ...usageField });
       } else {
-        sse.send({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: output.finishReason }], ...usageField });
+        // As vLLM: only the last chunk carries stop_reason (the stop string or stop token id; null for EOS or length).
+        sse.send({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: output.finishReason, stop_reason: output.stopReason ?? null }], ...usageField });
         if (includeUsage) sse.send({ ...base, choices: [], usage: toOpenAiUsage(output.usage) });
       }
     }
@@ -55,7 +56,7 @@ async function chatAtOnce(started: StartedGeneration, wanted: ChatLogprobsReques
         object: 'chat.completion',
         created: createdNowS(),
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: output.text }, logprobs: wanted ? { content } : null, finish_reason: output.finishReason }],
+        choices: [{ index: 0, message: { role: 'assistant', content: output.text }, logprobs: wanted ? { content } : null, finish_reason: output.finishReason, stop_reason: output.stopReason ?? null }],
         usage: toOpenAiUsage(output.usage),
       };
     }

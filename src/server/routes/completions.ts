@@ -17,11 +17,12 @@ interface CompletionChoice {
   readonly text: string;
   readonly logprobs: CompletionLogprobs | null;
   readonly finish_reason: FinishReason | null;
-  readonly stop_reason: null;
+  /** vLLM's: the stop string matched or the stop token id; null for EOS, length, and while the request runs. */
+  readonly stop_reason: string | number | null;
 }
 
-function choice(text: string, logprobs: CompletionLogprobs | null, finishReason: FinishReason | null): CompletionChoice {
-  return { index: 0, text, logprobs, finish_reason: finishReason, stop_reason: null };
+function choice(text: string, logprobs: CompletionLogprobs | null, finishReason: FinishReason | null, stopReason: string | number | null = null): CompletionChoice {
+  return { index: 0, text, logprobs, finish_reason: finishReason, stop_reason: stopReason };
 }
 
 interface LogprobsRequest {
@@ -46,7 +47,7 @@ async function streamCompletion(started: StartedGeneration, request: CompletionR
         const logprobs = deltaLogprobs(output, formatter);
         if (output.text !== '' || logprobs !== null) sse.send({ ...base, choices: [choice(output.text, logprobs, null)], ...usageField });
       } else {
-        sse.send({ ...base, choices: [choice('', null, output.finishReason)], ...usageField });
+        sse.send({ ...base, choices: [choice('', null, output.finishReason, output.stopReason ?? null)], ...usageField });
         if (includeUsage) sse.send({ ...base, choices: [], usage: toOpenAiUsage(output.usage) });
       }
     }
@@ -67,7 +68,7 @@ async function completeAtOnce(started: StartedGeneration, formatter: LogprobsReq
         object: 'text_completion',
         created: createdNowS(),
         model,
-        choices: [choice(output.text, formatter !== undefined ? mergeCompletionLogprobs(logprobParts) : null, output.finishReason)],
+        choices: [choice(output.text, formatter !== undefined ? mergeCompletionLogprobs(logprobParts) : null, output.finishReason, output.stopReason ?? null)],
         usage: toOpenAiUsage(output.usage),
       };
     }
