@@ -39,6 +39,10 @@ export class TokenizerTextCodec implements TextCodec {
     return this.tokenizer.decode(ids);
   }
 
+  tokenBytes(tokenId: number): Uint8Array {
+    return this.tokenizer.tokenBytes(tokenId);
+  }
+
   applyChatTemplate(turns: readonly ChatTurn[], options: { readonly addGenerationPrompt: boolean }): string {
     if (!this.tokenizer.chatTemplate) throw new EngineError('invalid_request', 'this model has no chat template (tokenizer_config.json chat_template); send a plain prompt instead.');
     return this.tokenizer.applyChatTemplate(turns, options);

@@ -7,6 +7,7 @@ import { ModelDirError } from '../models/dir/modelDirError.js';
 import { readModelDir, requireTokenizer } from '../models/dir/readModelDir.js';
 import type { TokenizerFiles } from '../models/dir/modelDirInfo.js';
 import { ChatTemplate, type ChatMessage, type ChatTemplateOptions } from './chatTemplate.js';
+import { tokenBytesOf, type TokenBytesOf } from './tokenBytes.js';
 
 export interface EncodeOptions {
   /** Add what the tokenizer's post-processor adds (e.g. Llama's bos). Default true, as in transformers. */
@@ -41,6 +42,8 @@ export class TextTokenizer implements TokenDecoder {
   private constructor(
     private readonly tokenizer: Tokenizer,
     config: JsonObject,
+    private readonly bytesOfToken: TokenBytesOf = () => undefined,
+    private readonly addedTokenIds: ReadonlySet<number> = new Set(),
   ) {
     const idOf = (key: string): number | undefined => {
       const text = specialTokenText(config, key);
@@ -63,7 +66,8 @@ export class TextTokenizer implements TokenDecoder {
     } catch (error) {
       throw new ModelDirError('invalid-config', sourceFile, `tokenizer does not load: ${(error as Error).message}`);
     }
-    return new TextTokenizer(tokenizer, tokenizerConfig);
+    const added = Array.isArray(tokenizerJson['added_tokens']) ? (tokenizerJson['added_tokens'] as JsonObject[]).map((token) => token['id']).filter((id): id is number => typeof id === 'number') : [];
+    return new TextTokenizer(tokenizer, tokenizerConfig, tokenBytesOf(tokenizerJson), new Set(added));
   }
 
   static fromFiles(files: TokenizerFiles): TextTokenizer {
@@ -93,6 +97,16 @@ export class TextTokenizer implements TokenDecoder {
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
     if (ids.length === 0) return ''; // the library rejects an empty list
     return this.tokenizer.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? true, clean_up_tokenization_spaces: false });
+  }
+
+  /**
+   * The token's own UTF-8 bytes (OpenAI's logprobs `bytes`), also when it ends in the middle of a character;
+   * an added or special token, or a decoder whose pieces are not bytes: the bytes of its decoded text.
+   */
+  tokenBytes(id: number): Uint8Array {
+    const token = this.addedTokenIds.has(id) ? undefined : this.tokenizer.id_to_token(id);
+    const own = token === undefined ? undefined : this.bytesOfToken(token);
+    return own ?? new TextEncoder().encode(this.decode([id]));
   }
 
   tokenToId(token: string): number | undefined {

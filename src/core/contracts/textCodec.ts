@@ -28,6 +28,8 @@ export interface TextCodec {
   applyChatTemplate(turns: readonly ChatTurn[], options: { readonly addGenerationPrompt: boolean }): string;
   /** A fresh streaming decoder; `contextIds` (the prompt) are context only and never emitted. */
   createDetokenizer(contextIds: readonly number[]): IncrementalTextDecoder;
+  /** The token's own UTF-8 bytes, also for a token that ends mid-character (OpenAI's logprobs `bytes`); absent: the bytes of `decode([id])`. */
+  tokenBytes?(tokenId: number): Uint8Array;
   /** Ids that end a generation (unless `ignore_eos`). */
   readonly eosTokenIds: readonly number[];
 }

@@ -24,7 +24,7 @@ export function engineLogprobs(topN: number | undefined): number {
 
 /**
  * Turns the engine's per-token logprobs into OpenAI's two formats. A token's text is its own decoding,
- * which can be a partial character for byte-level vocabularies (OpenAI's `bytes` field carries the rest).
+ * which can be a partial character (U+FFFD) for byte-level vocabularies; `bytes` carries the token's own bytes.
  */
 export class LogprobsFormatter {
   private textOffset = 0;
@@ -33,6 +33,11 @@ export class LogprobsFormatter {
 
   tokenText(tokenId: number): string {
     return this.codec.decode([tokenId]);
+  }
+
+  /** The token's own bytes: a token that ends mid-character has its real bytes, not those of U+FFFD. */
+  tokenBytes(tokenId: number): number[] {
+    return this.codec.tokenBytes ? [...this.codec.tokenBytes(tokenId)] : [...Buffer.from(this.tokenText(tokenId), 'utf8')];
   }
 
   completion(tokenIds: readonly number[], logprobs: readonly SampledLogprobs[], topN: number): CompletionLogprobs {
@@ -56,11 +61,8 @@ export class LogprobsFormatter {
       return {
         token,
         logprob: entry?.logprob ?? Number.NaN,
-        bytes: [...Buffer.from(token, 'utf8')],
-        top_logprobs: (entry?.top ?? []).slice(0, topN).map((top) => {
-          const text = this.tokenText(top.tokenId);
-          return { token: text, logprob: top.logprob, bytes: [...Buffer.from(text, 'utf8')] };
-        }),
+        bytes: this.tokenBytes(tokenId),
+        top_logprobs: (entry?.top ?? []).slice(0, topN).map((top) => ({ token: this.tokenText(top.tokenId), logprob: top.logprob, bytes: this.tokenBytes(top.tokenId) })),
       };
     });
   }
