@@ -1,6 +1,6 @@
 /**
  * The inverse fit of `spyre sim calibrate --from-bench` on ground truth: a recording made by the simulator
- * under spyre-illustrative's coefficients with 2% noise (fixed seed) is refitted from a start 30–50% off;
+ * under known linear coefficients (the illustrative profile's while it was linear) with 2% noise (fixed seed) is refitted from a start 30–50% off;
  * prints the wall time of the fit, the simulations it ran, and each coefficient's error.
  *
  *   npx tsx bench/fitFromRecording.bench.ts [--requests 1000] [--rate 2]
@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { SILENT_LOGGER } from '../src/core/contracts/logger.js';
 import { fitFromRecording } from '../sim/calibrate/fitFromRecording.js';
 import { simulatedRecording } from '../sim/calibrate/simulatedRecording.js';
-import { HARDWARE_PROFILES } from '../sim/cost/hardwareProfiles.js';
+import type { LinearCostCoefficients } from '../sim/cost/linearCostModel.js';
 import { parseScenario } from '../sim/scenario/loadScenario.js';
 import { scenarioEngineConfig } from '../sim/scenario/scenarioEngineConfig.js';
 import { scenarioWorkload } from '../sim/scenario/scenarioWorkload.js';
@@ -32,7 +32,8 @@ const scenario = parseScenario({
 }, 'bench');
 const config = scenarioEngineConfig(scenario.config, SILENT_LOGGER);
 const workload = scenarioWorkload(scenario, '.');
-const truth = HARDWARE_PROFILES['spyre-illustrative'].coefficients;
+// A known linear truth: the coefficients the illustrative profile had while it was linear (fixed 22 ms, 89 µs per slot and per row).
+const truth: LinearCostCoefficients = { fixed_s: 0.022, prefill_s: 0, prefill_per_token_s: 89e-6, prefill_per_token_context_s: 3.6e-9, decode_per_seq_s: 89e-6, decode_per_seq_tkv_s: 0.2e-6 };
 const fitted = ['fixed_s', 'prefill_per_token_s', 'decode_per_seq_s'] as const;
 const recording = simulatedRecording(config, workload, truth, 0.02, 11);
 const start = { ...truth, fixed_s: truth.fixed_s * 1.5, prefill_per_token_s: truth.prefill_per_token_s * 0.7, decode_per_seq_s: truth.decode_per_seq_s * 1.3 };

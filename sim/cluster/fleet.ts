@@ -33,7 +33,7 @@ export function resolveFleet(scenario: Scenario, baseDir: string, logger: Logger
     let costModel: StepCostModel;
     try {
       config = scenarioEngineConfig(scenarioConfig, logger);
-      costModel = resolveCostModel(('cost_model' in group ? group.cost_model : undefined) ?? scenario.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir);
+      costModel = resolveCostModel(('cost_model' in group ? group.cost_model : undefined) ?? scenario.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir, config);
     } catch (error) {
       if (error instanceof EngineError) throw new EngineError('invalid_scenario', `${where}: ${error.message}`);
       throw error;

@@ -32,17 +32,21 @@ export const profileFileTableSchema = z.strictObject({
 });
 
 /**
- * `cost_model` of a scenario: a named hardware profile, linear coefficients, a profile table, or a profile
- * file written by `spyre sim calibrate` (its fitted linear model by default, or its measured table).
+ * What a prefill chunk costs by (see `basis` below).
  */
 export const prefillCostBasisSchema = z.enum(['padded', 'valid']);
 
 /**
+ * `cost_model` of a scenario: a named hardware profile, a device profile priced by the roofline, linear
+ * coefficients, a profile table, or a profile file written by `spyre sim calibrate` (its fitted linear model
+ * by default, or its measured table).
  * `basis` says what a prefill chunk costs by: `padded` (its whole fixed-shape program: Spyre) or `valid`
  * (its prompt tokens only: the eager backend). A profile file carries the basis of the backend it measured.
  */
 export const costModelSpecSchema = z.union([
   z.strictObject({ profile: z.enum(HARDWARE_PROFILE_NAMES as [HardwareProfileName, ...HardwareProfileName[]]) }),
+  /** The roofline of src/device/stepTime over a device profile: a name or file as SPYRE_DEVICE_PROFILE takes (a file relative to the scenario). */
+  z.strictObject({ device: z.string().min(1) }),
   z.strictObject({ linear: linearCoefficientsSchema, basis: prefillCostBasisSchema.default('padded') }),
   z.strictObject({ table: profileTableSchema, basis: prefillCostBasisSchema.default('padded') }),
   z.strictObject({ file: z.string().min(1), use: z.enum(['linear', 'table']).default('linear'), basis: prefillCostBasisSchema.optional() }),

@@ -1,3 +1,4 @@
+import { SPYRE_CARD_PROFILE, type DeviceProfile } from '../../src/device/deviceProfile.js';
 import type { LinearCostCoefficients } from './linearCostModel.js';
 import type { PrefillCostBasis } from './stepShape.js';
 
@@ -6,15 +7,28 @@ export type HardwareProfileName = 'eager-cpu' | 'spyre-illustrative';
 
 export const HARDWARE_PROFILE_NAMES: readonly HardwareProfileName[] = ['eager-cpu', 'spyre-illustrative'];
 
-/** A named set of linear coefficients and where they come from. */
-export interface HardwareProfile {
+/** A named profile: linear coefficients fitted on some hardware, or a device profile priced by the roofline. */
+export type HardwareProfile = LinearHardwareProfile | RooflineHardwareProfile;
+
+interface NamedProfile {
   readonly name: HardwareProfileName;
   /** `placeholder` and `illustrative` profiles are estimates, not measurements; reports say so. */
   readonly status: 'measured' | 'placeholder' | 'illustrative';
   readonly description: string;
+}
+
+/** A named set of linear coefficients and where they come from. */
+export interface LinearHardwareProfile extends NamedProfile {
+  readonly kind: 'linear';
   readonly coefficients: LinearCostCoefficients;
   /** What a prefill chunk costs by on that hardware (see PrefillCostBasis). */
   readonly basis: PrefillCostBasis;
+}
+
+/** A device profile whose steps `src/device/stepTime` prices for the scenario's model and card count (padded basis). */
+export interface RooflineHardwareProfile extends NamedProfile {
+  readonly kind: 'roofline';
+  readonly device: DeviceProfile;
 }
 
 /**
@@ -27,7 +41,8 @@ export interface HardwareProfile {
  * max_model_len 256, max_num_seqs 4, chunk 64; the fit holds for batches of 1–4 and contexts below 256.
  * Step times include the engine loop around the backend call. Prefill costs its prompt tokens (basis `valid`).
  */
-const EAGER_CPU: HardwareProfile = {
+const EAGER_CPU: LinearHardwareProfile = {
+  kind: 'linear',
   name: 'eager-cpu',
   status: 'measured',
   description: 'measured: small-100m on the eager backend of the 2-core build machine, fitted from real runs (2026-11-27)',
@@ -43,30 +58,18 @@ const EAGER_CPU: HardwareProfile = {
 };
 
 /**
- * ILLUSTRATIVE, not measured: granite-3.3-8b-instruct (fp16) on four Spyre cards (tensor parallel 4), by a
- * roofline argument from public figures only (IBM Research, "Lifting the cover on the IBM Spyre Accelerator";
- * the torch-spyre architecture page; IBM's Hot Chips 2024 talk): 32 cores and up to 128 GB LPDDR5 per card,
- * more than 300 TOPS per card at low precision, PCIe Gen5 x16. Assumed, because no public source gives them:
- * 200 GB/s of memory bandwidth per card and 45 TFLOP/s of sustained fp16 per card (≈30% of half the peak).
- * - fixed: 16 GB of weights / 4 cards read per step at 200 GB/s ≈ 20 ms, plus ≈ 2 ms of host and launch overhead;
- * - per prefill slot and per decode row: 2·8·10⁹ FLOP / 4 cards at 45 TFLOP/s ≈ 89 µs;
- * - per (slot × attended position) in prefill: 4·40·4096 FLOP / 4 cards ≈ 3.6 ns;
- * - per (row × tkv) in decode: 40 layers · 2 · 8 KV heads · 128 · 2 B / 4 cards = 40 KB at 200 GB/s ≈ 0.2 µs.
- * Prefill ignores that weight streaming overlaps compute, so it overestimates small chunks by up to ~20 ms.
+ * ILLUSTRATIVE, not measured: the roofline of `src/device/stepTime` over the built-in `spyre-card` device
+ * profile (src/device/deviceProfile.ts: public figures of IBM's Spyre card with assumed bandwidth and
+ * efficiency), for the scenario's model (granite-3.3-8b-instruct when it names none) on its
+ * `tensor_parallel_size` cards: the same step times the sendnn backend waits out with
+ * SPYRE_DEVICE_TIMING=profile SPYRE_DEVICE_PROFILE=spyre-card.
  */
-const SPYRE_ILLUSTRATIVE: HardwareProfile = {
+const SPYRE_ILLUSTRATIVE: RooflineHardwareProfile = {
+  kind: 'roofline',
   name: 'spyre-illustrative',
   status: 'illustrative',
-  description: 'ILLUSTRATIVE, not measured: granite-3.3-8b fp16 on 4 Spyre cards, roofline from public figures with assumed bandwidth and efficiency',
-  coefficients: {
-    fixed_s: 0.022,
-    prefill_s: 0,
-    prefill_per_token_s: 89e-6,
-    prefill_per_token_context_s: 3.6e-9,
-    decode_per_seq_s: 89e-6,
-    decode_per_seq_tkv_s: 0.2e-6,
-  },
-  basis: 'padded',
+  description: 'ILLUSTRATIVE, not measured: the spyre-card roofline (src/device/stepTime) for the scenario\'s model on its tensor_parallel_size cards',
+  device: SPYRE_CARD_PROFILE,
 };
 
 export const HARDWARE_PROFILES: Readonly<Record<HardwareProfileName, HardwareProfile>> = {

@@ -39,7 +39,7 @@ export function simulateScenario(
   const effective = withOverrides(scenario, options.overrides ?? {});
   if (effective.replicas !== undefined || effective.router !== undefined) return simulateCluster(effective, baseDir, options.logger ?? SILENT_LOGGER);
   const config = scenarioEngineConfig(effective.config, options.logger ?? SILENT_LOGGER);
-  const costModel = resolveCostModel(effective.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir);
+  const costModel = resolveCostModel(effective.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir, config);
   const workload = scenarioWorkload(effective, baseDir);
   const frontendValidation = effective.config.frontend_validation ?? true;
   const outcome = runSimulation({ config, workload, costModel, frontendValidation, ...(options.onTrace !== undefined ? { onTrace: options.onTrace } : {}) });

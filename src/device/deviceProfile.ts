@@ -25,7 +25,7 @@ export const SPYRE_CARD_MEMORY_BYTES = 128 * 1024 ** 3;
  * ILLUSTRATIVE, not measured: one IBM Spyre card from public figures (IBM Research, "Lifting the cover on the
  * IBM Spyre Accelerator"; PCIe Gen5 x16 ≈ 64 GB/s) with assumed figures where none is public: 200 GB/s of
  * memory bandwidth, 45 TFLOP/s of sustained fp16 (≈30% of half the peak), 2 ms of launch overhead, 10 µs per
- * all-reduce. The same assumptions as the simulator's `spyre-illustrative` coefficients.
+ * all-reduce. The simulator's `spyre-illustrative` profile is this profile under the same formula.
  */
 export const SPYRE_CARD_PROFILE: DeviceProfile = {
   name: 'spyre-card',
@@ -68,4 +68,27 @@ export function parseDeviceProfile(value: unknown, source: string): DeviceProfil
     linkBandwidthBytesPerS: record.linkBandwidthBytesPerS as number,
     linkLatencyS: record.linkLatencyS as number,
   };
+}
+
+/**
+ * A profile by the names `SPYRE_DEVICE_PROFILE` accepts: a built-in name, or a JSON file with the
+ * DeviceProfile fields, read through `readText` (this module reads no file itself). Returns the profile or
+ * the message naming what is wrong, prefixed with `what` (e.g. `SPYRE_DEVICE_PROFILE`).
+ */
+export function resolveDeviceProfile(spec: string, readText: (path: string) => string, what: string): DeviceProfile | string {
+  const builtIn = BUILT_IN_DEVICE_PROFILES[spec];
+  if (builtIn !== undefined) return builtIn;
+  let text: string;
+  try {
+    text = readText(spec);
+  } catch (error) {
+    return `${what} '${spec}' is neither a built-in profile (${Object.keys(BUILT_IN_DEVICE_PROFILES).join(', ')}) nor a readable file: ${(error as Error).message}`;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return `${what} file ${spec} is not valid JSON.`;
+  }
+  return parseDeviceProfile(parsed, spec);
 }

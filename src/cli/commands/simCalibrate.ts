@@ -13,6 +13,8 @@ import { probeShapes, profileExecutor } from '../../../sim/calibrate/profileExec
 import { blocksNeeded } from '../../../sim/calibrate/probePlans.js';
 import { SyntheticStepExecutor } from '../../../sim/calibrate/syntheticExecutor.js';
 import { HARDWARE_PROFILE_NAMES, HARDWARE_PROFILES, type HardwareProfileName } from '../../../sim/cost/hardwareProfiles.js';
+import { resolveCostModel } from '../../../sim/cost/resolveCostModel.js';
+import { DEFAULT_ROOFLINE_MODEL } from '../../../sim/cost/scenarioDecoder.js';
 import { LinearCostModel } from '../../../sim/cost/linearCostModel.js';
 import { VirtualClock } from '../../../sim/kernel/virtualClock.js';
 import { parseNumberList } from '../../../sim/sweep/sweepPoints.js';
@@ -77,11 +79,16 @@ async function subjectFor(flags: CalibrateFlags, grid: CalibrationGrid): Promise
     if (!(HARDWARE_PROFILE_NAMES as readonly string[]).includes(flags.profile)) throw new EngineError('invalid_config', `--profile must be one of ${HARDWARE_PROFILE_NAMES.join(', ')}; got '${flags.profile}'.`);
     const profile = HARDWARE_PROFILES[flags.profile as HardwareProfileName];
     const clock = new VirtualClock();
+    // A roofline profile prices granite-3.3-8b-instruct on 4 cards here (its illustrative setting), decode batches as compiled up to the grid's largest.
+    const costModel = profile.kind === 'linear'
+      ? new LinearCostModel(profile.coefficients, profile.name, profile.basis)
+      : resolveCostModel({ profile: profile.name }, '.', { model: DEFAULT_ROOFLINE_MODEL, tensorParallelSize: 4, maxNumSeqs: Math.max(...grid.batchSizes) });
+    const basis = profile.kind === 'linear' ? profile.basis : 'padded';
     return {
-      executor: new SyntheticStepExecutor(new LinearCostModel(profile.coefficients, profile.name, profile.basis), clock, Number(flags.noise)),
+      executor: new SyntheticStepExecutor(costModel, clock, Number(flags.noise)),
       stopwatch: clock,
       description: `synthetic:${profile.name} noise=${flags.noise}`,
-      basis: profile.basis,
+      basis,
       close: () => Promise.resolve(),
     };
   }

@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { EngineError } from '../../core/contracts/errors.js';
 import { SILENT_LOGGER } from '../../core/contracts/logger.js';
 import { fitFromRecording } from '../../../sim/calibrate/fitFromRecording.js';
+import { linearStartOf } from '../../../sim/calibrate/linearStart.js';
 import { readVllmBenchResult } from '../../../sim/calibrate/vllmBenchResult.js';
 import { CALIBRATION_PROFILE_FORMAT, type CalibrationProfile } from '../../../sim/cost/calibrationProfile.js';
 import { HARDWARE_PROFILE_NAMES, HARDWARE_PROFILES, type HardwareProfileName } from '../../../sim/cost/hardwareProfiles.js';
 import { LINEAR_COEFFICIENT_NAMES } from '../../../sim/cost/linearCostModel.js';
+import { resolveCostModel } from '../../../sim/cost/resolveCostModel.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { scenarioEngineConfig } from '../../../sim/scenario/scenarioEngineConfig.js';
 import { calibrationSummary } from './calibrationSummary.js';
@@ -28,9 +31,13 @@ export function calibrateFromBench(flags: BenchCalibrationFlags): void {
     throw new EngineError('invalid_config', '--from-bench needs --scenario FILE whose config is the recorded server\'s (max_model_len, max_num_seqs, max_num_batched_tokens): a vLLM result does not record it.');
   }
   if (!(HARDWARE_PROFILE_NAMES as readonly string[]).includes(flags.profile)) throw new EngineError('invalid_config', `--profile must be one of ${HARDWARE_PROFILE_NAMES.join(', ')}; got '${flags.profile}'.`);
-  const start = HARDWARE_PROFILES[flags.profile as HardwareProfileName];
+  const named = HARDWARE_PROFILES[flags.profile as HardwareProfileName];
   const recording = readVllmBenchResult(flags.fromBench);
   const config = scenarioEngineConfig(loadScenarioFile(flags.scenario).config, SILENT_LOGGER);
+  // A roofline profile is not linear: the search starts from its closest linear model for the scenario's config.
+  const start = named.kind === 'linear'
+    ? { coefficients: named.coefficients, basis: named.basis }
+    : { coefficients: linearStartOf(resolveCostModel({ profile: named.name }, dirname(flags.scenario), config), 'padded'), basis: 'padded' as const };
   const fitted = LINEAR_COEFFICIENT_NAMES.filter((name) => (start.coefficients[name] ?? 0) > 0);
   const fit = fitFromRecording(recording, { config, start: start.coefficients, fitted, basis: start.basis });
   const profile: CalibrationProfile = {

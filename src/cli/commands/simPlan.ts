@@ -61,7 +61,7 @@ function list(text: string | undefined, flag: string, fallback: readonly number[
 function planSettings(scenarioPath: string, scenario: Scenario, flags: PlanFlags, axes: PlanAxes, numCandidates: number): PlanSettingsRecord {
   const workload = scenario.workload!;
   const requests = 'num_requests' in workload ? `${workload.num_requests} requests, seed ${workload.seed}` : 'trace';
-  const costModel = resolveCostModel(scenario.cost_model ?? DEFAULT_COST_MODEL_SPEC, dirname(scenarioPath)).name;
+  const costModel = resolveCostModel(scenario.cost_model ?? DEFAULT_COST_MODEL_SPEC, dirname(scenarioPath), scenarioEngineConfig(scenario.config, SILENT_LOGGER)).name;
   const router = scenario.router?.policy ?? 'least_requests';
   const ttft = positive(flags.ttftP99, '--ttft-p99', false);
   const itl = positive(flags.itlP99, '--itl-p99', false);

@@ -126,6 +126,7 @@ describe('having the real async engine over a backend with a known linear cost, 
 });
 
 describe('having a profile fitted from real runs', () => {
+  const ANY_ENGINE = { model: 'scenario', tensorParallelSize: 1, maxNumSeqs: 4 };
   async function profileFile(): Promise<string> {
     const { profile } = await calibrate(0);
     const path = join(mkdtempSync(join(tmpdir(), 'spyre-runs-profile-')), 'runs.json');
@@ -134,14 +135,14 @@ describe('having a profile fitted from real runs', () => {
   }
 
   it('when a scenario uses its linear fit, should price steps by it', async () => {
-    const model = resolveCostModel({ file: await profileFile(), use: 'linear' }, '.');
+    const model = resolveCostModel({ file: await profileFile(), use: 'linear' }, '.', ANY_ENGINE);
     const decode = { kind: 'decode', batchSize: 3, tkv: 128 } as const;
     expect(model.stepLatencyS(decode)).toBeCloseTo(TRUTH.stepLatencyS(decode), 9);
   });
 
   it('when a scenario asks for its table, should refuse by name and point to the linear fit', async () => {
     const path = await profileFile();
-    expect(() => resolveCostModel({ file: path, use: 'table' }, '.')).toThrow(/has no measured table.*fitted from real runs.*"use": "linear"/s);
-    expect(() => resolveCostModel({ file: path, use: 'table' }, '.')).toThrow(path);
+    expect(() => resolveCostModel({ file: path, use: 'table' }, '.', ANY_ENGINE)).toThrow(/has no measured table.*fitted from real runs.*"use": "linear"/s);
+    expect(() => resolveCostModel({ file: path, use: 'table' }, '.', ANY_ENGINE)).toThrow(path);
   });
 });

@@ -10,8 +10,7 @@ import { LlmEngine } from '../../../src/core/engine/llmEngine.js';
 import { registerCore } from '../../../src/core/registerCore.js';
 import { WALL_CLOCK } from '../../../src/app/wallClock.js';
 import { SyntheticStepExecutor } from '../../../sim/calibrate/syntheticExecutor.js';
-import { HARDWARE_PROFILES } from '../../../sim/cost/hardwareProfiles.js';
-import { LinearCostModel } from '../../../sim/cost/linearCostModel.js';
+import { resolveCostModel } from '../../../sim/cost/resolveCostModel.js';
 import { VirtualClock } from '../../../sim/kernel/virtualClock.js';
 import { simulateScenario } from '../../../sim/run/simulateScenario.js';
 import { parseScenario } from '../../../sim/scenario/loadScenario.js';
@@ -40,7 +39,7 @@ describe('having the real async engine on a backend with a known cost, timed on 
       container.bind(Clock).toConstantValue(clock);
       container.bind(Logger).toConstantValue(SILENT_LOGGER);
       container.bind(TextCodec).toConstantValue(LETTER_CODEC);
-      container.bind(StepExecutor).toConstantValue(new SyntheticStepExecutor(new LinearCostModel(HARDWARE_PROFILES['spyre-illustrative'].coefficients), clock));
+      container.bind(StepExecutor).toConstantValue(new SyntheticStepExecutor(resolveCostModel(scenario.cost_model!, '.', config), clock));
       registerCore(container);
       container.bind(LlmEngine).toSelf().inSingletonScope();
       const engine = container.get(LlmEngine);
@@ -57,7 +56,7 @@ describe('having the real async engine on a backend with a known cost, timed on 
 /** A backend whose every step holds the event loop for `stepMs` of wall time, as onnxruntime's session.run does. */
 class BlockingStepExecutor extends SyntheticStepExecutor {
   constructor(private readonly stepMs: number) {
-    super(new LinearCostModel(HARDWARE_PROFILES['spyre-illustrative'].coefficients), new VirtualClock());
+    super(resolveCostModel(scenario.cost_model!, '.', scenarioEngineConfig(scenario.config, SILENT_LOGGER)), new VirtualClock());
   }
 
   override execute(plan: Parameters<SyntheticStepExecutor['execute']>[0]): ReturnType<SyntheticStepExecutor['execute']> {

@@ -1,5 +1,6 @@
 import type { Logger } from '../../../core/contracts/logger.js';
 import type { DeviceProfile } from '../../../device/deviceProfile.js';
+import { stepTimeModelOf } from '../../../device/decoderDimensions.js';
 import { stepTime, type StepTimeModel, type StepTimeShape } from '../../../device/stepTime.js';
 import type { SendnnModelDesc } from '../sendnnTypes.js';
 
@@ -7,15 +8,6 @@ import type { SendnnModelDesc } from '../sendnnTypes.js';
 export interface TimedRun {
   readonly modelledS: number;
   readonly computeS: number;
-}
-
-/** The decoder as the step-time formula sees it (fp16 on the card, whatever the emulator computes in). */
-export function stepTimeModelOf(desc: SendnnModelDesc): StepTimeModel {
-  const q = desc.numHeads * desc.headDim;
-  const kv = desc.numKvHeads * desc.headDim;
-  const perLayer = 2 * desc.hiddenSize * q + 2 * desc.hiddenSize * kv + 3 * desc.hiddenSize * desc.intermediateSize + 2 * desc.hiddenSize;
-  const embeddings = desc.vocabSize * desc.hiddenSize * (desc.tieWordEmbeddings ? 1 : 2);
-  return { numParams: desc.numLayers * perLayer + embeddings + desc.hiddenSize, numLayers: desc.numLayers, hiddenSize: desc.hiddenSize, numKvHeads: desc.numKvHeads, headDim: desc.headDim, bytesPerElement: 2 };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

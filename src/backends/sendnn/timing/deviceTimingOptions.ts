@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EngineError } from '../../../core/contracts/errors.js';
-import { BUILT_IN_DEVICE_PROFILES, parseDeviceProfile, type DeviceProfile } from '../../../device/deviceProfile.js';
+import { resolveDeviceProfile, type DeviceProfile } from '../../../device/deviceProfile.js';
 
 /**
  * Reads `SPYRE_DEVICE_TIMING` (unset or `off`: the emulator runs as fast as the CPU allows; `profile`: every
@@ -13,23 +13,7 @@ export function deviceProfileFromEnv(env: Readonly<Record<string, string | undef
   if (mode !== 'profile') {
     throw new EngineError('invalid_config', `Environment variable SPYRE_DEVICE_TIMING must be 'profile' or 'off', but it was set to '${mode}'.`);
   }
-  const spec = env.SPYRE_DEVICE_PROFILE?.trim() || 'spyre-card';
-  const builtIn = BUILT_IN_DEVICE_PROFILES[spec];
-  if (builtIn !== undefined) return builtIn;
-  let text: string;
-  try {
-    text = readFileSync(spec, 'utf8');
-  } catch (error) {
-    const names = Object.keys(BUILT_IN_DEVICE_PROFILES).join(', ');
-    throw new EngineError('invalid_config', `SPYRE_DEVICE_PROFILE '${spec}' is neither a built-in profile (${names}) nor a readable file: ${(error as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new EngineError('invalid_config', `SPYRE_DEVICE_PROFILE file ${spec} is not valid JSON.`);
-  }
-  const profile = parseDeviceProfile(parsed, spec);
+  const profile = resolveDeviceProfile(env.SPYRE_DEVICE_PROFILE?.trim() || 'spyre-card', (path) => readFileSync(path, 'utf8'), 'SPYRE_DEVICE_PROFILE');
   if (typeof profile === 'string') throw new EngineError('invalid_config', profile);
   return profile;
 }
