@@ -2,7 +2,7 @@ import type { EngineConfig } from '../../src/core/contracts/config.js';
 import { EngineError } from '../../src/core/contracts/errors.js';
 import type { Logger } from '../../src/core/contracts/logger.js';
 import { DEFAULT_COST_MODEL_SPEC } from '../cost/costModelSpec.js';
-import { resolveCostModel } from '../cost/resolveCostModel.js';
+import { resolveScenarioCost } from '../cost/scenarioCost.js';
 import type { StepCostModel } from '../cost/stepShape.js';
 import { scenarioEngineConfig } from '../scenario/scenarioEngineConfig.js';
 import type { Scenario, ScenarioConfig } from '../scenario/scenarioSchema.js';
@@ -32,8 +32,7 @@ export function resolveFleet(scenario: Scenario, baseDir: string, logger: Logger
     let config: EngineConfig;
     let costModel: StepCostModel;
     try {
-      config = scenarioEngineConfig(scenarioConfig, logger);
-      costModel = resolveCostModel(('cost_model' in group ? group.cost_model : undefined) ?? scenario.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir, config);
+      ({ config, costModel } = resolveScenarioCost(('cost_model' in group ? group.cost_model : undefined) ?? scenario.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir, scenarioEngineConfig(scenarioConfig, logger)));
     } catch (error) {
       if (error instanceof EngineError) throw new EngineError('invalid_scenario', `${where}: ${error.message}`);
       throw error;

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { EngineError } from '../../src/core/contracts/errors.js';
 import { resolveDeviceProfile, type DeviceProfile } from '../../src/device/deviceProfile.js';
-import { stepTimeModelOf } from '../../src/device/decoderDimensions.js';
 import { tensorParallelRefusal } from '../../src/device/tensorParallel.js';
 import { loadCalibrationProfile, tableOfProfile } from './calibrationProfile.js';
 import type { CostModelSpec } from './costModelSpec.js';
@@ -53,5 +52,5 @@ function rooflineOf(device: DeviceProfile, what: string, baseDir: string, contex
   const refusal = tensorParallelRefusal(decoder.dimensions, cards, 'the roofline cost model');
   if (refusal !== undefined) throw new EngineError('invalid_scenario', `tensor_parallel_size ${cards}: ${refusal}`);
   const name = `${what} roofline ${device.name}, ${decoder.name} on ${cards} card(s)`;
-  return new RooflineCostModel(name, device, stepTimeModelOf(decoder.dimensions), cards, context.maxNumSeqs);
+  return new RooflineCostModel(name, device, decoder.dimensions, decoder.name, cards, context.maxNumSeqs);
 }

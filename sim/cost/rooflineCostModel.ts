@@ -1,4 +1,5 @@
 import { decodeBatchSizes } from '../../src/core/catalog/requiredPrograms.js';
+import { stepTimeModelOf, type DecoderDimensions } from '../../src/device/decoderDimensions.js';
 import type { DeviceProfile } from '../../src/device/deviceProfile.js';
 import { stepTime, type StepTimeModel } from '../../src/device/stepTime.js';
 import { decodeStepTimeShape, prefillStepTimeShape } from '../../src/device/stepTimeShape.js';
@@ -13,15 +14,19 @@ import type { StepCostModel, StepShape } from './stepShape.js';
  */
 export class RooflineCostModel implements StepCostModel {
   private readonly decodeBatches: readonly number[];
+  private readonly model: StepTimeModel;
 
   constructor(
     readonly name: string,
-    private readonly device: DeviceProfile,
-    private readonly model: StepTimeModel,
-    private readonly cards: number,
+    readonly device: DeviceProfile,
+    readonly decoder: DecoderDimensions,
+    /** How the scenario named the model (reports, refusals). */
+    readonly modelName: string,
+    readonly cards: number,
     maxNumSeqs: number,
   ) {
     this.decodeBatches = decodeBatchSizes(maxNumSeqs);
+    this.model = stepTimeModelOf(decoder);
   }
 
   stepLatencyS(shape: StepShape): number {

@@ -19,6 +19,7 @@ export function reportSettings(config: EngineConfig): ReportSettings {
     max_model_len: config.maxModelLen,
     enable_prefix_caching: config.enablePrefixCaching,
     num_blocks: config.numBlocks,
+    tensor_parallel_size: config.tensorParallelSize,
   };
 }
 

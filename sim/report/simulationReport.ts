@@ -10,6 +10,8 @@ export interface ReportSettings {
   readonly max_model_len: number;
   readonly enable_prefix_caching: boolean;
   readonly num_blocks: number;
+  /** Cards per engine (the roofline cost models price the step on them). */
+  readonly tensor_parallel_size: number;
 }
 
 /**

@@ -2,7 +2,7 @@ import { SILENT_LOGGER, type Logger } from '../../src/core/contracts/logger.js';
 import type { StepTraceLine } from '../../src/core/contracts/trace.js';
 import { simulateCluster } from '../cluster/simulateCluster.js';
 import { DEFAULT_COST_MODEL_SPEC } from '../cost/costModelSpec.js';
-import { resolveCostModel } from '../cost/resolveCostModel.js';
+import { resolveScenarioCost } from '../cost/scenarioCost.js';
 import { runSimulation } from '../kernel/runSimulation.js';
 import { buildReport } from '../report/buildReport.js';
 import type { SimulationReport } from '../report/simulationReport.js';
@@ -15,6 +15,7 @@ export interface SettingOverrides {
   readonly maxNumBatchedTokens?: number;
   readonly maxNumSeqs?: number;
   readonly interleave?: boolean;
+  readonly tensorParallelSize?: number;
 }
 
 /** A scenario with a sweep point's settings written into its config (interleaving through its env map). */
@@ -23,6 +24,7 @@ export function withOverrides(scenario: Scenario, overrides: SettingOverrides): 
   if (overrides.maxNumBatchedTokens !== undefined) config.max_num_batched_tokens = overrides.maxNumBatchedTokens;
   if (overrides.maxNumSeqs !== undefined) config.max_num_seqs = overrides.maxNumSeqs;
   if (overrides.interleave !== undefined) config.env.VLLM_SPYRE_CP_INTERLEAVE_STEPS = overrides.interleave ? '1' : '0';
+  if (overrides.tensorParallelSize !== undefined) config.tensor_parallel_size = overrides.tensorParallelSize;
   return { ...scenario, config };
 }
 
@@ -38,8 +40,7 @@ export function simulateScenario(
 ): SimulationReport {
   const effective = withOverrides(scenario, options.overrides ?? {});
   if (effective.replicas !== undefined || effective.router !== undefined) return simulateCluster(effective, baseDir, options.logger ?? SILENT_LOGGER);
-  const config = scenarioEngineConfig(effective.config, options.logger ?? SILENT_LOGGER);
-  const costModel = resolveCostModel(effective.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir, config);
+  const { config, costModel } = resolveScenarioCost(effective.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir, scenarioEngineConfig(effective.config, options.logger ?? SILENT_LOGGER));
   const workload = scenarioWorkload(effective, baseDir);
   const frontendValidation = effective.config.frontend_validation ?? true;
   const outcome = runSimulation({ config, workload, costModel, frontendValidation, ...(options.onTrace !== undefined ? { onTrace: options.onTrace } : {}) });

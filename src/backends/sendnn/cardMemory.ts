@@ -1,10 +1,10 @@
-// The per-card memory check, before any program is loaded: each card's weight shard (resident once, shared by
-// the programs), every program's scratch and its share of the KV blocks must fit the card, and so must the
-// shard and the programs plus the raw weights staged while compiling. Without --num-gpu-blocks-override the KV cache gets what is left after the programs,
-// up to the count the configuration can use (SPEC §1.3), as vLLM sizes its KV cache from the memory left after
-// the weights.
+// The per-card memory check, before any program is loaded, over the emulator's sizes: each card's weight shard
+// (resident once, shared by the programs), every program's scratch and its share of the KV blocks must fit the
+// card, and so must the shard and the programs plus the raw weights staged while compiling. The rule itself
+// (and the KV block count from what is left) is src/device/cardMemoryPlan.ts, shared with the simulator.
 import { describeProgramShape, type ProgramShape } from '../../core/catalog/programShape.js';
 import { EngineError } from '../../core/contracts/errors.js';
+import { cardMemoryAdvice, fitCardMemory } from '../../device/cardMemoryPlan.js';
 import type { NativeHandle, SendnnLibrary } from './ffi/sendnnLibrary.js';
 import type { SendnnModelDesc } from './sendnnTypes.js';
 
@@ -35,7 +35,7 @@ export interface CardMemoryPlan {
 
 const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
-/** Decides the KV block count and checks every card; throws naming, per card, what it needs and has. */
+/** Decides the KV block count and checks every card (src/device/cardMemoryPlan.ts); throws naming, per card, what it needs and has. */
 export function planCardMemory(library: SendnnLibrary, device: NativeHandle, desc: SendnnModelDesc, input: CardMemoryInput): CardMemoryPlan {
   const { cards, shapes } = input;
   const programs = shapes.map((shape) => {
@@ -43,30 +43,21 @@ export function planCardMemory(library: SendnnLibrary, device: NativeHandle, des
     return { what: `${describeProgramShape(shape)} ${mib(bytes)}`, bytes };
   });
   const shardBytes = library.packedWeightsBytes(desc, cards);
-  const programBytes = programs.reduce((sum, program) => sum + program.bytes, 0);
-  const residentBytes = shardBytes + programBytes;
-  const perBlock = library.kvBytes(desc, cards, 1);
   const memory = Array.from({ length: cards }, (_, card) => library.deviceMemory(device, card));
   const freeBytes = Math.min(...memory.map((m) => m.totalBytes - m.usedBytes));
-  let numBlocks = input.numBlocks;
-  if (!input.numBlocksFixed) {
-    const fit = Math.floor(Math.max(0, freeBytes - residentBytes) / perBlock);
-    numBlocks = Math.max(input.minimumBlocks, Math.min(input.numBlocks, Math.floor(fit / input.maxNumSeqs) * input.maxNumSeqs));
-  }
-  const kvBytes = library.kvBytes(desc, cards, numBlocks);
-  // The staged weights are freed after warmup, before the KV cache is allocated: the peak is the larger sum.
-  const neededBytes = residentBytes + Math.max(kvBytes, input.stagingBytes);
-  if (neededBytes > freeBytes) {
-    const kvWhy = input.numBlocksFixed ? '--num-gpu-blocks-override' : numBlocks === input.minimumBlocks ? 'the fewest that serve one batch' : 'what is left after the weights and programs';
+  const fit = fitCardMemory(
+    { shardBytes, programs, kvBytesPerBlock: library.kvBytes(desc, cards, 1), stagingBytes: input.stagingBytes, freeBytes },
+    { numBlocks: input.numBlocks, numBlocksFixed: input.numBlocksFixed, minimumBlocks: input.minimumBlocks, maxNumSeqs: input.maxNumSeqs },
+  );
+  const { numBlocks, neededBytes, programBytes, kvBytes } = fit;
+  if (!fit.fits) {
     const staging = input.stagingBytes > 0 ? `; while compiling, its share of the raw weights ${mib(input.stagingBytes)}` : '';
     const perCard = memory.map((m, card) =>
       `card ${card} needs ${neededBytes} bytes (${mib(neededBytes)}) but has ${m.totalBytes - m.usedBytes} free of ${m.totalBytes} ` +
-      `(its weight shard ${mib(shardBytes)}; ${programs.length} programs' scratch ${mib(programBytes)}: ${programs.map((p) => p.what).join(', ')}; KV cache of ${numBlocks} blocks (${kvWhy}) ${mib(kvBytes)}${staging})`);
+      `(its weight shard ${mib(shardBytes)}; ${programs.length} programs' scratch ${mib(programBytes)}: ${programs.map((p) => p.what).join(', ')}; KV cache of ${numBlocks} blocks (${fit.kvWhy}) ${mib(kvBytes)}${staging})`);
     throw new EngineError(
       'backend_failed',
-      `device memory exceeded at warmup, on ${cards} card(s) (--tensor-parallel-size ${cards}): ${perCard.join('; ')}. ` +
-        `Lower --max-num-seqs${input.numBlocksFixed ? ', --max-model-len or --num-gpu-blocks-override' : ' or --max-model-len'}, raise --tensor-parallel-size to split the weights over more cards, ` +
-        `or give each card more memory (${input.capacitySource}).`,
+      `device memory exceeded at warmup, on ${cards} card(s) (--tensor-parallel-size ${cards}): ${perCard.join('; ')}. ` + cardMemoryAdvice(input.numBlocksFixed, input.capacitySource),
     );
   }
   return { numBlocks, shardBytesPerCard: shardBytes, programBytesPerCard: programBytes, kvBytesPerCard: kvBytes, capacityBytesPerCard: memory[0]?.totalBytes ?? 0 };

@@ -7,24 +7,28 @@ import { renderReportHtml } from '../../../sim/report/html/renderReportHtml.js';
 import { formatSummary } from '../../../sim/report/formatSummary.js';
 import { costModelFromFlag } from '../../../sim/cost/costModelFlag.js';
 import { describeScenario } from '../../../sim/run/describeScenario.js';
-import { simulateScenario } from '../../../sim/run/simulateScenario.js';
+import { simulateScenario, withOverrides } from '../../../sim/run/simulateScenario.js';
 import { TraceFileWriter } from '../../../sim/run/traceFileWriter.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
+import { acceptVllmShortFlags } from '../engineFlagOptions.js';
 import { runCliAction } from '../runCliAction.js';
+import { tensorParallelSizeFrom } from './simSweepOptions.js';
 
 /** `spyre sim run SCENARIO --out DIR`: one timed simulation → report.json, report.html, trace.jsonl. */
 export function registerSimRun(sim: Command): void {
-  sim
+  const run = sim
     .command('run')
     .description('simulate a scenario on the virtual clock with its cost model; write report.json, report.html and trace.jsonl')
     .argument('<scenario>', 'scenario JSON file (SPEC §8)')
     .requiredOption('--out <dir>', 'output directory')
     .option('--no-trace', 'do not write trace.jsonl (faster for large workloads)')
     .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, or a calibrate output (FILE or FILE:table)")
-    .action((scenarioPath: string, options: { out: string; trace: boolean; costModel?: string }) =>
+    .option('--tensor-parallel-size <n>', "replace the scenario's tensor_parallel_size (-tp): the cards a roofline cost model prices each step on")
+    .action((scenarioPath: string, options: { out: string; trace: boolean; costModel?: string; tensorParallelSize?: string }) =>
       runCliAction(() => {
         const loaded = loadScenarioFile(scenarioPath);
-        const scenario = options.costModel === undefined ? loaded : { ...loaded, cost_model: costModelFromFlag(options.costModel) };
+        const withCost = options.costModel === undefined ? loaded : { ...loaded, cost_model: costModelFromFlag(options.costModel) };
+        const scenario = options.tensorParallelSize === undefined ? withCost : withOverrides(withCost, { tensorParallelSize: tensorParallelSizeFrom(options.tensorParallelSize) });
         mkdirSync(options.out, { recursive: true });
         // A cluster's replicas step independently: one step trace does not describe them (no trace.jsonl).
         const isCluster = scenario.replicas !== undefined || scenario.router !== undefined;
@@ -46,4 +50,5 @@ export function registerSimRun(sim: Command): void {
         process.stderr.write(`wrote report.json, report.html${trace === undefined ? '' : ', trace.jsonl'} to ${options.out}\n`);
       }),
     );
+  acceptVllmShortFlags(run);
 }

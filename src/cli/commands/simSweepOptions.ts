@@ -28,3 +28,10 @@ export function workerCountFrom(flags: SweepFlags): number | undefined {
   if (!Number.isInteger(workers) || workers < 0) throw new EngineError('invalid_config', `--workers takes a non-negative integer (0 runs on the main thread); got '${flags.workers}'.`);
   return workers;
 }
+
+/** `--tensor-parallel-size N` (`-tp N`) of the sim commands: a positive integer. */
+export function tensorParallelSizeFrom(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new EngineError('invalid_config', `--tensor-parallel-size takes a positive integer (the cards per engine); got '${text}'.`);
+  return value;
+}
