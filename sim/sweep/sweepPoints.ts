@@ -5,6 +5,8 @@ export interface SweepAxes {
   readonly chunkSizes?: readonly number[];
   readonly maxNumSeqs?: readonly number[];
   readonly interleave?: readonly boolean[];
+  /** tensor_parallel_size values: the cards per engine (the outermost axis). */
+  readonly tensorParallelSizes?: readonly number[];
 }
 
 /** One point of a sweep: its overrides, a label for tables and the line it belongs to in trade-off charts. */
@@ -17,21 +19,29 @@ export interface SweepPoint {
 /** Every combination of the axes, chunk size varying fastest (so each group's points sit together). */
 export function sweepPoints(axes: SweepAxes): SweepPoint[] {
   const points: SweepPoint[] = [];
+  const tpAxis: readonly (number | undefined)[] = axes.tensorParallelSizes ?? [undefined];
   const seqsAxis: readonly (number | undefined)[] = axes.maxNumSeqs ?? [undefined];
   const interleaveAxis: readonly (boolean | undefined)[] = axes.interleave ?? [undefined];
   const chunkAxis: readonly (number | undefined)[] = axes.chunkSizes ?? [undefined];
-  for (const interleave of interleaveAxis) {
-    for (const maxNumSeqs of seqsAxis) {
-      for (const maxNumBatchedTokens of chunkAxis) {
-        const overrides: SettingOverrides = {
-          ...(maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens } : {}),
-          ...(maxNumSeqs !== undefined ? { maxNumSeqs } : {}),
-          ...(interleave !== undefined ? { interleave } : {}),
-        };
-        const groupParts = [maxNumSeqs !== undefined ? `seqs=${maxNumSeqs}` : '', interleave !== undefined ? `interleave=${interleave ? 'on' : 'off'}` : ''].filter((part) => part !== '');
-        const group = groupParts.length === 0 ? 'scenario' : groupParts.join(' ');
-        const label = [maxNumBatchedTokens !== undefined ? `chunk=${maxNumBatchedTokens}` : '', ...groupParts].filter((part) => part !== '').join(' ') || 'scenario';
-        points.push({ overrides, label, group });
+  for (const tensorParallelSize of tpAxis) {
+    for (const interleave of interleaveAxis) {
+      for (const maxNumSeqs of seqsAxis) {
+        for (const maxNumBatchedTokens of chunkAxis) {
+          const overrides: SettingOverrides = {
+            ...(maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens } : {}),
+            ...(maxNumSeqs !== undefined ? { maxNumSeqs } : {}),
+            ...(interleave !== undefined ? { interleave } : {}),
+            ...(tensorParallelSize !== undefined ? { tensorParallelSize } : {}),
+          };
+          const groupParts = [
+            tensorParallelSize !== undefined ? `tp=${tensorParallelSize}` : '',
+            maxNumSeqs !== undefined ? `seqs=${maxNumSeqs}` : '',
+            interleave !== undefined ? `interleave=${interleave ? 'on' : 'off'}` : '',
+          ].filter((part) => part !== '');
+          const group = groupParts.length === 0 ? 'scenario' : groupParts.join(' ');
+          const label = [maxNumBatchedTokens !== undefined ? `chunk=${maxNumBatchedTokens}` : '', ...groupParts].filter((part) => part !== '').join(' ') || 'scenario';
+          points.push({ overrides, label, group });
+        }
       }
     }
   }

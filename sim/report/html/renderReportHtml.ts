@@ -22,6 +22,8 @@ export interface ReportPage {
   readonly targets?: { readonly itl_p99_ms?: number; readonly ttft_p99_ms?: number };
   /** A sentence shown above the table (the recommendation, or why there is none). */
   readonly verdict?: string;
+  /** Lines under the verdict (tune over tensor parallel sizes: the best setting per card count). */
+  readonly notes?: readonly string[];
 }
 
 const require = createRequire(import.meta.url);
@@ -52,7 +54,7 @@ export function embeddedJson(value: unknown): string {
 export function renderReportHtml(page: ReportPage): string {
   const uplot = uplotAssets();
   const data = { runs: page.runs, recommended: page.recommended ?? null, targets: page.targets ?? null };
-  const columns = ['setting', 'chunk', 'seqs', 'interleave', 'req/s', 'out tok/s', 'TTFT p50 ms', 'TTFT p99 ms', 'ITL p50 ms', 'ITL p99 ms', 'TPOT p50 ms', 'E2E p50 s', 'interrupt ms', 'prefix hit', 'done'];
+  const columns = ['setting', 'chunk', 'seqs', 'interleave', 'cards', 'req/s', 'out tok/s', 'TTFT p50 ms', 'TTFT p99 ms', 'ITL p50 ms', 'ITL p99 ms', 'TPOT p50 ms', 'E2E p50 s', 'interrupt ms', 'prefix hit', 'done'];
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -64,6 +66,7 @@ export function renderReportHtml(page: ReportPage): string {
 <body>
 <header><h1>${escapeHtml(page.title)}</h1><p class="sub">${escapeHtml(page.subtitle)}</p></header>
 ${page.verdict === undefined ? '' : `<p class="verdict">${escapeHtml(page.verdict)}</p>`}
+${page.notes === undefined || page.notes.length === 0 ? '' : `<ul class="notes">${page.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`}
 <section class="card"><h2>Summary</h2>
 <table id="summary"><thead><tr>${columns.map((column) => `<th>${column}</th>`).join('')}</tr></thead><tbody></tbody></table>
 </section>

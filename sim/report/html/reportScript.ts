@@ -29,7 +29,7 @@ export const REPORT_SCRIPT = String.raw`
       if (run.meetsTargets === false) tr.className += ' misses';
       var cells = [
         '<span class="swatch" style="background:' + runColour(i) + '"></span>' + run.label,
-        r.settings.max_num_batched_tokens, r.settings.max_num_seqs, r.settings.interleave ? 'on' : 'off',
+        r.settings.max_num_batched_tokens, r.settings.max_num_seqs, r.settings.interleave ? 'on' : 'off', r.settings.tensor_parallel_size || '',
         fmt(r.throughput.requests_per_s, 2), fmt(r.throughput.output_tokens_per_s, 0),
         fmt(ms(r.ttft_s.p50), 0), fmt(ms(r.ttft_s.p99), 0), fmt(ms(r.itl_s.p50)), fmt(ms(r.itl_s.p99)),
         fmt(ms(r.tpot_s.p50)), fmt(r.e2e_s.p50, 2), fmt(ms(r.prefill_interrupt_s.mean), 0),

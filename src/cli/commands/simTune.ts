@@ -8,9 +8,11 @@ import { costModelFromFlag } from '../../../sim/cost/costModelFlag.js';
 import { describeScenario } from '../../../sim/run/describeScenario.js';
 import { scenarioEngineConfig } from '../../../sim/scenario/scenarioEngineConfig.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
-import { sweepPoints } from '../../../sim/sweep/sweepPoints.js';
+import { parseNumberList, sweepPoints } from '../../../sim/sweep/sweepPoints.js';
 import { recommend, type LatencyTargets } from '../../../sim/tune/recommend.js';
+import { recommendByCards, splitFeasible } from '../../../sim/tune/tuneCards.js';
 import { SILENT_LOGGER } from '../../core/contracts/logger.js';
+import { acceptVllmShortFlags } from '../engineFlagOptions.js';
 import { runCliAction } from '../runCliAction.js';
 import { sweepAxesFrom, workerCountFrom, type SweepFlags } from './simSweepOptions.js';
 import { runSweepWithProgress } from './simSweepRunner.js';
@@ -26,7 +28,7 @@ function targetMs(text: string | undefined, flag: string): number | undefined {
 
 /** `spyre sim tune SCENARIO --itl-p99 MS --ttft-p99 MS`: sweep, then recommend the best setting within the targets. */
 export function registerSimTune(sim: Command): void {
-  sim
+  const tune = sim
     .command('tune')
     .description('sweep settings and recommend the one with the best output throughput that meets the ITL/TTFT p99 targets')
     .argument('<scenario>', 'scenario JSON file (SPEC §8)')
@@ -35,10 +37,12 @@ export function registerSimTune(sim: Command): void {
     .option('--chunk-sizes <list>', `max_num_batched_tokens candidates (default ${DEFAULT_CHUNK_SIZES.join(',')}, up to max_model_len)`)
     .option('--max-num-seqs <list>', 'max_num_seqs candidates (default: the scenario\'s)')
     .option('--interleave <list>', 'interleave candidates: on,off (default: the scenario\'s)')
+    .option('--tp <list>', 'tensor_parallel_size candidates, e.g. 1,2,4: per card count the best setting, overall the fewest cards that meet the targets')
+    .option('--tensor-parallel-size <list>', 'the same as --tp (-tp)')
     .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, or a calibrate output (FILE or FILE:table)")
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs on the main thread)')
     .option('--out <dir>', 'also write sweep.json and report.html here')
-    .action((scenarioPath: string, options: SweepFlags & { itlP99?: string; ttftP99?: string; out?: string; costModel?: string }) =>
+    .action((scenarioPath: string, options: SweepFlags & { itlP99?: string; ttftP99?: string; out?: string; costModel?: string; tp?: string; tensorParallelSize?: string }) =>
       runCliAction(async () => {
         const targets: LatencyTargets = {
           ...(options.itlP99 !== undefined ? { itlP99Ms: targetMs(options.itlP99, '--itl-p99') } : {}),
@@ -48,19 +52,26 @@ export function registerSimTune(sim: Command): void {
         const loaded = loadScenarioFile(scenarioPath);
         const scenario = options.costModel === undefined ? loaded : { ...loaded, cost_model: costModelFromFlag(options.costModel) };
         const maxModelLen = scenarioEngineConfig(scenario.config, SILENT_LOGGER).maxModelLen;
-        const points = sweepPoints(sweepAxesFrom(options, DEFAULT_CHUNK_SIZES.filter((size) => size <= maxModelLen)));
-        const results = await runSweepWithProgress(scenario, dirname(scenarioPath), points, workerCountFrom(options));
+        const tpText = options.tp ?? options.tensorParallelSize;
+        const tensorParallelSizes = tpText === undefined ? undefined : tpList(tpText);
+        const allPoints = sweepPoints({ ...sweepAxesFrom(options, DEFAULT_CHUNK_SIZES.filter((size) => size <= maxModelLen)), ...(tensorParallelSizes !== undefined ? { tensorParallelSizes } : {}) });
+        const { feasible, infeasible } = tensorParallelSizes === undefined ? { feasible: allPoints, infeasible: [] } : splitFeasible(scenario, dirname(scenarioPath), allPoints);
+        const results = feasible.length === 0 ? [] : await runSweepWithProgress(scenario, dirname(scenarioPath), feasible, workerCountFrom(options));
         const candidates = results.map((result) => ({ label: result.point.label, group: result.point.group, report: result.report }));
-        const recommendation = recommend(candidates, targets);
+        const byCards = tensorParallelSizes === undefined ? undefined : recommendByCards(candidates, targets, tensorParallelSizes, infeasible);
+        const recommendation = byCards ?? recommend(candidates, targets);
+        const notes = byCards === undefined ? [] : byCards.perTensorParallelSize.map((choice) => choice.message);
         process.stdout.write(
-          formatSweepTable(candidates.map((candidate, index) => ({ ...candidate, mark: index === recommendation.index ? '*' : recommendation.verdicts[index]!.meetsTargets ? ' ' : 'x' }))) +
-            '\n(* recommended, x misses the targets)\n' +
+          (candidates.length === 0 ? '' : formatSweepTable(candidates.map((candidate, index) => ({ ...candidate, mark: index === recommendation.index ? '*' : recommendation.verdicts[index]!.meetsTargets ? ' ' : 'x' }))) +
+            '\n(* recommended, x misses the targets)\n') +
+            notes.map((note) => `${note}\n`).join('') +
             recommendation.message +
             '\n',
         );
         if (options.out !== undefined) {
           mkdirSync(options.out, { recursive: true });
-          writeFileSync(join(options.out, 'sweep.json'), JSON.stringify({ targets, recommendation, candidates }, null, 2) + '\n');
+          const infeasibleOut = infeasible.map((entry) => ({ label: entry.point.label, reason: entry.reason }));
+          writeFileSync(join(options.out, 'sweep.json'), JSON.stringify({ targets, recommendation, candidates, ...(tensorParallelSizes !== undefined ? { infeasible: infeasibleOut } : {}) }, null, 2) + '\n');
           const html = renderReportHtml({
             title: 'spyre sim tune',
             subtitle: `${describeScenario(scenarioPath, scenario)} · cost model ${results[0]?.report.cost_model ?? ''}`,
@@ -68,6 +79,7 @@ export function registerSimTune(sim: Command): void {
             ...(recommendation.index !== undefined ? { recommended: recommendation.index } : {}),
             targets: { ...(targets.itlP99Ms !== undefined ? { itl_p99_ms: targets.itlP99Ms } : {}), ...(targets.ttftP99Ms !== undefined ? { ttft_p99_ms: targets.ttftP99Ms } : {}) },
             verdict: recommendation.message,
+            ...(notes.length > 0 ? { notes } : {}),
           });
           writeFileSync(join(options.out, 'report.html'), html);
           process.stderr.write(`wrote sweep.json and report.html to ${options.out}\n`);
@@ -75,4 +87,13 @@ export function registerSimTune(sim: Command): void {
         if (recommendation.index === undefined) process.exitCode = 1;
       }),
     );
+  acceptVllmShortFlags(tune);
+}
+
+function tpList(text: string): number[] {
+  try {
+    return parseNumberList(text, '--tp');
+  } catch (error) {
+    throw new EngineError('invalid_config', (error as Error).message);
+  }
 }
