@@ -74,7 +74,7 @@ export function registerSimTune(sim: Command): void {
           writeFileSync(join(options.out, 'sweep.json'), JSON.stringify({ targets, recommendation, candidates, ...(tensorParallelSizes !== undefined ? { infeasible: infeasibleOut } : {}) }, null, 2) + '\n');
           const html = renderReportHtml({
             title: 'spyre sim tune',
-            subtitle: `${describeScenario(scenarioPath, scenario)} · cost model ${results[0]?.report.cost_model ?? ''}`,
+            subtitle: `${describeScenario(scenarioPath, scenario)} · cost model ${costModelOfSweep(results[0]?.report.cost_model ?? '', tensorParallelSizes)}`,
             runs: candidates.map((candidate, index) => ({ ...candidate, meetsTargets: recommendation.verdicts[index]!.meetsTargets })),
             ...(recommendation.index !== undefined ? { recommended: recommendation.index } : {}),
             targets: { ...(targets.itlP99Ms !== undefined ? { itl_p99_ms: targets.itlP99Ms } : {}), ...(targets.ttftP99Ms !== undefined ? { ttft_p99_ms: targets.ttftP99Ms } : {}) },
@@ -96,4 +96,9 @@ function tpList(text: string): number[] {
   } catch (error) {
     throw new EngineError('invalid_config', (error as Error).message);
   }
+}
+
+/** A roofline's name says its card count; over a TP sweep it says the swept ones. */
+function costModelOfSweep(name: string, tensorParallelSizes: readonly number[] | undefined): string {
+  return tensorParallelSizes === undefined ? name : name.replace(/ on \d+ card\(s\)$/, ` on ${tensorParallelSizes.join(', ')} cards`);
 }
