@@ -35,3 +35,8 @@ export class RooflineCostModel implements StepCostModel {
     return stepTime(this.device, this.model, decodeStepTimeShape(programRows, shape.tkv), this.cards).totalS;
   }
 }
+
+/** A roofline's name ends with its card count; over a sweep of card counts it names the swept ones instead. */
+export function costModelNameOverCards(name: string, tensorParallelSizes: readonly number[] | undefined): string {
+  return tensorParallelSizes === undefined ? name : name.replace(/ on \d+ card\(s\)$/, ` on ${tensorParallelSizes.join(', ')} cards`);
+}

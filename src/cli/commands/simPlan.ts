@@ -15,6 +15,7 @@ import { searchPlan } from '../../../sim/cluster/plan/searchPlan.js';
 import { costModelFromFlag } from '../../../sim/cost/costModelFlag.js';
 import { DEFAULT_COST_MODEL_SPEC } from '../../../sim/cost/costModelSpec.js';
 import { resolveCostModel } from '../../../sim/cost/resolveCostModel.js';
+import { costModelNameOverCards } from '../../../sim/cost/rooflineCostModel.js';
 import { scenarioEngineConfig } from '../../../sim/scenario/scenarioEngineConfig.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import type { Scenario } from '../../../sim/scenario/scenarioSchema.js';
@@ -61,7 +62,7 @@ function list(text: string | undefined, flag: string, fallback: readonly number[
 function planSettings(scenarioPath: string, scenario: Scenario, flags: PlanFlags, axes: PlanAxes, numCandidates: number): PlanSettingsRecord {
   const workload = scenario.workload!;
   const requests = 'num_requests' in workload ? `${workload.num_requests} requests, seed ${workload.seed}` : 'trace';
-  const costModel = resolveCostModel(scenario.cost_model ?? DEFAULT_COST_MODEL_SPEC, dirname(scenarioPath), scenarioEngineConfig(scenario.config, SILENT_LOGGER)).name;
+  const costModel = costModelNameOverCards(resolveCostModel(scenario.cost_model ?? DEFAULT_COST_MODEL_SPEC, dirname(scenarioPath), scenarioEngineConfig(scenario.config, SILENT_LOGGER)).name, axes.cardsPerReplica);
   const router = scenario.router?.policy ?? 'least_requests';
   const ttft = positive(flags.ttftP99, '--ttft-p99', false);
   const itl = positive(flags.itlP99, '--itl-p99', false);
@@ -107,7 +108,7 @@ export function registerSimPlan(sim: Command): void {
     .option('--max-num-seqs <list>', "max_num_seqs candidates (default: the scenario's)")
     .option('--max-replicas <n>', `largest fleet tried per configuration (default ${DEFAULT_MAX_REPLICAS})`)
     .option('--shard <i/n>', 'run only shard i of n of the configurations and write plan-shard-i-of-n.json to --out (join them with spyre sim merge)')
-    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, or a calibrate output (FILE or FILE:table)")
+    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, a device profile (spyre-card or device:FILE), or a calibrate output (FILE or FILE:table)")
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs on the main thread)')
     .option('--out <dir>', 'write plan.json, plan.svg and plan.html (or the shard file) here')
     .action((scenarioPath: string, flags: PlanFlags) =>

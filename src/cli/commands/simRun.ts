@@ -22,7 +22,7 @@ export function registerSimRun(sim: Command): void {
     .argument('<scenario>', 'scenario JSON file (SPEC §8)')
     .requiredOption('--out <dir>', 'output directory')
     .option('--no-trace', 'do not write trace.jsonl (faster for large workloads)')
-    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, or a calibrate output (FILE or FILE:table)")
+    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, a device profile (spyre-card or device:FILE), or a calibrate output (FILE or FILE:table)")
     .option('--tensor-parallel-size <n>', "replace the scenario's tensor_parallel_size (-tp): the cards a roofline cost model prices each step on")
     .action((scenarioPath: string, options: { out: string; trace: boolean; costModel?: string; tensorParallelSize?: string }) =>
       runCliAction(() => {

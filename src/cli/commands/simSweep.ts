@@ -20,7 +20,7 @@ export function registerSimSweep(sim: Command): void {
     .requiredOption('--chunk-sizes <list>', 'max_num_batched_tokens values, e.g. 256,512,1024')
     .option('--max-num-seqs <list>', 'max_num_seqs values, e.g. 2,4,8')
     .option('--interleave <list>', 'VLLM_SPYRE_CP_INTERLEAVE_STEPS values: on,off')
-    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, or a calibrate output (FILE or FILE:table)")
+    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, a device profile (spyre-card or device:FILE), or a calibrate output (FILE or FILE:table)")
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs on the main thread)')
     .requiredOption('--out <dir>', 'output directory')
     .action((scenarioPath: string, options: SweepFlags & { out: string; costModel?: string }) =>

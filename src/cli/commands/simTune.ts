@@ -5,6 +5,7 @@ import { EngineError } from '../../core/contracts/errors.js';
 import { renderReportHtml } from '../../../sim/report/html/renderReportHtml.js';
 import { formatSweepTable } from '../../../sim/report/formatSummary.js';
 import { costModelFromFlag } from '../../../sim/cost/costModelFlag.js';
+import { costModelNameOverCards } from '../../../sim/cost/rooflineCostModel.js';
 import { describeScenario } from '../../../sim/run/describeScenario.js';
 import { scenarioEngineConfig } from '../../../sim/scenario/scenarioEngineConfig.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
@@ -39,7 +40,7 @@ export function registerSimTune(sim: Command): void {
     .option('--interleave <list>', 'interleave candidates: on,off (default: the scenario\'s)')
     .option('--tp <list>', 'tensor_parallel_size candidates, e.g. 1,2,4: per card count the best setting, overall the fewest cards that meet the targets')
     .option('--tensor-parallel-size <list>', 'the same as --tp (-tp)')
-    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, or a calibrate output (FILE or FILE:table)")
+    .option('--cost-model <profile|file>', "replace the scenario's cost_model: a profile name, a device profile (spyre-card or device:FILE), or a calibrate output (FILE or FILE:table)")
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs on the main thread)')
     .option('--out <dir>', 'also write sweep.json and report.html here')
     .action((scenarioPath: string, options: SweepFlags & { itlP99?: string; ttftP99?: string; out?: string; costModel?: string; tp?: string; tensorParallelSize?: string }) =>
@@ -74,7 +75,7 @@ export function registerSimTune(sim: Command): void {
           writeFileSync(join(options.out, 'sweep.json'), JSON.stringify({ targets, recommendation, candidates, ...(tensorParallelSizes !== undefined ? { infeasible: infeasibleOut } : {}) }, null, 2) + '\n');
           const html = renderReportHtml({
             title: 'spyre sim tune',
-            subtitle: `${describeScenario(scenarioPath, scenario)} · cost model ${costModelOfSweep(results[0]?.report.cost_model ?? '', tensorParallelSizes)}`,
+            subtitle: `${describeScenario(scenarioPath, scenario)} · cost model ${costModelNameOverCards(results[0]?.report.cost_model ?? '', tensorParallelSizes)}`,
             runs: candidates.map((candidate, index) => ({ ...candidate, meetsTargets: recommendation.verdicts[index]!.meetsTargets })),
             ...(recommendation.index !== undefined ? { recommended: recommendation.index } : {}),
             targets: { ...(targets.itlP99Ms !== undefined ? { itl_p99_ms: targets.itlP99Ms } : {}), ...(targets.ttftP99Ms !== undefined ? { ttft_p99_ms: targets.ttftP99Ms } : {}) },
@@ -96,9 +97,4 @@ function tpList(text: string): number[] {
   } catch (error) {
     throw new EngineError('invalid_config', (error as Error).message);
   }
-}
-
-/** A roofline's name says its card count; over a TP sweep it says the swept ones. */
-function costModelOfSweep(name: string, tensorParallelSizes: readonly number[] | undefined): string {
-  return tensorParallelSizes === undefined ? name : name.replace(/ on \d+ card\(s\)$/, ` on ${tensorParallelSizes.join(', ')} cards`);
 }
