@@ -1,0 +1,60 @@
+// The real exports (other tools' ONNX files, /work/shared/fixtures/real-models) on the sendnn backend: the weights
+// traced out of the graph, the architecture from genai_config.json / config.json, and the same greedy tokens as
+// the eager backend running the very same ONNX file through onnxruntime.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EagerModel } from '../../../../src/backends/eager/eagerModel.js';
+import { referenceLogits } from '../../../../src/models/reference/index.js';
+import { importedReference } from '../../../support/importedReference.js';
+import { eagerCoreRig, loadEagerModel, randomIds } from '../../../support/tinyModel.js';
+import { maxDifference, runObserved, sendnnRig, type ObservedRun } from './sendnnRig.js';
+
+const REAL_MODEL_FIXTURES = '/work/shared/fixtures/real-models';
+const GREEDY = () => ({ temperature: 0 });
+const FLAGS = { maxModelLen: 256, maxNumSeqs: 2, maxNumBatchedTokens: 64 };
+
+/** Two float16 ulps of the largest logit: eager computes this export in float16, the cards in float32. */
+function float16Tolerance(logits: Float32Array): number {
+  const largest = Math.max(...logits.map(Math.abs));
+  return 2 * 2 ** (Math.floor(Math.log2(largest)) - 10);
+}
+
+describe('having the ORT GenAI Llama export (float16, contrib operators, genai_config.json only)', () => {
+  const dir = join(REAL_MODEL_FIXTURES, 'ortgenai-tiny-llama-fp16');
+  let eagerModel: EagerModel;
+  let expected: ObservedRun;
+  const prompts = [7, 70, 130].map((length, i) => randomIds(300 + i, length, 3, 32000));
+  beforeAll(async () => {
+    eagerModel = await loadEagerModel(dir);
+    const eager = eagerCoreRig(eagerModel, FLAGS);
+    expected = await runObserved(eager.core, eager.runner, prompts, 10, GREEDY);
+  });
+  afterAll(async () => {
+    await eagerModel.session.release();
+  });
+
+  it('should give eager\'s greedy tokens on one card, first-token logits within 1e-4 of the fp32 reference and within float16 precision of eager', async () => {
+    expect(new Set([...expected.tokens.values()].map((t) => t.join(','))).size).toBe(prompts.length);
+    const reference = importedReference(dir);
+    const rig = sendnnRig(dir, { ...FLAGS, tensorParallelSize: 1 });
+    try {
+      const actual = await runObserved(rig.core, rig.runner, prompts, 10, GREEDY);
+      expect(actual.tokens).toEqual(expected.tokens);
+      prompts.forEach((prompt, i) => {
+        const id = `r${i}`;
+        const logits = actual.firstLogits.get(id) as Float32Array;
+        const eager = expected.firstLogits.get(id) as Float32Array;
+        expect(maxDifference(referenceLogits(reference, prompt).at(-1) as Float32Array, logits), `${id} against the reference`).toBeLessThan(1e-4);
+        expect(maxDifference(eager, logits), `${id} against eager`).toBeLessThan(float16Tolerance(eager));
+      });
+    } finally {
+      rig.session.close();
+    }
+  });
+
+  it('should refuse 2 and 4 cards naming its 1 attention head and 1 KV head', () => {
+    for (const cards of [2, 4]) {
+      expect(() => sendnnRig(dir, { ...FLAGS, tensorParallelSize: cards })).toThrow(`it has 1 attention heads and 1 KV heads, and both must divide by --tensor-parallel-size ${cards}`);
+    }
+  });
+});
