@@ -31,6 +31,8 @@ export interface SendnnEncoderDesc {
   readonly typeVocabSize: number;
   readonly numLabels: number;
   readonly pooling: 'mean' | 'cls';
+  /** What follows the pooler's dense layer: tanh (BERT's pooler) or ReLU (DistilBERT's pre_classifier). */
+  readonly classifierActivation: 'tanh' | 'relu';
   readonly layerNormEps: number;
 }
 

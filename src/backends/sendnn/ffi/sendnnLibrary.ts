@@ -44,7 +44,7 @@ function nativeEncoder(model: SendnnEncoderDesc): NativeEncoderDesc {
   return {
     vocab_size: model.vocabSize, hidden_size: model.hiddenSize, intermediate_size: model.intermediateSize, num_layers: model.numLayers,
     num_heads: model.numHeads, max_positions: model.maxPositions, type_vocab_size: model.typeVocabSize, num_labels: model.numLabels,
-    pooling: model.pooling === 'cls' ? 1 : 0, reserved: 0, layer_norm_eps: model.layerNormEps,
+    pooling: model.pooling === 'cls' ? 1 : 0, classifier_activation: model.classifierActivation === 'relu' ? 1 : 0, layer_norm_eps: model.layerNormEps,
   };
 }
 

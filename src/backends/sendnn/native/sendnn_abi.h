@@ -93,9 +93,15 @@ typedef struct sendnn_model_desc {
  *   when num_labels > 0: pooler W [H,H], b [H], classifier W [H,L], b [L].
  * A run returns one vector per row: with num_labels = 0 the pooled last hidden state (mean over real tokens
  * or the first real token, not normalised), else the classifier logits of the first real token.
+ * classifier_activation: what follows the pooler's dense layer: SENDNN_CLASSIFIER_TANH (0, BERT's pooler) or
+ * SENDNN_CLASSIFIER_RELU (1, DistilBERT's pre_classifier). Added within ABI 3: the field was `reserved`, which
+ * had to be 0, so every description valid before means what it meant. A model without token types passes
+ * type_vocab_size 1 with a zero row.
  */
 #define SENDNN_POOLING_MEAN 0
 #define SENDNN_POOLING_CLS 1
+#define SENDNN_CLASSIFIER_TANH 0
+#define SENDNN_CLASSIFIER_RELU 1
 
 typedef struct sendnn_encoder_desc {
   int32_t vocab_size;
@@ -107,7 +113,7 @@ typedef struct sendnn_encoder_desc {
   int32_t type_vocab_size;
   int32_t num_labels;
   int32_t pooling;
-  int32_t reserved; /* 0 */
+  int32_t classifier_activation; /* SENDNN_CLASSIFIER_TANH (0) or SENDNN_CLASSIFIER_RELU */
   double layer_norm_eps;
 } sendnn_encoder_desc;
 

@@ -4,6 +4,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EagerModel } from '../../../../src/backends/eager/eagerModel.js';
+import { loadEncoderModel } from '../../../../src/backends/eager/encoder/encoderModel.js';
+import { EncoderRunner } from '../../../../src/backends/eager/encoder/encoderRunner.js';
+import { openSendnnEncoder } from '../../../../src/backends/sendnn/encoder/sendnnEncoderRunner.js';
+import { resolveEngineConfig } from '../../../../src/core/config/resolveEngineConfig.js';
+import { asRequestId } from '../../../../src/core/contracts/ids.js';
+import { SILENT_LOGGER } from '../../../../src/core/contracts/logger.js';
+import { padPoolingBatch } from '../../../../src/core/scheduler/pooling/padPoolingBatch.js';
 import { referenceLogits } from '../../../../src/models/reference/index.js';
 import { importedReference } from '../../../support/importedReference.js';
 import { eagerCoreRig, loadEagerModel, randomIds } from '../../../support/tinyModel.js';
@@ -55,6 +62,41 @@ describe('having the ORT GenAI Llama export (float16, contrib operators, genai_c
   it('should refuse 2 and 4 cards naming its 1 attention head and 1 KV head', () => {
     for (const cards of [2, 4]) {
       expect(() => sendnnRig(dir, { ...FLAGS, tensorParallelSize: cards })).toThrow(`it has 1 attention heads and 1 KV heads, and both must divide by --tensor-parallel-size ${cards}`);
+    }
+  });
+});
+
+describe('having the Optimum DistilBERT classifier (no token types, numbered initializers, Gemm head with ReLU)', () => {
+  const dir = join(REAL_MODEL_FIXTURES, 'optimum-tiny-distilbert-classifier');
+  const shapes = [{ promptLength: 64, batchSize: 4 }];
+
+  it('should give eager\'s logits (relative 1e-4) and labels on the sendnn encoder path, left-padded rows of several lengths', async () => {
+    const config = resolveEngineConfig({ model: dir, task: 'classify' }, { VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn', VLLM_SPYRE_WARMUP_PROMPT_LENS: '64', VLLM_SPYRE_WARMUP_BATCH_SIZES: '4' }, SILENT_LOGGER);
+    const sendnn = openSendnnEncoder(config, SILENT_LOGGER, { deviceMemoryBytes: 1024 ** 3 });
+    const eagerModel = await loadEncoderModel(dir);
+    const eager = new EncoderRunner(eagerModel);
+    try {
+      expect(sendnn.description).toMatchObject({ outputKind: 'logits', outputWidth: 2, labels: ['NEGATIVE', 'POSITIVE'], usesTokenTypeIds: false });
+      await sendnn.warmup(shapes, SILENT_LOGGER);
+      await eager.warmup(shapes, SILENT_LOGGER);
+      let labelsSeen = new Set<number>();
+      for (let round = 0; round < 4; round++) {
+        const rows = [3, 17, 40, 64].map((length, i) => randomIds(700 + 10 * round + i, length, 1000, 30522));
+        const batch = padPoolingBatch(round, shapes[0]!, rows.map((tokenIds, i) => ({ requestId: asRequestId(`r${round}.${i}`), tokenIds })), 0);
+        const expected = (await eager.execute(batch)).outputs;
+        const actual = (await sendnn.execute(batch)).outputs;
+        actual.forEach((logits, i) => {
+          const reference = expected[i] as Float32Array;
+          const scale = Math.max(...reference.map(Math.abs));
+          expect(maxDifference(reference, logits), `round ${round} row ${i}`).toBeLessThan(1e-4 * scale);
+          expect(logits[1]! > logits[0]!, `round ${round} row ${i}: label`).toBe(reference[1]! > reference[0]!);
+          labelsSeen = labelsSeen.add(reference[1]! > reference[0]! ? 1 : 0);
+        });
+      }
+      expect(labelsSeen.size).toBe(2);
+    } finally {
+      await sendnn.close();
+      await eager.close();
     }
   });
 });
