@@ -70,6 +70,8 @@ export interface NativeModelDesc {
   readonly tie_word_embeddings: number;
   readonly rms_norm_eps: number;
   readonly rope_theta: number;
+  readonly family: number;
+  readonly max_positions: number;
 }
 
 export interface NativeProgramShape {
@@ -97,7 +99,7 @@ function declareTypes(): void {
   koffi.opaque('sendnn_program');
   koffi.struct('sendnn_model_desc', {
     vocab_size: 'int32_t', hidden_size: 'int32_t', intermediate_size: 'int32_t', num_layers: 'int32_t', num_heads: 'int32_t',
-    num_kv_heads: 'int32_t', head_dim: 'int32_t', tie_word_embeddings: 'int32_t', rms_norm_eps: 'double', rope_theta: 'double',
+    num_kv_heads: 'int32_t', head_dim: 'int32_t', tie_word_embeddings: 'int32_t', rms_norm_eps: 'double', rope_theta: 'double', family: 'int32_t', max_positions: 'int32_t',
   });
   koffi.struct('sendnn_encoder_desc', {
     vocab_size: 'int32_t', hidden_size: 'int32_t', intermediate_size: 'int32_t', num_layers: 'int32_t', num_heads: 'int32_t',

@@ -5,6 +5,7 @@ import { readModelDir, type ModelDirInfo } from '../../../models/dir/index.js';
 import { OnnxGraph } from '../../../models/onnx/onnxGraph.js';
 import { packWeights } from '../packedWeights.js';
 import type { SendnnModelDesc } from '../sendnnTypes.js';
+import { traceGpt2Graph } from './gpt2Graph.js';
 import { traceLlamaGraph, type LlamaGraph } from './llamaGraph.js';
 import { refuseUnmappedConfig } from './configChecks.js';
 import { ropeThetaOf } from './rotaryTables.js';
@@ -53,8 +54,9 @@ function checkDims(info: ModelDirInfo, graph: OnnxGraph, traced: LlamaGraph): vo
 export function importDecoder(modelDir: string): ImportedDecoder {
   const info = readModelDir(modelDir);
   if (info.kind !== 'decoder') throw unmappable(info.dir, `model_type ${info.modelType} is an encoder, not a decoder`);
+  if (info.modelType === 'gpt2') return importGpt2(info);
   if (!LLAMA_FAMILY.has(info.modelType)) {
-    throw unmappable(`${info.dir}/${info.configSource}`, `model_type ${info.modelType} is not mapped (the sendnn decoder programs compute the Llama family: ${[...LLAMA_FAMILY].join(', ')})`);
+    throw unmappable(`${info.dir}/${info.configSource}`, `model_type ${info.modelType} is not mapped (the sendnn decoder programs compute the Llama family: ${[...LLAMA_FAMILY].join(', ')}, and GPT-2)`);
   }
   const config = refuseUnmappedConfig(info);
   const graph = OnnxGraph.read(info.onnxModelPath);
@@ -62,7 +64,7 @@ export function importDecoder(modelDir: string): ImportedDecoder {
   checkDims(info, graph, traced);
   const d = info.dims;
   const desc: SendnnModelDesc = {
-    vocabSize: d.vocabSize, hiddenSize: d.hiddenSize, intermediateSize: traced.intermediateSize, numLayers: d.numHiddenLayers,
+    family: 'llama', maxPositions: 0, vocabSize: d.vocabSize, hiddenSize: d.hiddenSize, intermediateSize: traced.intermediateSize, numLayers: d.numHiddenLayers,
     numHeads: d.numAttentionHeads, numKvHeads: d.numKeyValueHeads, headDim: d.headDim, tieWordEmbeddings: traced.lmHead === undefined,
     rmsNormEps: traced.rmsNormEps ?? config.rmsNormEps ?? 1e-6, ropeTheta: ropeThetaOf(graph, d.headDim),
   };
@@ -72,5 +74,29 @@ export function importDecoder(modelDir: string): ImportedDecoder {
   if (traced.lmHead !== undefined) names.push(traced.lmHead);
   const tensors = names.map((name) => ({ name, data: graph.values(name) }));
   const { weights, fingerprint } = packWeights(info.dir, new Map(tensors.map((t) => [t.name, t])), names, desc);
+  return { desc, weights, fingerprint, tensors };
+}
+
+/** GPT-2 from an onnxruntime-fused graph: the fused c_attn split into q, k and v, every bias and LayerNorm bias kept. */
+function importGpt2(info: ModelDirInfo): ImportedDecoder {
+  const graph = OnnxGraph.read(info.onnxModelPath);
+  const d = info.dims;
+  const traced = traceGpt2Graph(graph, d.hiddenSize, info.decoderIo?.logits ?? 'logits');
+  if (traced.layers.length !== d.numHiddenLayers) throw unmappable(graph.path, `the graph has ${traced.layers.length} layers, but the config says ${d.numHiddenLayers}`);
+  if (traced.numHeads !== d.numAttentionHeads) throw unmappable(graph.path, `the Attention operators have num_heads ${traced.numHeads}, but the config says ${d.numAttentionHeads}`);
+  if (traced.embedTokens.length !== d.vocabSize * d.hiddenSize) throw unmappable(graph.path, `the token embedding does not hold vocabulary ${d.vocabSize} × hidden ${d.hiddenSize}`);
+  const desc: SendnnModelDesc = {
+    family: 'gpt2', maxPositions: traced.maxPositions, vocabSize: d.vocabSize, hiddenSize: d.hiddenSize, intermediateSize: traced.intermediateSize,
+    numLayers: traced.layers.length, numHeads: d.numAttentionHeads, numKvHeads: d.numAttentionHeads, headDim: d.hiddenSize / d.numAttentionHeads,
+    tieWordEmbeddings: traced.lmHead === undefined, rmsNormEps: traced.layerNormEps, ropeTheta: 0,
+  };
+  const ordered: Float32Array[] = [traced.embedTokens, traced.positions];
+  for (const l of traced.layers) {
+    ordered.push(l.inputNorm, l.inputNormBias, l.q, l.qBias, l.k, l.kBias, l.v, l.vBias, l.o, l.oBias, l.postNorm, l.postNormBias, l.up, l.upBias, l.down, l.downBias);
+  }
+  ordered.push(traced.finalNorm, traced.finalNormBias);
+  if (traced.lmHead !== undefined) ordered.push(traced.lmHead);
+  const tensors = ordered.map((data, i) => ({ name: `#${i}`, data }));
+  const { weights, fingerprint } = packWeights(info.dir, new Map(tensors.map((t) => [t.name, t])), tensors.map((t) => t.name), desc);
   return { desc, weights, fingerprint, tensors };
 }

@@ -13,6 +13,7 @@ import { SILENT_LOGGER } from '../../../../src/core/contracts/logger.js';
 import { padPoolingBatch } from '../../../../src/core/scheduler/pooling/padPoolingBatch.js';
 import { referenceLogits } from '../../../../src/models/reference/index.js';
 import { importedReference } from '../../../support/importedReference.js';
+import { openLegacyGpt2Oracle } from '../../../support/legacyGpt2Oracle.js';
 import { eagerCoreRig, loadEagerModel, randomIds } from '../../../support/tinyModel.js';
 import { maxDifference, runObserved, sendnnRig, type ObservedRun } from './sendnnRig.js';
 
@@ -97,6 +98,33 @@ describe('having the Optimum DistilBERT classifier (no token types, numbered ini
     } finally {
       await sendnn.close();
       await eager.close();
+    }
+  });
+});
+
+describe('having the ORT GPT-2 export (fused c_attn, learned positions, LayerNorm with bias, FastGelu, deduplicated initializers)', () => {
+  const dir = join(REAL_MODEL_FIXTURES, 'ortgenai-tiny-gpt2-legacy-past');
+
+  it('should give the greedy tokens onnxruntime gives on the very graph, on 1, 2 and 4 cards, first-token logits within 1e-4', async () => {
+    const oracle = await openLegacyGpt2Oracle(join(dir, 'onnx', 'model.onnx'), 5, 4, 8, 1000);
+    try {
+      const prompts = [4, 66, 130].map((length, i) => randomIds(800 + i, length, 3, 1000));
+      const expected = await Promise.all(prompts.map((prompt) => oracle.greedy(prompt, 10)));
+      expect(new Set(expected.map((e) => e.tokens.join(','))).size).toBe(prompts.length);
+      for (const cards of [1, 2, 4]) {
+        const rig = sendnnRig(dir, { ...FLAGS, tensorParallelSize: cards });
+        try {
+          const actual = await runObserved(rig.core, rig.runner, prompts, 10, GREEDY);
+          prompts.forEach((_, i) => {
+            expect(actual.tokens.get(`r${i}`), `r${i} on ${cards} cards`).toEqual(expected[i]?.tokens);
+            expect(maxDifference(expected[i]?.firstLogits as Float32Array, actual.firstLogits.get(`r${i}`) as Float32Array), `r${i} on ${cards} cards`).toBeLessThan(1e-4);
+          });
+        } finally {
+          rig.session.close();
+        }
+      }
+    } finally {
+      await oracle.release();
     }
   });
 });
