@@ -26,7 +26,7 @@ export async function openLegacyGpt2Oracle(onnxPath: string, layers: number, hea
     async greedy(prompt, maxTokens) {
       const ids = [...prompt];
       const tokens: number[] = [];
-      let firstLogits = new Float32Array(0);
+      let firstLogits: Float32Array = new Float32Array(0);
       while (tokens.length < maxTokens) {
         const logits = await logitsOf(ids);
         if (tokens.length === 0) firstLogits = logits;

@@ -135,4 +135,8 @@ describe('having the ORT GPT-2 export (fused c_attn, learned positions, LayerNor
       }
     });
   }
+
+  it('should refuse a --max-model-len beyond its 512 learned positions, naming both', () => {
+    expect(() => sendnnRig(fixture, { ...FLAGS, maxModelLen: 1024 })).toThrow('has learned positions for 512 tokens, fewer than --max-model-len 1024; lower --max-model-len to at most 512.');
+  });
 });
