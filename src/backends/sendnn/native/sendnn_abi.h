@@ -104,7 +104,7 @@ typedef struct sendnn_model_desc {
  * A run returns one vector per row: with num_labels = 0 the pooled last hidden state (mean over real tokens
  * or the first real token, not normalised), else the classifier logits of the first real token.
  * classifier_activation: what follows the pooler's dense layer: SENDNN_CLASSIFIER_TANH (0, BERT's pooler) or
- * SENDNN_CLASSIFIER_RELU (1, DistilBERT's pre_classifier). Added within ABI 3: the field was `reserved`, which
+ * SENDNN_CLASSIFIER_RELU (1, DistilBERT's pre_classifier). Since ABI 4; the field was `reserved` before, which
  * had to be 0, so every description valid before means what it meant. A model without token types passes
  * type_vocab_size 1 with a zero row.
  */
