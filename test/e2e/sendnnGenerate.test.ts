@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { swapFirstOperator } from '../support/onnxRewrite.js';
 import { buildTinyModel, type TinyModelDir } from '../support/tinyModel.js';
 
 const run = promisify(execFile);
@@ -49,6 +50,38 @@ describe('spyre generate with VLLM_SPYRE_DYNAMO_BACKEND=sendnn', () => {
         stderr: expect.stringMatching(/device memory exceeded at warmup, on 2 card\(s\) \(--tensor-parallel-size 2\): card 0 needs \d+ bytes .* but has 500000 free of 500000 .*; card 1 needs .*give each card more memory \(SPYRE_SENDNN_DEVICE_MEMORY_BYTES\)/),
       });
     });
+  });
+});
+
+describe('spyre generate with sendnn on models this project did not build', () => {
+  // onnxruntime writes its own log lines ("[E:onnxruntime:, …]", "[W:onnxruntime:, …]") straight to stderr.
+  const ORT_NOISE = /onnxruntime:|invalid expand shape/;
+
+  it('should print eager\'s output for the ORT GenAI float16 Llama export, with no onnxruntime log line on stderr', async () => {
+    const model = '/work/shared/fixtures/real-models/ortgenai-tiny-llama-fp16';
+    const args = ['generate', '--model', model, ...ENGINE, '--max-tokens', '8', '--temperature', '0', '--json', 'Once upon a time'];
+    const eager = await spyre({ VLLM_SPYRE_DYNAMO_BACKEND: 'eager' }, ...args);
+    const sendnn = await spyre({ VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn' }, ...args);
+    expect(JSON.parse(sendnn.stdout)).toEqual(JSON.parse(eager.stdout));
+    expect(eager.stderr).not.toMatch(ORT_NOISE);
+    expect(sendnn.stderr).not.toMatch(ORT_NOISE);
+  });
+
+  it('should exit 2 naming the operator the sendnn programs do not compute, where eager serves the model', async () => {
+    const odd = buildTinyModel(11);
+    try {
+      const node = swapFirstOperator(join(odd.dir, 'onnx', 'model.onnx'), 'Sigmoid', 'HardSigmoid');
+      const args = ['generate', '--model', odd.dir, ...ENGINE, '--max-tokens', '4', '--temperature', '0', '--json', 'hi'];
+      expect(JSON.parse((await spyre({ VLLM_SPYRE_DYNAMO_BACKEND: 'eager' }, ...args)).stdout)).toMatchObject({ finish_reason: 'length' });
+      const refused = await spyre({ VLLM_SPYRE_DYNAMO_BACKEND: 'sendnn' }, ...args).then(() => undefined, (error: { code: number; stderr: string }) => error);
+      expect(refused?.code).toBe(2);
+      expect(refused?.stderr).toContain(`cannot map ${join(odd.dir, 'onnx', 'model.onnx')} onto a sendnn program: operator HardSigmoid (node ${node}) is not part of a Llama decoder`);
+      expect(refused?.stderr).toContain('Serve this model with VLLM_SPYRE_DYNAMO_BACKEND=eager.');
+      expect(refused?.stderr).not.toMatch(ORT_NOISE);
+      expect(refused?.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      odd.remove();
+    }
   });
 });
 

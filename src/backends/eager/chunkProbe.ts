@@ -21,7 +21,9 @@ export async function probeChunkWithPast(session: ort.InferenceSession, io: Deco
     feeds[io.pastValueNames[layer] as string] = past();
   }
   try {
-    await session.run(feeds);
+    // Fatal-only logging for this run: the graphs that cannot chunk make onnxruntime print their kernel's
+    // error ("invalid expand shape") to stderr, and this refusal is the expected answer, not a fault.
+    await session.run(feeds, { logSeverityLevel: 4 });
     return true;
   } catch {
     return false;

@@ -1,9 +1,8 @@
 // A model directory as the sendnn ABI wants it: the decoder description and one flat float32 array of
 // weights in the ABI's order (sendnn_abi.h), plus a fingerprint of both for cache keys.
 import { EngineError } from '../../core/contracts/errors.js';
-import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, layerWeightNames } from '../../models/llama/weightNames.js';
-import { loadReferenceModel } from '../../models/reference/index.js';
-import { packWeights } from './packedWeights.js';
+import { ModelDirError } from '../../models/dir/index.js';
+import { importDecoder } from './import/importDecoder.js';
 import type { SendnnModelDesc } from './sendnnTypes.js';
 
 export interface SendnnModel {
@@ -14,28 +13,18 @@ export interface SendnnModel {
   readonly fingerprint: string;
 }
 
-/** Reads a Llama model directory built by `spyre model build` (or laid out the same way). */
+/**
+ * Reads any decoder directory the eager backend reads (config.json or genai_config.json; float32 or float16
+ * initializers): the weights are found by tracing the ONNX graph. A model the programs cannot compute is
+ * refused naming the operator, field or tensor at fault.
+ */
 export function loadSendnnModel(modelDir: string): SendnnModel {
-  let reference: ReturnType<typeof loadReferenceModel>;
   try {
-    reference = loadReferenceModel(modelDir);
+    const { desc, weights, fingerprint } = importDecoder(modelDir);
+    return { modelDir, desc, weights, fingerprint };
   } catch (error) {
-    throw new EngineError('invalid_config', `sendnn backend: cannot read the model directory ${modelDir}: ${(error as Error).message}`);
+    if (error instanceof EngineError) throw error;
+    const reason = error instanceof ModelDirError ? error.message : `${(error as Error).message}`;
+    throw new EngineError('invalid_config', `sendnn backend: cannot read the model directory ${modelDir}: ${reason}`);
   }
-  const s = reference.shape;
-  const desc: SendnnModelDesc = {
-    vocabSize: s.vocabSize, hiddenSize: s.hiddenSize, intermediateSize: s.intermediateSize, numLayers: s.numHiddenLayers,
-    numHeads: s.numAttentionHeads, numKvHeads: s.numKeyValueHeads, headDim: s.headDim, tieWordEmbeddings: s.tieWordEmbeddings,
-    rmsNormEps: s.rmsNormEps, ropeTheta: s.ropeTheta,
-  };
-  const names = [EMBED_TOKENS];
-  for (let layer = 0; layer < s.numHiddenLayers; layer++) {
-    const l = layerWeightNames(layer);
-    const p = l.projection;
-    names.push(l.inputNorm, p.q_proj, p.k_proj, p.v_proj, p.o_proj, l.postAttentionNorm, p.gate_proj, p.up_proj, p.down_proj);
-  }
-  names.push(FINAL_NORM);
-  if (!s.tieWordEmbeddings) names.push(LM_HEAD);
-  const { weights, fingerprint } = packWeights(modelDir, reference.weights, names, desc);
-  return { modelDir, desc, weights, fingerprint };
 }

@@ -84,6 +84,10 @@ export function openSendnnSession(config: EngineConfig, logger: Logger, options:
   if (cacheDir !== undefined && !decision.compilationDisabled) mkdirSync(cacheDir, { recursive: true });
   const model = loadSendnnModel(config.model);
   checkShardable(model.desc, config.tensorParallelSize);
+  const positions = model.desc.maxPositions ?? 0;
+  if (model.desc.family === 'gpt2' && config.maxModelLen > positions) {
+    throw new EngineError('invalid_config', `sendnn backend: ${config.model} has learned positions for ${positions} tokens, fewer than --max-model-len ${config.maxModelLen}; lower --max-model-len to at most ${positions}.`);
+  }
   const shapes = decoderProgramShapes({ maxModelLen: config.maxModelLen, maxNumSeqs: config.maxNumSeqs, chunkSize: config.maxNumBatchedTokens });
   const cards = config.tensorParallelSize;
   const device = library.openDevice(cards, options.deviceMemoryBytes);

@@ -4,10 +4,14 @@ import { describeProgramShape, type ProgramShape } from '../../core/catalog/prog
 // cache glue use these types, only ffi/ knows how they are marshalled.
 
 /** `SENDNN_ABI_VERSION` of the header this engine was written against. */
-export const SENDNN_ABI_VERSION = 3;
+export const SENDNN_ABI_VERSION = 4;
 
-/** The decoder a program computes (sendnn_model_desc). */
+/** The decoder a program computes (sendnn_model_desc): Llama (RMSNorm, rotary, SwiGLU) or GPT-2 (LayerNorm, learned positions, biases, GELU). */
 export interface SendnnModelDesc {
+  /** Absent: 'llama'. */
+  readonly family?: 'llama' | 'gpt2';
+  /** GPT-2: rows of the learned position table; absent (0) for Llama. */
+  readonly maxPositions?: number;
   readonly vocabSize: number;
   readonly hiddenSize: number;
   readonly intermediateSize: number;
@@ -16,7 +20,9 @@ export interface SendnnModelDesc {
   readonly numKvHeads: number;
   readonly headDim: number;
   readonly tieWordEmbeddings: boolean;
+  /** RMSNorm's epsilon (Llama) or LayerNorm's (GPT-2). */
   readonly rmsNormEps: number;
+  /** Llama's rotary base; unused by GPT-2. */
   readonly ropeTheta: number;
 }
 
@@ -31,6 +37,8 @@ export interface SendnnEncoderDesc {
   readonly typeVocabSize: number;
   readonly numLabels: number;
   readonly pooling: 'mean' | 'cls';
+  /** What follows the pooler's dense layer: tanh (BERT's pooler) or ReLU (DistilBERT's pre_classifier). */
+  readonly classifierActivation: 'tanh' | 'relu';
   readonly layerNormEps: number;
 }
 

@@ -6,3 +6,4 @@ export type NodeProto = onnxProto.onnx.INodeProto;
 export type TensorProto = onnxProto.onnx.ITensorProto;
 export type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
 export type AttributeProto = onnxProto.onnx.IAttributeProto;
+export type ModelProto = onnxProto.onnx.IModelProto;

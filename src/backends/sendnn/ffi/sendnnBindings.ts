@@ -54,7 +54,7 @@ export interface NativeEncoderDesc {
   readonly type_vocab_size: number;
   readonly num_labels: number;
   readonly pooling: number;
-  readonly reserved: number;
+  readonly classifier_activation: number;
   readonly layer_norm_eps: number;
 }
 
@@ -70,6 +70,8 @@ export interface NativeModelDesc {
   readonly tie_word_embeddings: number;
   readonly rms_norm_eps: number;
   readonly rope_theta: number;
+  readonly family: number;
+  readonly max_positions: number;
 }
 
 export interface NativeProgramShape {
@@ -97,11 +99,11 @@ function declareTypes(): void {
   koffi.opaque('sendnn_program');
   koffi.struct('sendnn_model_desc', {
     vocab_size: 'int32_t', hidden_size: 'int32_t', intermediate_size: 'int32_t', num_layers: 'int32_t', num_heads: 'int32_t',
-    num_kv_heads: 'int32_t', head_dim: 'int32_t', tie_word_embeddings: 'int32_t', rms_norm_eps: 'double', rope_theta: 'double',
+    num_kv_heads: 'int32_t', head_dim: 'int32_t', tie_word_embeddings: 'int32_t', rms_norm_eps: 'double', rope_theta: 'double', family: 'int32_t', max_positions: 'int32_t',
   });
   koffi.struct('sendnn_encoder_desc', {
     vocab_size: 'int32_t', hidden_size: 'int32_t', intermediate_size: 'int32_t', num_layers: 'int32_t', num_heads: 'int32_t',
-    max_positions: 'int32_t', type_vocab_size: 'int32_t', num_labels: 'int32_t', pooling: 'int32_t', reserved: 'int32_t', layer_norm_eps: 'double',
+    max_positions: 'int32_t', type_vocab_size: 'int32_t', num_labels: 'int32_t', pooling: 'int32_t', classifier_activation: 'int32_t', layer_norm_eps: 'double',
   });
   koffi.struct('sendnn_program_shape', { kind: 'int32_t', batch_size: 'int32_t', num_slots: 'int32_t', max_context: 'int32_t' });
   typesDeclared = true;

@@ -36,15 +36,15 @@ function nativeModel(model: SendnnModelDesc): NativeModelDesc {
   return {
     vocab_size: model.vocabSize, hidden_size: model.hiddenSize, intermediate_size: model.intermediateSize, num_layers: model.numLayers,
     num_heads: model.numHeads, num_kv_heads: model.numKvHeads, head_dim: model.headDim, tie_word_embeddings: model.tieWordEmbeddings ? 1 : 0,
-    rms_norm_eps: model.rmsNormEps, rope_theta: model.ropeTheta,
+    rms_norm_eps: model.rmsNormEps, rope_theta: model.ropeTheta, family: model.family === 'gpt2' ? 1 : 0, max_positions: model.maxPositions ?? 0,
   };
 }
 
 function nativeEncoder(model: SendnnEncoderDesc): NativeEncoderDesc {
   return {
     vocab_size: model.vocabSize, hidden_size: model.hiddenSize, intermediate_size: model.intermediateSize, num_layers: model.numLayers,
-    num_heads: model.numHeads, max_positions: model.maxPositions, type_vocab_size: model.typeVocabSize, num_labels: model.numLabels,
-    pooling: model.pooling === 'cls' ? 1 : 0, reserved: 0, layer_norm_eps: model.layerNormEps,
+    num_heads: model.numHeads, max_positions: model.maxPositions ?? 0, type_vocab_size: model.typeVocabSize, num_labels: model.numLabels,
+    pooling: model.pooling === 'cls' ? 1 : 0, classifier_activation: model.classifierActivation === 'relu' ? 1 : 0, layer_norm_eps: model.layerNormEps,
   };
 }
 

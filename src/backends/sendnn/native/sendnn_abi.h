@@ -22,7 +22,7 @@
  *
  * Version history: 1 decoders; 2 encoders (sendnn_encoder_desc, encoder calls); 3 cards (sendnn_device_open
  * takes a card count and a per-card capacity, sendnn_device_memory a card, the size queries a card count and
- * return bytes per card).
+ * return bytes per card); 4 decoder families (sendnn_model_desc gains family and max_positions: GPT-2).
  *
  * Bump SENDNN_ABI_VERSION on any change of a signature, struct layout or documented meaning.
  */
@@ -35,7 +35,7 @@
 extern "C" {
 #endif
 
-#define SENDNN_ABI_VERSION 3u
+#define SENDNN_ABI_VERSION 4u
 #define SENDNN_BLOCK_SIZE 64
 
 /* Status codes. */
@@ -61,15 +61,23 @@ typedef struct sendnn_buffer sendnn_buffer;
 typedef struct sendnn_program sendnn_program;
 
 /*
- * A Llama-style decoder (RMSNorm, rotate-half rotary, grouped-query attention, SwiGLU, fp32).
+ * A decoder of one of two families (fp32):
+ *  - SENDNN_FAMILY_LLAMA: RMSNorm, rotate-half rotary (rope_theta), grouped-query attention, SwiGLU, no biases;
+ *  - SENDNN_FAMILY_GPT2: LayerNorm with bias (eps in rms_norm_eps), learned absolute positions (max_positions
+ *    rows, indexed by the run's positions; rope_theta unused), biases on q, k, v, o, up and down, GELU with the
+ *    tanh approximation (gelu_new), no gate; num_kv_heads = num_heads.
  * The weights buffer holds float32 tensors, concatenated in this order, each row-major in the
  * [in_features, out_features] layout a MatMul uses (V vocab, H hidden, I intermediate, Q = heads*head_dim,
- * K = kv_heads*head_dim):
- *   embed_tokens [V,H];
- *   per layer: input_layernorm [H], q [H,Q], k [H,K], v [H,K], o [Q,H], post_attention_layernorm [H],
- *              gate [H,I], up [H,I], down [I,H];
- *   final norm [H]; lm_head [H,V] (absent when tie_word_embeddings: logits use embed_tokens rows).
+ * K = kv_heads*head_dim, P max_positions); the tensors marked (G) exist only in GPT-2, (L) only in Llama:
+ *   embed_tokens [V,H]; positions [P,H] (G);
+ *   per layer: input norm [H], its bias [H] (G), q [H,Q], q bias [Q] (G), k [H,K], k bias [K] (G), v [H,K],
+ *              v bias [K] (G), o [Q,H], o bias [H] (G), post-attention norm [H], its bias [H] (G),
+ *              gate [H,I] (L), up [H,I], up bias [I] (G), down [I,H], down bias [H] (G);
+ *   final norm [H], its bias [H] (G); lm_head [H,V] (absent when tie_word_embeddings: logits use embed_tokens rows).
  */
+#define SENDNN_FAMILY_LLAMA 0
+#define SENDNN_FAMILY_GPT2 1
+
 typedef struct sendnn_model_desc {
   int32_t vocab_size;
   int32_t hidden_size;
@@ -81,6 +89,8 @@ typedef struct sendnn_model_desc {
   int32_t tie_word_embeddings; /* 0 or 1 */
   double rms_norm_eps;
   double rope_theta;
+  int32_t family;        /* SENDNN_FAMILY_LLAMA or SENDNN_FAMILY_GPT2 (ABI 4) */
+  int32_t max_positions; /* GPT-2: rows of the position table; 0 for Llama (ABI 4) */
 } sendnn_model_desc;
 
 /*
@@ -93,9 +103,15 @@ typedef struct sendnn_model_desc {
  *   when num_labels > 0: pooler W [H,H], b [H], classifier W [H,L], b [L].
  * A run returns one vector per row: with num_labels = 0 the pooled last hidden state (mean over real tokens
  * or the first real token, not normalised), else the classifier logits of the first real token.
+ * classifier_activation: what follows the pooler's dense layer: SENDNN_CLASSIFIER_TANH (0, BERT's pooler) or
+ * SENDNN_CLASSIFIER_RELU (1, DistilBERT's pre_classifier). Since ABI 4; the field was `reserved` before, which
+ * had to be 0, so every description valid before means what it meant. A model without token types passes
+ * type_vocab_size 1 with a zero row.
  */
 #define SENDNN_POOLING_MEAN 0
 #define SENDNN_POOLING_CLS 1
+#define SENDNN_CLASSIFIER_TANH 0
+#define SENDNN_CLASSIFIER_RELU 1
 
 typedef struct sendnn_encoder_desc {
   int32_t vocab_size;
@@ -107,7 +123,7 @@ typedef struct sendnn_encoder_desc {
   int32_t type_vocab_size;
   int32_t num_labels;
   int32_t pooling;
-  int32_t reserved; /* 0 */
+  int32_t classifier_activation; /* SENDNN_CLASSIFIER_TANH (0) or SENDNN_CLASSIFIER_RELU */
   double layer_norm_eps;
 } sendnn_encoder_desc;
 

@@ -80,12 +80,15 @@ int32_t emu_check_model(const sendnn_model_desc *model) {
   if (model == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "model description is null");
   if (model->vocab_size <= 0 || model->hidden_size <= 0 || model->intermediate_size <= 0 || model->num_layers <= 0 ||
       model->num_heads <= 0 || model->num_kv_heads <= 0 || model->head_dim <= 0 || model->head_dim % 2 != 0 ||
-      model->num_heads % model->num_kv_heads != 0 || model->rms_norm_eps <= 0 || model->rope_theta <= 0 ||
-      (model->tie_word_embeddings != 0 && model->tie_word_embeddings != 1)) {
+      model->num_heads % model->num_kv_heads != 0 || model->rms_norm_eps <= 0 ||
+      (model->tie_word_embeddings != 0 && model->tie_word_embeddings != 1) ||
+      (model->family == SENDNN_FAMILY_LLAMA && (model->rope_theta <= 0 || model->max_positions != 0)) ||
+      (model->family == SENDNN_FAMILY_GPT2 && (model->max_positions <= 0 || model->num_kv_heads != model->num_heads)) ||
+      (model->family != SENDNN_FAMILY_LLAMA && model->family != SENDNN_FAMILY_GPT2)) {
     return emu_fail(SENDNN_E_INVALID_ARGUMENT,
-                    "invalid model description (vocab %d, hidden %d, intermediate %d, layers %d, heads %d, kv heads %d, head dim %d)",
-                    model->vocab_size, model->hidden_size, model->intermediate_size, model->num_layers, model->num_heads,
-                    model->num_kv_heads, model->head_dim);
+                    "invalid model description (family %d, vocab %d, hidden %d, intermediate %d, layers %d, heads %d, kv heads %d, head dim %d, max positions %d)",
+                    model->family, model->vocab_size, model->hidden_size, model->intermediate_size, model->num_layers, model->num_heads,
+                    model->num_kv_heads, model->head_dim, model->max_positions);
   }
   return SENDNN_OK;
 }

@@ -56,7 +56,7 @@ static int32_t check_encoder(const sendnn_encoder_desc *m) {
   if (m == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "encoder description is null");
   if (m->vocab_size <= 0 || m->hidden_size <= 0 || m->intermediate_size <= 0 || m->num_layers <= 0 || m->num_heads <= 0 ||
       m->hidden_size % m->num_heads != 0 || m->max_positions <= 0 || m->type_vocab_size <= 0 || m->num_labels < 0 ||
-      (m->pooling != SENDNN_POOLING_MEAN && m->pooling != SENDNN_POOLING_CLS) || m->reserved != 0 || m->layer_norm_eps <= 0) {
+      (m->pooling != SENDNN_POOLING_MEAN && m->pooling != SENDNN_POOLING_CLS) || (m->classifier_activation != SENDNN_CLASSIFIER_TANH && m->classifier_activation != SENDNN_CLASSIFIER_RELU) || m->layer_norm_eps <= 0) {
     return emu_fail(SENDNN_E_INVALID_ARGUMENT, "invalid encoder description (vocab %d, hidden %d, intermediate %d, layers %d, heads %d, positions %d)",
                     m->vocab_size, m->hidden_size, m->intermediate_size, m->num_layers, m->num_heads, m->max_positions);
   }

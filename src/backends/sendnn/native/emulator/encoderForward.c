@@ -137,7 +137,10 @@ static void outputs(const encoder_run *s, float *out) {
       continue;
     }
     emu_matmul(cls, 1, h, p->packed + l.pooler_w, h, s->pooled, 1);
-    for (int32_t i = 0; i < h; i++) s->pooled[i] = tanhf(s->pooled[i] + p->packed[l.pooler_b + i]);
+    for (int32_t i = 0; i < h; i++) {
+      float z = s->pooled[i] + p->packed[l.pooler_b + i];
+      s->pooled[i] = m->classifier_activation == SENDNN_CLASSIFIER_RELU ? (z > 0 ? z : 0) : tanhf(z);
+    }
     emu_matmul(s->pooled, 1, h, p->packed + l.classifier_w, m->num_labels, out + (size_t)b * width, 1);
     for (int32_t i = 0; i < m->num_labels; i++) out[(size_t)b * width + i] += p->packed[l.classifier_b + i];
   }

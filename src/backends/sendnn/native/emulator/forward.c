@@ -64,8 +64,9 @@ static int32_t validate(const run_shared *s, const sendnn_buffer *kv) {
     }
   }
   for (int32_t i = 0; i < s->rows * s->slots; i++) {
-    if (s->slot_mask[i] && (s->token_ids[i] < 0 || s->token_ids[i] >= s->p->model.vocab_size || s->positions[i] < 0)) {
-      return emu_fail(SENDNN_E_INVALID_ARGUMENT, "slot %d: token id %d or position %d is invalid (vocabulary %d)", i, s->token_ids[i], s->positions[i], s->p->model.vocab_size);
+    if (s->slot_mask[i] && (s->token_ids[i] < 0 || s->token_ids[i] >= s->p->model.vocab_size || s->positions[i] < 0 ||
+                            (s->p->model.family == SENDNN_FAMILY_GPT2 && s->positions[i] >= s->p->model.max_positions))) {
+      return emu_fail(SENDNN_E_INVALID_ARGUMENT, "slot %d: token id %d or position %d is invalid (vocabulary %d, max positions %d)", i, s->token_ids[i], s->positions[i], s->p->model.vocab_size, s->p->model.max_positions);
     }
   }
   return SENDNN_OK;
@@ -174,17 +175,39 @@ static void attention(const card_state *c, int32_t layer) {
   }
 }
 
+/* The family's norm of every row of x into hn: RMSNorm (Llama) or LayerNorm with bias (GPT-2). */
+static void norm_rows(const card_state *c, size_t weight, size_t bias, int32_t rows) {
+  const sendnn_model_desc *m = &c->r->p->model;
+  int32_t h = m->hidden_size;
+  for (int32_t i = 0; i < rows; i++) {
+    if (c->d.gpt2) emu_layer_norm(c->x + (size_t)i * h, c->w + weight, c->w + bias, h, m->rms_norm_eps, c->hn + (size_t)i * h);
+    else emu_rms_norm(c->x + (size_t)i * h, c->w + weight, h, m->rms_norm_eps, c->hn + (size_t)i * h);
+  }
+}
+
+/* y[r] += b for every row (GPT-2's biases; a no-op for Llama). */
+static void add_bias(const card_state *c, float *y, int32_t rows, int32_t width, size_t b) {
+  if (!c->d.gpt2) return;
+  for (int32_t r = 0; r < rows; r++) {
+    for (int32_t o = 0; o < width; o++) y[(size_t)r * width + o] += c->w[b + o];
+  }
+}
+
 static void layer_forward(const card_state *c, int32_t layer) {
   const run_shared *r = c->r;
   const sendnn_model_desc *m = &r->p->model;
   emu_layer_offsets o = emu_layer_at(&c->d, layer);
   int32_t rows = r->rows * r->slots, h = m->hidden_size, inter = (int32_t)c->d.i, tile = r->p->tile_rows;
   int32_t qw = (int32_t)c->d.q, kw = (int32_t)c->d.k;
-  for (int32_t i = 0; i < rows; i++) emu_rms_norm(c->x + (size_t)i * h, c->w + o.input_norm, h, m->rms_norm_eps, c->hn + (size_t)i * h);
+  int first_card = c->shard.card == 0; /* o's and down's biases are added once, before the all-reduce */
+  norm_rows(c, o.input_norm, o.input_norm_b, rows);
   emu_matmul(c->hn, rows, h, c->w + o.q, qw, c->q, tile);
   emu_matmul(c->hn, rows, h, c->w + o.k, kw, c->k, tile);
   emu_matmul(c->hn, rows, h, c->w + o.v, kw, c->v, tile);
-  for (int32_t i = 0; i < rows; i++) {
+  add_bias(c, c->q, rows, qw, o.q_b);
+  add_bias(c, c->k, rows, kw, o.k_b);
+  add_bias(c, c->v, rows, kw, o.v_b);
+  for (int32_t i = 0; i < rows && !c->d.gpt2; i++) {
     if (!r->slot_mask[i]) continue;
     emu_rotary(c->q + (size_t)i * qw, c->shard.heads, m->head_dim, r->positions[i], m->rope_theta);
     emu_rotary(c->k + (size_t)i * kw, c->shard.kv_heads, m->head_dim, r->positions[i], m->rope_theta);
@@ -192,15 +215,23 @@ static void layer_forward(const card_state *c, int32_t layer) {
   write_kv(c, layer);
   attention(c, layer);
   emu_matmul(c->attn, rows, qw, c->w + o.o, h, c->mine[0], tile);
+  if (first_card) add_bias(c, c->mine[0], rows, h, o.o_b);
   all_reduce(c, 0);
-  for (int32_t i = 0; i < rows; i++) emu_rms_norm(c->x + (size_t)i * h, c->w + o.post_norm, h, m->rms_norm_eps, c->hn + (size_t)i * h);
-  emu_matmul(c->hn, rows, h, c->w + o.gate, inter, c->gate, tile);
-  emu_matmul(c->hn, rows, h, c->w + o.up, inter, c->up, tile);
-  for (size_t i = 0; i < (size_t)rows * (size_t)inter; i++) {
-    float g = c->gate[i];
-    c->gate[i] = g / (1.0f + expf(-g)) * c->up[i];
+  norm_rows(c, o.post_norm, o.post_norm_b, rows);
+  if (c->d.gpt2) {
+    emu_matmul(c->hn, rows, h, c->w + o.up, inter, c->gate, tile);
+    add_bias(c, c->gate, rows, inter, o.up_b);
+    for (size_t i = 0; i < (size_t)rows * (size_t)inter; i++) c->gate[i] = emu_gelu_tanh(c->gate[i]);
+  } else {
+    emu_matmul(c->hn, rows, h, c->w + o.gate, inter, c->gate, tile);
+    emu_matmul(c->hn, rows, h, c->w + o.up, inter, c->up, tile);
+    for (size_t i = 0; i < (size_t)rows * (size_t)inter; i++) {
+      float g = c->gate[i];
+      c->gate[i] = g / (1.0f + expf(-g)) * c->up[i];
+    }
   }
   emu_matmul(c->gate, rows, inter, c->w + o.down, h, c->mine[1], tile);
+  if (first_card) add_bias(c, c->mine[1], rows, h, o.down_b);
   all_reduce(c, 1);
 }
 
@@ -217,6 +248,14 @@ static void embed(const card_state *c) {
     else memset(out, 0, sizeof(float) * h);
   }
   all_reduce(c, 1);
+  if (!c->d.gpt2) return;
+  /* GPT-2's learned positions: the table is replicated, so every card adds the same rows to its replica. */
+  const float *table = c->w + emu_positions_at(&c->d);
+  for (int32_t i = 0; i < rows; i++) {
+    if (!r->slot_mask[i]) continue;
+    const float *row = table + (size_t)r->positions[i] * h;
+    for (size_t k = 0; k < h; k++) c->x[(size_t)i * h + k] += row[k];
+  }
 }
 
 /* Each card computes the logits of its vocabulary rows into its columns of logits_out (a gather, no sum). */
@@ -227,7 +266,10 @@ static void sample_logits(const card_state *c) {
   for (int32_t b = 0; b < r->rows; b++) {
     int32_t slot = r->row_info[3 * b + 2];
     if (slot < 0 || !r->slot_mask[b * r->slots + slot]) continue;
-    emu_rms_norm(c->x + (size_t)(b * r->slots + slot) * h, c->w + emu_final_norm_at(&c->d, m->num_layers), h, m->rms_norm_eps, c->final_rows + (size_t)count * h);
+    const float *x = c->x + (size_t)(b * r->slots + slot) * h;
+    float *out = c->final_rows + (size_t)count * h;
+    if (c->d.gpt2) emu_layer_norm(x, c->w + emu_final_norm_at(&c->d, m->num_layers), c->w + emu_final_norm_bias_at(&c->d, m->num_layers), h, m->rms_norm_eps, out);
+    else emu_rms_norm(x, c->w + emu_final_norm_at(&c->d, m->num_layers), h, m->rms_norm_eps, out);
     count++;
   }
   if (count == 0) return;

@@ -54,7 +54,7 @@ struct sendnn_buffer {
 
 /* Offsets (in floats) of one layer's tensors inside the raw weights or one card's packed shard. */
 typedef struct {
-  size_t input_norm, q, k, v, o, post_norm, gate, up, down;
+  size_t input_norm, input_norm_b, q, q_b, k, k_b, v, v_b, o, o_b, post_norm, post_norm_b, gate, up, up_b, down, down_b;
 } emu_layer_offsets;
 
 /* What one card holds of a decoder (layout.c): a contiguous range of heads, KV heads, intermediate columns and
@@ -64,9 +64,11 @@ typedef struct {
   int32_t head0, heads, kv_head0, kv_heads, inter0, inter, vocab0, vocab;
 } emu_shard;
 
-/* Widths of a layout: hidden, intermediate, q (heads*head_dim), k (kv_heads*head_dim), vocabulary. */
+/* Widths of a layout: hidden, intermediate, q (heads*head_dim), k (kv_heads*head_dim), vocabulary, position rows
+ * (GPT-2), and whether the family has biases and LayerNorm biases instead of a gate (GPT-2). */
 typedef struct {
-  size_t h, i, q, k, v;
+  size_t h, i, q, k, v, p;
+  int gpt2;
 } emu_dims;
 
 struct sendnn_program {
@@ -102,6 +104,8 @@ emu_dims emu_full_dims(const sendnn_model_desc *model);
 emu_dims emu_shard_dims(const sendnn_model_desc *model, const emu_shard *shard);
 emu_layer_offsets emu_layer_at(const emu_dims *dims, int32_t layer);
 size_t emu_final_norm_at(const emu_dims *dims, int32_t num_layers);
+size_t emu_final_norm_bias_at(const emu_dims *dims, int32_t num_layers);
+size_t emu_positions_at(const emu_dims *dims);
 size_t emu_lm_head_at(const emu_dims *dims, int32_t num_layers);
 size_t emu_raw_weight_floats(const sendnn_model_desc *model);
 size_t emu_shard_weight_floats(const sendnn_model_desc *model, const emu_shard *shard);
@@ -131,6 +135,8 @@ int32_t emu_program_load(sendnn_device *device, const emu_program_spec *spec, co
 void emu_matmul(const float *x, int32_t rows, int32_t in_features, const float *w_out_in, int32_t out_features,
                 float *y, int32_t tile_rows);
 void emu_rms_norm(const float *x, const float *weight, int32_t width, double eps, float *out);
+void emu_layer_norm(const float *x, const float *weight, const float *bias, int32_t width, double eps, float *out);
+float emu_gelu_tanh(float x);
 void emu_rotary(float *x, int32_t num_heads, int32_t head_dim, int32_t position, double rope_theta);
 int32_t emu_autotune(const sendnn_program *program);
 

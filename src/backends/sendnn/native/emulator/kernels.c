@@ -42,6 +42,21 @@ void emu_rms_norm(const float *x, const float *weight, int32_t width, double eps
   for (int32_t i = 0; i < width; i++) out[i] = x[i] * inverse_rms * weight[i];
 }
 
+void emu_layer_norm(const float *x, const float *weight, const float *bias, int32_t width, double eps, float *out) {
+  double mean = 0, variance = 0;
+  for (int32_t i = 0; i < width; i++) mean += x[i];
+  mean /= width;
+  for (int32_t i = 0; i < width; i++) variance += ((double)x[i] - mean) * ((double)x[i] - mean);
+  float inverse_std = (float)(1.0 / sqrt(variance / width + eps));
+  for (int32_t i = 0; i < width; i++) out[i] = (float)(x[i] - mean) * inverse_std * weight[i] + bias[i];
+}
+
+/* GPT-2's gelu_new (onnxruntime's FastGelu): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+float emu_gelu_tanh(float x) {
+  double v = x;
+  return (float)(0.5 * v * (1.0 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))));
+}
+
 /* Rotate-half rotary embedding of each head of x ([num_heads][head_dim]) at `position`, in place. */
 void emu_rotary(float *x, int32_t num_heads, int32_t head_dim, int32_t position, double rope_theta) {
   int32_t half = head_dim / 2;
@@ -77,7 +92,7 @@ static void trial(const sendnn_program *p, const float *x, float *y, int32_t row
     emu_matmul(x, rows, h, p->packed + o.k, k, y, tile);
     emu_matmul(x, rows, h, p->packed + o.v, k, y, tile);
     emu_matmul(x, rows, q, p->packed + o.o, h, y, tile);
-    emu_matmul(x, rows, h, p->packed + o.gate, inter, y, tile);
+    if (m->family != SENDNN_FAMILY_GPT2) emu_matmul(x, rows, h, p->packed + o.gate, inter, y, tile);
     emu_matmul(x, rows, h, p->packed + o.up, inter, y, tile);
     emu_matmul(x, rows, inter, p->packed + o.down, h, y, tile);
   }

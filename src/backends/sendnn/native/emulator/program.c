@@ -7,7 +7,7 @@
 #include "internal.h"
 
 #define ARTIFACT_MAGIC "SNDNNART"
-#define ARTIFACT_FORMAT 3u
+#define ARTIFACT_FORMAT 4u
 
 typedef struct {
   char magic[8];

@@ -1,0 +1,56 @@
+// What tracing the ONNX graph costs when sendnn loads a model: loadSendnnModel (graph walk, roles by data flow,
+// float16 widening, packing, fingerprint) against packing the same tensors by the project's names (what the
+// loader did before it traced graphs), on the 100M preset; medians of alternated runs, in one process. Also the
+// three real exports' import times.
+// Run: npx tsx bench/sendnnImport.bench.ts [--repeats 5]
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSendnnEncoderModel } from '../src/backends/sendnn/encoder/sendnnEncoderModel.js';
+import { packWeights } from '../src/backends/sendnn/packedWeights.js';
+import { loadSendnnModel } from '../src/backends/sendnn/sendnnModel.js';
+import { buildModel } from '../src/models/build/index.js';
+import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, layerWeightNames } from '../src/models/llama/weightNames.js';
+import { loadReferenceModel } from '../src/models/reference/index.js';
+
+const index = process.argv.indexOf('--repeats');
+const repeats = index >= 0 ? Number(process.argv[index + 1]) : 5;
+const median = (values: number[]): number => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const timeMs = (run: () => unknown): number => {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+};
+
+function byNames(dir: string): void {
+  const reference = loadReferenceModel(dir);
+  const s = reference.shape;
+  const names = [EMBED_TOKENS];
+  for (let layer = 0; layer < s.numHiddenLayers; layer++) {
+    const l = layerWeightNames(layer);
+    const p = l.projection;
+    names.push(l.inputNorm, p.q_proj, p.k_proj, p.v_proj, p.o_proj, l.postAttentionNorm, p.gate_proj, p.up_proj, p.down_proj);
+  }
+  names.push(FINAL_NORM);
+  if (!s.tieWordEmbeddings) names.push(LM_HEAD);
+  packWeights(dir, reference.weights, names, s);
+}
+
+const dir = join('.cache', 'bench-models', 'small-100m');
+if (!existsSync(join(dir, 'config.json'))) {
+  process.stderr.write(`building small-100m into ${dir} …\n`);
+  buildModel({ preset: 'small-100m', outDir: dir });
+}
+const traced: number[] = [];
+const named: number[] = [];
+for (let i = 0; i < repeats; i++) {
+  traced.push(timeMs(() => loadSendnnModel(dir)));
+  named.push(timeMs(() => byNames(dir)));
+}
+console.log(`small-100m (444 MB of fp32 weights): traced ${median(traced).toFixed(0)} ms, by names ${median(named).toFixed(0)} ms, ratio ${(median(traced) / median(named)).toFixed(2)} (medians of ${repeats})`);
+const fixtures = '/work/shared/fixtures/real-models';
+for (const [name, load] of [
+  ['ortgenai-tiny-llama-fp16', loadSendnnModel], ['ortgenai-tiny-gpt2-legacy-past', loadSendnnModel], ['optimum-tiny-distilbert-classifier', loadSendnnEncoderModel],
+] as const) {
+  const times = Array.from({ length: repeats }, () => timeMs(() => load(join(fixtures, name))));
+  console.log(`${name}: ${median(times).toFixed(1)} ms`);
+}

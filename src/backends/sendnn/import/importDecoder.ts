@@ -1,0 +1,102 @@
+// Any decoder directory the eager backend reads, as the sendnn ABI wants it: the architecture from
+// config.json or genai_config.json, the weights traced out of the ONNX graph (float32 or float16
+// initializers, inline or external) and packed in the ABI's order.
+import { readModelDir, type ModelDirInfo } from '../../../models/dir/index.js';
+import { OnnxGraph } from '../../../models/onnx/onnxGraph.js';
+import { packWeights } from '../packedWeights.js';
+import type { SendnnModelDesc } from '../sendnnTypes.js';
+import { traceGpt2Graph } from './gpt2Graph.js';
+import { traceLlamaGraph, type LlamaGraph } from './llamaGraph.js';
+import { refuseUnmappedConfig } from './configChecks.js';
+import { ropeThetaOf } from './rotaryTables.js';
+import { unmappable } from './unmappable.js';
+
+export interface ImportedDecoder {
+  readonly desc: SendnnModelDesc;
+  readonly weights: Float32Array;
+  readonly fingerprint: string;
+  /** The traced tensors in the ABI's order, under the graph's names (what `weights` packs). */
+  readonly tensors: readonly { readonly name: string; readonly data: Float32Array }[];
+}
+
+const LLAMA_FAMILY = new Set(['llama', 'mistral', 'qwen2', 'granite']);
+
+function checkDims(info: ModelDirInfo, graph: OnnxGraph, traced: LlamaGraph): void {
+  const d = info.dims;
+  const q = d.numAttentionHeads * d.headDim;
+  const k = d.numKeyValueHeads * d.headDim;
+  const expected = (name: string | undefined, dims: readonly number[], what: string): void => {
+    const actual = graph.floatInitializer(name)?.dims ?? [];
+    if (actual.join('x') !== dims.join('x')) {
+      throw unmappable(graph.path, `${what} ${name} is [${actual.join(', ')}], but the config's dimensions give [${dims.join(', ')}] (hidden ${d.hiddenSize}, ${d.numAttentionHeads} heads, ${d.numKeyValueHeads} KV heads of ${d.headDim}, vocabulary ${d.vocabSize})`);
+    }
+  };
+  if (traced.layers.length !== d.numHiddenLayers) throw unmappable(graph.path, `the graph has ${traced.layers.length} layers, but the config says num_hidden_layers ${d.numHiddenLayers}`);
+  expected(traced.embedTokens, [d.vocabSize, d.hiddenSize], 'the token embedding');
+  if (traced.lmHead !== undefined) expected(traced.lmHead, [d.hiddenSize, d.vocabSize], 'the lm head');
+  const i = traced.intermediateSize;
+  for (const layer of traced.layers) {
+    expected(layer.q, [d.hiddenSize, q], 'the q projection');
+    expected(layer.k, [d.hiddenSize, k], 'the k projection');
+    expected(layer.v, [d.hiddenSize, k], 'the v projection');
+    expected(layer.o, [q, d.hiddenSize], 'the o projection');
+    expected(layer.gate, [d.hiddenSize, i], 'the gate projection');
+    expected(layer.up, [d.hiddenSize, i], 'the up projection');
+    expected(layer.down, [i, d.hiddenSize], 'the down projection');
+  }
+  const scale = traced.attentionScale;
+  if (scale !== undefined && scale !== 0 && Math.abs(scale - 1 / Math.sqrt(d.headDim)) > 1e-6) {
+    throw unmappable(graph.path, `the attention scale ${scale} is not 1/sqrt(head_dim ${d.headDim})`);
+  }
+}
+
+/** Reads `modelDir` (any layout readModelDir accepts) and maps its decoder onto the sendnn Llama program, or refuses it. */
+export function importDecoder(modelDir: string): ImportedDecoder {
+  const info = readModelDir(modelDir);
+  if (info.kind !== 'decoder') throw unmappable(info.dir, `model_type ${info.modelType} is an encoder, not a decoder`);
+  if (info.modelType === 'gpt2') return importGpt2(info);
+  if (!LLAMA_FAMILY.has(info.modelType)) {
+    throw unmappable(`${info.dir}/${info.configSource}`, `model_type ${info.modelType} is not mapped (the sendnn decoder programs compute the Llama family: ${[...LLAMA_FAMILY].join(', ')}, and GPT-2)`);
+  }
+  const config = refuseUnmappedConfig(info);
+  const graph = OnnxGraph.read(info.onnxModelPath);
+  const traced = traceLlamaGraph(graph, info.dims.hiddenSize, info.decoderIo?.logits ?? 'logits');
+  checkDims(info, graph, traced);
+  const d = info.dims;
+  const desc: SendnnModelDesc = {
+    family: 'llama', maxPositions: 0, vocabSize: d.vocabSize, hiddenSize: d.hiddenSize, intermediateSize: traced.intermediateSize, numLayers: d.numHiddenLayers,
+    numHeads: d.numAttentionHeads, numKvHeads: d.numKeyValueHeads, headDim: d.headDim, tieWordEmbeddings: traced.lmHead === undefined,
+    rmsNormEps: traced.rmsNormEps ?? config.rmsNormEps ?? 1e-6, ropeTheta: ropeThetaOf(graph, d.headDim),
+  };
+  const names = [traced.embedTokens];
+  for (const l of traced.layers) names.push(l.inputNorm, l.q, l.k, l.v, l.o, l.postNorm, l.gate, l.up, l.down);
+  names.push(traced.finalNorm);
+  if (traced.lmHead !== undefined) names.push(traced.lmHead);
+  const tensors = names.map((name) => ({ name, data: graph.values(name) }));
+  const { weights, fingerprint } = packWeights(info.dir, new Map(tensors.map((t) => [t.name, t])), names, desc);
+  return { desc, weights, fingerprint, tensors };
+}
+
+/** GPT-2 from an onnxruntime-fused graph: the fused c_attn split into q, k and v, every bias and LayerNorm bias kept. */
+function importGpt2(info: ModelDirInfo): ImportedDecoder {
+  const graph = OnnxGraph.read(info.onnxModelPath);
+  const d = info.dims;
+  const traced = traceGpt2Graph(graph, d.hiddenSize, info.decoderIo?.logits ?? 'logits');
+  if (traced.layers.length !== d.numHiddenLayers) throw unmappable(graph.path, `the graph has ${traced.layers.length} layers, but the config says ${d.numHiddenLayers}`);
+  if (traced.numHeads !== d.numAttentionHeads) throw unmappable(graph.path, `the Attention operators have num_heads ${traced.numHeads}, but the config says ${d.numAttentionHeads}`);
+  if (traced.embedTokens.length !== d.vocabSize * d.hiddenSize) throw unmappable(graph.path, `the token embedding does not hold vocabulary ${d.vocabSize} × hidden ${d.hiddenSize}`);
+  const desc: SendnnModelDesc = {
+    family: 'gpt2', maxPositions: traced.maxPositions, vocabSize: d.vocabSize, hiddenSize: d.hiddenSize, intermediateSize: traced.intermediateSize,
+    numLayers: traced.layers.length, numHeads: d.numAttentionHeads, numKvHeads: d.numAttentionHeads, headDim: d.hiddenSize / d.numAttentionHeads,
+    tieWordEmbeddings: traced.lmHead === undefined, rmsNormEps: traced.layerNormEps, ropeTheta: 0,
+  };
+  const ordered: Float32Array[] = [traced.embedTokens, traced.positions];
+  for (const l of traced.layers) {
+    ordered.push(l.inputNorm, l.inputNormBias, l.q, l.qBias, l.k, l.kBias, l.v, l.vBias, l.o, l.oBias, l.postNorm, l.postNormBias, l.up, l.upBias, l.down, l.downBias);
+  }
+  ordered.push(traced.finalNorm, traced.finalNormBias);
+  if (traced.lmHead !== undefined) ordered.push(traced.lmHead);
+  const tensors = ordered.map((data, i) => ({ name: `#${i}`, data }));
+  const { weights, fingerprint } = packWeights(info.dir, new Map(tensors.map((t) => [t.name, t])), tensors.map((t) => t.name), desc);
+  return { desc, weights, fingerprint, tensors };
+}

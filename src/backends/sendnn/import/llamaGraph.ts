@@ -1,0 +1,184 @@
+// A Llama-style decoder recognised from its ONNX graph: which initializer is which weight, found by following
+// each projection's data flow (q meets k in the scores, v meets the probabilities, gate goes through the
+// sigmoid), not by its name; and the norms' epsilon from the graph. Anything the sendnn decoder does not
+// compute is refused by operator or shape.
+import type { NodeProto } from '../../../models/onnx/onnxProto.js';
+import { numberAttribute, opName, type OnnxGraph } from '../../../models/onnx/onnxGraph.js';
+import { backwardNodes, forwardCone, weightProducts, type WeightProduct } from './graphWalk.js';
+import { unmappable } from './unmappable.js';
+
+export interface LlamaLayerWeights {
+  readonly inputNorm: string;
+  readonly q: string;
+  readonly k: string;
+  readonly v: string;
+  readonly o: string;
+  readonly postNorm: string;
+  readonly gate: string;
+  readonly up: string;
+  readonly down: string;
+}
+
+export interface LlamaGraph {
+  readonly embedTokens: string;
+  readonly layers: readonly LlamaLayerWeights[];
+  readonly finalNorm: string;
+  /** undefined when the logits use the embedding's rows (tied). */
+  readonly lmHead: string | undefined;
+  readonly intermediateSize: number;
+  /** The RMSNorm epsilon the graph uses, when the graph states it (a fused norm's attribute or the Add before Sqrt). */
+  readonly rmsNormEps: number | undefined;
+  /** The attention scale of the attention operators, when they state one (0: their default 1/sqrt(head_dim)). */
+  readonly attentionScale: number | undefined;
+}
+
+/** Operators a Llama-style decoder graph may hold: shape plumbing, masks, and the pieces the programs compute. */
+const LLAMA_OPS = new Set([
+  'Gather', 'MatMul', 'Mul', 'Add', 'Sub', 'Div', 'Sqrt', 'Pow', 'ReduceMean', 'Sigmoid', 'Softmax', 'Reshape', 'Transpose', 'Concat',
+  'Split', 'Slice', 'Shape', 'Unsqueeze', 'Squeeze', 'Cast', 'Range', 'Where', 'Equal', 'Less', 'LessOrEqual', 'Greater',
+  'GreaterOrEqual', 'And', 'Or', 'Not', 'Expand', 'ConstantOfShape', 'Constant', 'Identity', 'Tile', 'Neg', 'Reciprocal', 'Max', 'Min',
+  'Trilu', 'CumSum', 'ReduceSum', 'Size', 'SimplifiedLayerNormalization',
+  'com.microsoft.RotaryEmbedding', 'com.microsoft.MultiHeadAttention', 'com.microsoft.GroupQueryAttention',
+  'com.microsoft.SkipSimplifiedLayerNormalization', 'com.microsoft.SimplifiedLayerNormalization',
+]);
+
+function checkOperators(graph: OnnxGraph): void {
+  const unsupported = new Map<string, string>();
+  for (const node of graph.nodes) {
+    const op = opName(node);
+    if (!LLAMA_OPS.has(op) && !unsupported.has(op)) unsupported.set(op, node.name ?? '');
+  }
+  if (unsupported.size === 0) return;
+  const list = [...unsupported].map(([op, node]) => `${op} (node ${node || 'unnamed'})`).join(', ');
+  throw unmappable(graph.path, `operator${unsupported.size > 1 ? 's' : ''} ${list} ${unsupported.size > 1 ? 'are' : 'is'} not part of a Llama decoder the sendnn programs compute (RMSNorm, rotary, grouped-query attention, SwiGLU)`);
+}
+
+/** Consecutive projections that multiply the same activation: [q,k,v], [o], [gate,up], [down] per layer. */
+function groupByInput(products: readonly WeightProduct[]): WeightProduct[][] {
+  const groups: WeightProduct[][] = [];
+  for (const product of products) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]?.input === product.input) last.push(product);
+    else groups.push([product]);
+  }
+  return groups;
+}
+
+interface Norm {
+  readonly weight: string;
+  readonly eps: number | undefined;
+}
+
+/** The RMSNorm weight that produced `tensor` (a fused norm, or the plain Mul by a [H] weight) and its epsilon. */
+function normBefore(graph: OnnxGraph, tensor: string, hidden: number, what: string): Norm {
+  const node = graph.producer(tensor);
+  const op = node?.opType ?? '';
+  if (node && (op === 'SimplifiedLayerNormalization' || op === 'SkipSimplifiedLayerNormalization')) {
+    const weight = graph.floatInitializer(node.input?.[op === 'SimplifiedLayerNormalization' ? 1 : 2]);
+    if (weight) return { weight: weight.name, eps: numberAttribute(node, 'epsilon', 1e-5) };
+  }
+  if (node && op === 'Mul') {
+    const weight = (node.input ?? []).map((input) => graph.floatInitializer(input)).find((w) => w?.dims.length === 1 && w.dims[0] === hidden);
+    if (weight) return { weight: weight.name, eps: plainNormEps(graph, node) };
+  }
+  throw unmappable(graph.path, `the ${what} is not fed by an RMSNorm (found ${node ? opName(node) : 'a graph input'} before it)`);
+}
+
+/** The scalar added to the mean of squares before the square root, in a norm written with plain operators. */
+function plainNormEps(graph: OnnxGraph, normMul: NodeProto): number | undefined {
+  for (const node of backwardNodes(graph, normMul.output?.[0] ?? '', 8)) {
+    if (node.opType !== 'Add') continue;
+    for (const input of node.input ?? []) {
+      const constant = graph.floatInitializer(input);
+      if (constant && constant.dims.reduce((a, b) => a * b, 1) === 1) return graph.values(constant)[0];
+    }
+  }
+  return undefined;
+}
+
+/** q, k and v by where their outputs meet: q and k in the scores (inputs 0 and 1), v after the softmax. */
+function attentionRoles(graph: OnnxGraph, group: readonly WeightProduct[], projections: ReadonlySet<NodeProto>, layer: number): [WeightProduct, WeightProduct, WeightProduct] {
+  const cones = group.map((product) => forwardCone(graph, product.output, projections).junctions);
+  const at = (product: number, junction: string): boolean => cones[product]?.has(junction) ?? false;
+  for (let q = 0; q < 3; q++) {
+    for (const junction of cones[q] ?? []) {
+      const [node, index] = junction.split('#');
+      if (index !== '0') continue;
+      const k = [0, 1, 2].find((other) => other !== q && at(other, `${node}#1`));
+      if (k === undefined) continue;
+      const v = 3 - q - k;
+      return [group[q], group[k], group[v]] as [WeightProduct, WeightProduct, WeightProduct];
+    }
+  }
+  throw unmappable(graph.path, `layer ${layer}: could not tell q, k and v apart by their data flow (projections ${group.map((p) => p.weight).join(', ')})`);
+}
+
+function mlpRoles(graph: OnnxGraph, group: readonly WeightProduct[], projections: ReadonlySet<NodeProto>, layer: number): [WeightProduct, WeightProduct] {
+  const throughSigmoid = group.map((product) => forwardCone(graph, product.output, projections).ops.has('Sigmoid'));
+  const gate = throughSigmoid.indexOf(true);
+  if (gate < 0 || throughSigmoid.lastIndexOf(true) !== gate) {
+    throw unmappable(graph.path, `layer ${layer}: the MLP is not SwiGLU (exactly one of ${group.map((p) => p.weight).join(', ')} must go through the SiLU's sigmoid)`);
+  }
+  return [group[gate] as WeightProduct, group[1 - gate] as WeightProduct];
+}
+
+function refuseBiases(graph: OnnxGraph, products: readonly WeightProduct[]): void {
+  for (const product of products) {
+    const bias = graph.consumers(product.output).find((node) => node.opType === 'Add' && (node.input ?? []).some((input) => graph.floatInitializer(input)?.dims.length === 1));
+    if (bias) throw unmappable(graph.path, `projection ${product.weight} adds a bias (node ${bias.name}); the sendnn Llama decoder has no projection biases`);
+  }
+}
+
+function embedding(graph: OnnxGraph, hidden: number): string {
+  for (const node of graph.nodes) {
+    if (node.opType !== 'Gather') continue;
+    const table = graph.floatInitializer(node.input?.[0]);
+    if (table?.dims.length === 2 && table.dims[1] === hidden) {
+      const fromIds = (node.input?.[1] ?? '') === 'input_ids' || backwardNodes(graph, node.input?.[1] ?? '', 3).some((n) => (n.input ?? []).includes('input_ids'));
+      if (fromIds) return table.name;
+    }
+  }
+  throw unmappable(graph.path, 'no token embedding (a Gather of a [vocab, hidden] initializer by input_ids) was found');
+}
+
+/** Recognises the decoder in `graph` (hidden size `hidden`), or refuses it naming what does not fit. */
+export function traceLlamaGraph(graph: OnnxGraph, hidden: number, logitsName: string): LlamaGraph {
+  checkOperators(graph);
+  const embedTokens = embedding(graph, hidden);
+  const all = weightProducts(graph);
+  const lmProduct = all.find((product) => product.output === logitsName || graph.consumers(product.output).some((n) => (n.output ?? []).includes(logitsName)));
+  const tiedHead = graph.nodes.find((node) => node.opType === 'MatMul' && (node.output ?? []).includes(logitsName));
+  const tied = lmProduct === undefined && tiedHead !== undefined
+    && backwardNodes(graph, tiedHead.input?.[1] ?? '', 2).some((node) => node.opType === 'Transpose' && node.input?.[0] === embedTokens);
+  if (lmProduct === undefined && !tied) throw unmappable(graph.path, `no lm head (a MatMul by a [hidden, vocab] weight, or by the transposed embedding) produces ${logitsName}`);
+  const body = all.filter((product) => product !== lmProduct);
+  const projections = new Set(all.map((product) => product.node));
+  refuseBiases(graph, body);
+  const groups = groupByInput(body);
+  const sizes = groups.map((group) => group.length).join(',');
+  if (!/^(3,1,2,1,)+$/.test(`${sizes},`)) {
+    throw unmappable(graph.path, `the projections come in groups of ${sizes} (by shared input); a Llama layer has q,k,v then o then gate,up then down (fused qkv or gate_up projections are not supported)`);
+  }
+  const layers: LlamaLayerWeights[] = [];
+  let rmsNormEps: number | undefined;
+  for (let layer = 0; layer < groups.length / 4; layer++) {
+    const [attention, output, mlp, down] = groups.slice(layer * 4, layer * 4 + 4) as [WeightProduct[], WeightProduct[], WeightProduct[], WeightProduct[]];
+    const [q, k, v] = attentionRoles(graph, attention, projections, layer);
+    const [gate, up] = mlpRoles(graph, mlp, projections, layer);
+    const inputNorm = normBefore(graph, q.input, hidden, `layer ${layer}'s attention`);
+    const postNorm = normBefore(graph, gate.input, hidden, `layer ${layer}'s MLP`);
+    rmsNormEps ??= inputNorm.eps ?? postNorm.eps;
+    layers.push({
+      inputNorm: inputNorm.weight, q: q.weight, k: k.weight, v: v.weight, o: (output[0] as WeightProduct).weight,
+      postNorm: postNorm.weight, gate: gate.weight, up: up.weight, down: (down[0] as WeightProduct).weight,
+    });
+  }
+  const headInput = lmProduct?.input ?? tiedHead?.input?.[0] ?? '';
+  const finalNorm = normBefore(graph, headInput, hidden, 'lm head');
+  const attentionNode = graph.nodes.find((node) => node.opType === 'MultiHeadAttention' || node.opType === 'GroupQueryAttention');
+  const firstGate = graph.floatInitializer(layers[0]?.gate);
+  return {
+    embedTokens, layers, finalNorm: finalNorm.weight, lmHead: lmProduct?.weight, intermediateSize: firstGate?.dims[1] ?? 0,
+    rmsNormEps: rmsNormEps ?? finalNorm.eps, attentionScale: attentionNode ? numberAttribute(attentionNode, 'scale', 0) : undefined,
+  };
+}
