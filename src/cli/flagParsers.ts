@@ -1,11 +1,13 @@
 import { InvalidArgumentError } from 'commander';
 import type { LogLevel, ModelTask } from '../core/contracts/config.js';
+import { TASK_ENGINE_KIND } from '../app/startEngine.js';
 import { DATASET_NAMES, type DatasetName } from './commands/benchServe/dataset.js';
 
 // Value parsers for commander options. A parser throws InvalidArgumentError; commander prefixes the flag's
 // name, so the user reads e.g. "error: option '--max-num-seqs <n>' argument '0' is invalid. expected …".
 
-const TASKS: readonly ModelTask[] = ['generate', 'embed', 'score', 'classify'];
+/** The tasks, in the order of the table that maps each to its kind of engine. */
+const TASKS = Object.keys(TASK_ENGINE_KIND) as readonly ModelTask[];
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
 
 export function positiveInteger(value: string): number {
