@@ -10,6 +10,7 @@ import { sendnnOptionsFromEnv } from '../backends/sendnn/sendnnOptions.js';
 import { startSendnnBackend } from '../backends/sendnn/startSendnnBackend.js';
 import type { EnvSource } from '../core/config/envVars.js';
 import { EngineConfig, type DynamoBackend } from '../core/contracts/config.js';
+import { EngineError } from '../core/contracts/errors.js';
 import { Logger } from '../core/contracts/logger.js';
 import { PoolingExecutor, type PoolingModelDescription } from '../core/contracts/pooling.js';
 import type { ModelDirInfo } from '../models/dir/index.js';
@@ -102,4 +103,19 @@ export const BACKEND_REGISTRY: Readonly<Record<DynamoBackend, BackendRow>> = {
 /** The backends that serve the given kind of model, in table order (for error messages). */
 export function servingBackends(kind: 'decoder' | 'encoder'): readonly DynamoBackend[] {
   return (Object.keys(BACKEND_REGISTRY) as DynamoBackend[]).filter((name) => BACKEND_REGISTRY[name][kind] !== undefined);
+}
+
+/**
+ * How `backend` serves this kind of model; a compile-only row is refused, naming `startThrough` (the entry
+ * point that compiles without serving) and the backends that serve.
+ */
+export function servingBackend<Kind extends 'decoder' | 'encoder'>(kind: Kind, backend: DynamoBackend, startThrough: string): NonNullable<BackendRow[Kind]> {
+  const served = BACKEND_REGISTRY[backend][kind];
+  if (served === undefined) {
+    throw new EngineError(
+      'invalid_config',
+      `VLLM_SPYRE_DYNAMO_BACKEND=${backend} compiles into the cache and serves nothing: start through ${startThrough}, or serve with ${servingBackends(kind).join(' or ')}.`,
+    );
+  }
+  return served as NonNullable<BackendRow[Kind]>;
 }

@@ -5,7 +5,6 @@ import type { ModelShapeHints } from '../core/config/engineFlags.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
 import { Clock } from '../core/contracts/clock.js';
 import { EngineConfig } from '../core/contracts/config.js';
-import { EngineError } from '../core/contracts/errors.js';
 import { Logger } from '../core/contracts/logger.js';
 import { TextCodec } from '../core/contracts/textCodec.js';
 import { LlmEngine } from '../core/engine/llmEngine.js';
@@ -14,7 +13,7 @@ import { readModelDir, type ModelDirInfo } from '../models/dir/index.js';
 import { stderrLogger } from './stderrLogger.js';
 import { TokenizerTextCodec } from './tokenizerTextCodec.js';
 import { WALL_CLOCK } from './wallClock.js';
-import { BACKEND_REGISTRY, servingBackends } from './backendRegistry.js';
+import { BACKEND_REGISTRY, servingBackend } from './backendRegistry.js';
 import { startEngineOf, type CreateEngineOptions, type EngineKind, type StartedOf } from './engineKind.js';
 
 /** The options of a generating engine (an encoder's device memory budget does not apply). */
@@ -101,13 +100,7 @@ function composeOver(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'i
   const logger = options.logger ?? stderrLogger(options.flags.logLevel);
   const env = options.env ?? process.env;
   const config = resolveEngineConfig(options.flags, env, logger, shapeHints(model.info));
-  const decoderBackend = BACKEND_REGISTRY[config.backend].decoder;
-  if (decoderBackend === undefined) {
-    throw new EngineError(
-      'invalid_config',
-      `VLLM_SPYRE_DYNAMO_BACKEND=${config.backend} compiles into the cache and serves nothing: start through startLlmEngine (spyre serve, spyre generate), or serve with ${servingBackends('decoder').join(' or ')}.`,
-    );
-  }
+  const decoderBackend = servingBackend('decoder', config.backend, 'startLlmEngine (spyre serve, spyre generate)');
   const codec = TokenizerTextCodec.fromModelDir(model.info, model.io.vocabSize);
   const container = new Container();
   container.bind(EngineConfig).toConstantValue(config);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { loadEncoderModel, type EncoderModel } from '../backends/eager/encoder/encoderModel.js';
-import { BACKEND_REGISTRY, servingBackends, type LoadedPoolingBackend } from './backendRegistry.js';
+import { servingBackend, type LoadedPoolingBackend } from './backendRegistry.js';
 import { loadSendnnEncoderModel } from '../backends/sendnn/encoder/sendnnEncoderModel.js';
 import { parseSpyreEnvironment } from '../core/config/envVars.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
@@ -116,11 +116,7 @@ export type StartedPoolingEngine = StartedOf<CreatedPoolingEngine>;
  */
 export async function createPoolingEngine(options: CreatePoolingEngineOptions): Promise<CreatedPoolingEngine> {
   const env = options.env ?? process.env;
-  const backendName = parseSpyreEnvironment(env).dynamoBackend;
-  const encoderBackend = BACKEND_REGISTRY[backendName].encoder;
-  if (encoderBackend === undefined) {
-    throw new EngineError('invalid_config', `VLLM_SPYRE_DYNAMO_BACKEND=${backendName} compiles into the cache and serves nothing: start through startPoolingEngine (spyre serve), or serve with ${servingBackends('encoder').join(' or ')}.`);
-  }
+  const encoderBackend = servingBackend('encoder', parseSpyreEnvironment(env).dynamoBackend, 'startPoolingEngine (spyre serve)');
   const model = await loadEncoderModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
   if (encoderBackend.releasesOnnxSession) await model.session.release();
   const composed = await composePoolingEngine(encoderBackend.load(model, env), options);

@@ -1,35 +1,10 @@
 import type { Command } from 'commander';
-import { ENGINE_FLAG_TABLE, type EngineFlagRow, type FlagValueKind } from '../core/config/engineFlagTable.js';
+import { ENGINE_FLAG_TABLE } from '../core/config/engineFlagTable.js';
 import type { EngineFlags } from '../core/config/engineFlags.js';
-import { logLevel, nonNegativeInteger, portNumber, positiveInteger, taskName } from './flagParsers.js';
+import { addFlagRows, longFlagOf } from './flagTable.js';
 
 /** The engine flags of `vllm serve` (SPEC §1.1) that every command running an engine takes. */
 export type EngineFlagOptions = Pick<EngineFlags, 'maxModelLen' | 'maxNumSeqs' | 'maxNumBatchedTokens' | 'enablePrefixCaching' | 'tensorParallelSize' | 'numGpuBlocksOverride' | 'seed'>;
-
-/** The parser of each kind of value (text and switches need none). */
-const PARSERS: Readonly<Record<FlagValueKind, ((value: string) => unknown) | undefined>> = {
-  'positive integer': positiveInteger,
-  'non-negative integer': nonNegativeInteger,
-  port: portNumber,
-  task: taskName,
-  'log level': logLevel,
-  text: undefined,
-  switch: undefined,
-};
-
-/** The long flag without its placeholder: `--max-num-seqs`. */
-const longFlag = (row: EngineFlagRow): string => row.flag.split(' ')[0] as string;
-
-/** Adds the rows' options to a command, in table order, each with its parser (and a switch's `--no-` form). */
-function addFlagRows(command: Command, rows: readonly EngineFlagRow[]): Command {
-  for (const row of rows) {
-    const parser = PARSERS[row.value];
-    if (parser === undefined) command.option(row.flag, row.help);
-    else command.option(row.flag, row.help, parser);
-    if (row.negatedHelp !== undefined) command.option(`--no-${longFlag(row).slice(2)}`, row.negatedHelp);
-  }
-  return command;
-}
 
 /** Adds the engine flags, spelled as `vllm serve` spells them, to a command. */
 export function addEngineFlagOptions(command: Command): Command {
@@ -50,7 +25,7 @@ export function engineFlagsFrom(model: string, options: EngineFlagOptions & Part
 
 /** vLLM's other spellings (`-tp`); commander only knows one-letter short flags, so they are rewritten first. */
 export function rewriteVllmShortFlags(argv: readonly string[]): string[] {
-  const aliases = ENGINE_FLAG_TABLE.filter((row) => row.alias !== undefined).map((row) => ({ alias: row.alias as string, long: longFlag(row) }));
+  const aliases = ENGINE_FLAG_TABLE.filter((row) => row.alias !== undefined).map((row) => ({ alias: row.alias as string, long: longFlagOf(row) }));
   return argv.map((arg) => {
     for (const { alias, long } of aliases) {
       if (arg === alias) return long;

@@ -1,10 +1,13 @@
 import { InvalidArgumentError } from 'commander';
 import type { LogLevel, ModelTask } from '../core/contracts/config.js';
+import { TASK_ENGINE_KIND } from '../app/startEngine.js';
+import { DATASET_NAMES, type DatasetName } from './commands/benchServe/dataset.js';
 
 // Value parsers for commander options. A parser throws InvalidArgumentError; commander prefixes the flag's
 // name, so the user reads e.g. "error: option '--max-num-seqs <n>' argument '0' is invalid. expected …".
 
-const TASKS: readonly ModelTask[] = ['generate', 'embed', 'score', 'classify'];
+/** The tasks, in the order of the table that maps each to its kind of engine. */
+const TASKS = Object.keys(TASK_ENGINE_KIND) as readonly ModelTask[];
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
 
 export function positiveInteger(value: string): number {
@@ -46,4 +49,29 @@ export function logLevel(value: string): LogLevel {
   const lowered = value.toLowerCase() === 'warn' ? 'warning' : value.toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(lowered)) throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}, got '${value}'.`);
   return lowered as LogLevel;
+}
+
+export function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`expected a positive number, got '${value}'.`);
+  return parsed;
+}
+
+export function ratio(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed >= 1) throw new InvalidArgumentError(`expected a number in [0, 1), got '${value}'.`);
+  return parsed;
+}
+
+/** Requests per second, or `inf` to send them all at once. */
+export function requestRate(value: string): number {
+  if (value === 'inf') return Number.POSITIVE_INFINITY;
+  const rate = Number(value);
+  if (value.trim() === '' || !Number.isFinite(rate) || rate <= 0) throw new InvalidArgumentError(`expected a positive number of requests per second or 'inf', got '${value}'.`);
+  return rate;
+}
+
+export function datasetNameValue(value: string): DatasetName {
+  if (!(DATASET_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${DATASET_NAMES.join(', ')}, got '${value}'.`);
+  return value as DatasetName;
 }

@@ -1,7 +1,7 @@
 // A token's own bytes, as OpenAI's logprobs `bytes` field carries them: for byte-level BPE the bytes its
 // characters stand for, for SentencePiece byte fallback the byte of `<0xNN>` — also when the token ends in the
 // middle of a character, which its decoded text (U+FFFD) cannot show.
-import { BYTE_TO_CHAR } from '../models/build/tokenizer/byteLevel.js';
+import { BYTE_TO_CHAR } from './byteLevelTable.js';
 import type { JsonObject } from '../models/dir/jsonFile.js';
 
 /** A token's text in the vocabulary → its bytes; undefined when the decoder is not one this knows (the caller falls back to its decoded text). */

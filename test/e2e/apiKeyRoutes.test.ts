@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_ROUTES } from '../../src/server/security/publicRoutes.js';
 import { routeTable, type RouteEntry } from '../../src/server/security/routeTable.js';
-import type { RunningPoolingServer } from '../../src/server/serve/runPoolingServe.js';
+import type { RunningPoolingServer } from '../../src/server/serve/startServe.js';
 import { startPoolingRig, type PoolingRig } from './support/poolingRig.js';
 import { rawRequest } from './support/rawHttp.js';
 import { startServerRig, type ServerRig } from './support/serverRig.js';

@@ -4,7 +4,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddingFromBase64 } from '../../src/core/scheduler/pooling/embeddingEncoding.js';
-import type { RunningPoolingServer } from '../../src/server/serve/runPoolingServe.js';
+import type { RunningPoolingServer } from '../../src/server/serve/startServe.js';
 import { startPoolingRig, type PoolingRig } from './support/poolingRig.js';
 import { postRaw } from './support/serverRig.js';
 import { sampleValue, scrape } from './support/prometheusText.js';

@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe } from '../../src/server/serve/startServe.js';
-import type { RunningPoolingServer } from '../../src/server/serve/runPoolingServe.js';
+import type { RunningPoolingServer } from '../../src/server/serve/startServe.js';
 import { SERVE_POOLING_HINT } from '../../src/server/routes/unsupportedRoutes.js';
 import { buildTempEncoder, type TempEncoder } from '../support/tinyEncoder.js';
 import { postRaw, startServerRig, type ServerRig } from './support/serverRig.js';

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe } from '../../src/server/serve/startServe.js';
-import type { RunningPoolingServer } from '../../src/server/serve/runPoolingServe.js';
+import type { RunningPoolingServer } from '../../src/server/serve/startServe.js';
 import { buildTempEncoder, type TempEncoder } from '../support/tinyEncoder.js';
 
 const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });

@@ -4,7 +4,7 @@
 // nothing is running or waiting and no KV block is in use.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningPoolingServer } from '../../src/server/serve/runPoolingServe.js';
+import type { RunningPoolingServer } from '../../src/server/serve/startServe.js';
 import { startPoolingRig, type PoolingRig } from './support/poolingRig.js';
 import { rawRequest } from './support/rawHttp.js';
 import { SERVED_MODEL, startServerRig, type ServerRig } from './support/serverRig.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDefaultModel } from '../../src/cli/commands/defaultModel.js';
-import { runServe } from '../../src/server/serve/runServe.js';
+import { runServe } from './support/runServe.js';
 import { streamRequest } from './support/sseClient.js';
 
 let root: string;

@@ -1,10 +1,11 @@
 // `spyre bench serve`: vllm bench serve's load generator and report, against any OpenAI-compatible server.
 import { writeFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { benchResultJson, formatBenchTable } from './benchServe/benchReport.js';
-import { DATASET_NAMES, type DatasetName } from './benchServe/dataset.js';
+import type { DatasetName } from './benchServe/dataset.js';
 import { runBenchServe } from './benchServe/runBenchServe.js';
-import { nonNegativeInteger, portNumber, positiveInteger } from '../flagParsers.js';
+import { BENCH_SERVE_FLAG_TABLE } from '../commandFlagTables.js';
+import { addFlagRows } from '../flagTable.js';
 import { runCliAction } from '../runCliAction.js';
 
 interface BenchServeCommandOptions {
@@ -28,30 +29,6 @@ interface BenchServeCommandOptions {
   readonly saveResult: boolean;
   readonly resultFilename?: string;
   readonly disableTqdm: boolean;
-}
-
-function datasetName(value: string): DatasetName {
-  if (!(DATASET_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${DATASET_NAMES.join(', ')}, got '${value}'.`);
-  return value as DatasetName;
-}
-
-function requestRate(value: string): number {
-  if (value === 'inf') return Number.POSITIVE_INFINITY;
-  const rate = Number(value);
-  if (!Number.isFinite(rate) || rate <= 0) throw new InvalidArgumentError(`expected a positive number of requests per second or 'inf', got '${value}'.`);
-  return rate;
-}
-
-function positiveNumber(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`expected a positive number, got '${value}'.`);
-  return parsed;
-}
-
-function ratio(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0 || parsed >= 1) throw new InvalidArgumentError(`expected a number in [0, 1), got '${value}'.`);
-  return parsed;
 }
 
 async function benchServe(options: BenchServeCommandOptions): Promise<void> {
@@ -91,28 +68,9 @@ async function benchServe(options: BenchServeCommandOptions): Promise<void> {
 /** `spyre bench …`. */
 export function registerBenchCommands(program: Command): void {
   const bench = program.command('bench').description('benchmarks against a running server');
-  bench
+  const serve = bench
     .command('serve')
-    .description('load a running OpenAI-compatible server like vllm bench serve and report TTFT/TPOT/ITL/E2E and throughput')
-    .option('--base-url <url>', 'server URL (overrides --host/--port)')
-    .option('--host <host>', 'server host', '127.0.0.1')
-    .option('--port <port>', 'server port', portNumber, 8000)
-    .option('--model <name>', 'model name to send (default: the first one /v1/models lists)')
-    .option('--dataset-name <name>', 'random | shared-prefix', datasetName, 'random' as DatasetName)
-    .option('--random-input-len <n>', 'input tokens per request (after the shared prefix)', positiveInteger, 1024)
-    .option('--random-output-len <n>', 'output tokens per request (max_tokens)', positiveInteger, 128)
-    .option('--random-range-ratio <r>', 'lengths drawn uniformly within ±ratio of the given ones', ratio, 0)
-    .option('--shared-prefix-len <n>', 'shared-prefix dataset: tokens of each shared prefix', positiveInteger, 256)
-    .option('--shared-prefix-groups <n>', 'shared-prefix dataset: number of distinct prefixes', positiveInteger, 4)
-    .option('--num-prompts <n>', 'number of requests', positiveInteger, 1000)
-    .option('--request-rate <rps>', "requests per second, or 'inf' to send all at once", requestRate, Number.POSITIVE_INFINITY)
-    .option('--burstiness <b>', 'gamma shape of the arrivals: 1 is Poisson, < 1 burstier', positiveNumber, 1)
-    .option('--max-concurrency <n>', 'most requests in flight at once', positiveInteger)
-    .option('--seed <n>', 'seed of the dataset and the arrivals', nonNegativeInteger, 0)
-    .option('--ignore-eos', 'ask the server to ignore EOS, so outputs have exactly --random-output-len tokens', false)
-    .option('--api-key <key>', 'sent as Authorization: Bearer <key>')
-    .option('--save-result', 'write the result JSON', false)
-    .option('--result-filename <file>', 'where to write the result JSON (implies --save-result)')
-    .option('--disable-tqdm', 'no progress bar', false)
+    .description('load a running OpenAI-compatible server like vllm bench serve and report TTFT/TPOT/ITL/E2E and throughput');
+  addFlagRows(serve, BENCH_SERVE_FLAG_TABLE)
     .action((options: BenchServeCommandOptions) => runCliAction(() => benchServe(options)));
 }

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { startPoolingEngine } from '../../app/createPoolingEngine.js';
 import type { LogLevel } from '../../core/contracts/config.js';
 import type { EmbeddingResult } from '../../core/scheduler/pooling/poolingResults.js';
-import { logLevel, positiveInteger } from '../flagParsers.js';
+import { EMBED_FLAG_TABLE } from '../commandFlagTables.js';
+import { addFlagRows } from '../flagTable.js';
 import { runCliAction } from '../runCliAction.js';
 
 export interface EmbedCommandOptions {
@@ -64,15 +65,11 @@ export async function runEmbed(
 
 /** `spyre embed --model DIR [--dims] [--no-normalize] [--device-memory-bytes N] TEXT…`. */
 export function registerEmbedCommands(program: Command): void {
-  program
+  const command = program
     .command('embed')
     .description('embed texts with a pooling model (backend: VLLM_SPYRE_DYNAMO_BACKEND, eager by default); warmup shapes from VLLM_SPYRE_WARMUP_PROMPT_LENS / _BATCH_SIZES')
-    .argument('<texts...>', 'the texts to embed, one vector each')
-    .requiredOption('--model <dir>', 'embedding model directory (Hugging Face layout with onnx/model.onnx)')
-    .option('--dims', 'print a summary per text (dimensions, norm, tokens, first values) instead of JSON vectors')
-    .option('--no-normalize', 'do not L2-normalise (default: as the model config says)')
-    .option('--device-memory-bytes <n>', 'device memory budget of the up-front warmup-shape check', positiveInteger)
-    .option('--log-level <level>', 'debug | info | warning | error', logLevel, 'warning')
+    .argument('<texts...>', 'the texts to embed, one vector each');
+  addFlagRows(command, EMBED_FLAG_TABLE)
     .action((texts: string[], options: EmbedCommandOptions) =>
       runCliAction(async () => {
         await runEmbed(texts, options);

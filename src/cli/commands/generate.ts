@@ -7,7 +7,8 @@ import { EngineError } from '../../core/contracts/errors.js';
 import type { LogLevel } from '../../core/contracts/config.js';
 import type { FinalOutput, GenerateParams } from '../../core/engine/generationTypes.js';
 import { acceptVllmShortFlags, addEngineFlagOptions, engineFlagsFrom, type EngineFlagOptions } from '../engineFlagOptions.js';
-import { finiteNumber, integer, logLevel, positiveInteger } from '../flagParsers.js';
+import { GENERATE_FLAG_TABLE, GENERATE_MODEL_FLAG } from '../commandFlagTables.js';
+import { addFlagRows } from '../flagTable.js';
 import { runCliAction } from '../runCliAction.js';
 
 export interface GenerateCommandOptions extends EngineFlagOptions {
@@ -72,15 +73,10 @@ export function registerGenerateCommands(program: Command): void {
   const command = program
     .command('generate')
     .description('generate from one prompt (backend: VLLM_SPYRE_DYNAMO_BACKEND, eager by default), streaming the text to stdout')
-    .argument('<prompt>', 'the prompt text')
-    .requiredOption('--model <dir>', 'model directory (Hugging Face or onnxruntime-genai layout)');
-  addEngineFlagOptions(command)
-    .option('--max-tokens <n>', 'output tokens at most (default: what the context leaves)', positiveInteger)
-    .option('--temperature <t>', 'sampling temperature, 0 is greedy (default: generation_config.json, else 1)', finiteNumber)
-    .option('--top-p <p>', 'nucleus sampling mass', finiteNumber)
-    .option('--top-k <k>', 'sample among the k most likely tokens (-1: all)', integer)
-    .option('--json', 'print {text, token_ids, finish_reason} as one JSON line instead of streaming')
-    .option('--log-level <level>', 'debug | info | warning | error', logLevel, 'warning')
+    .argument('<prompt>', 'the prompt text');
+  addFlagRows(command, [GENERATE_MODEL_FLAG]);
+  addEngineFlagOptions(command);
+  addFlagRows(command, GENERATE_FLAG_TABLE)
     .action((prompt: string, options: GenerateCommandOptions) =>
       runCliAction(async () => {
         await runGenerate(prompt, options);

@@ -42,5 +42,6 @@ export const DEFAULTS = {
   graniteTp4ChunkSize: 1024,
   tensorParallelSize: 1,
   seed: 0,
+  logLevel: 'info',
   prefixHashSeed: 0x5eed,
 } as const;

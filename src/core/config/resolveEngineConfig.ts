@@ -98,7 +98,7 @@ export function resolveEngineConfig(flags: EngineFlags, envSource: EnvSource, lo
     apiKey: flags.apiKey ?? env.apiKey,
     serverDevMode: env.serverDevMode,
     disableLogRequests: flags.disableLogRequests ?? false,
-    logLevel: flags.logLevel ?? 'info',
+    logLevel: flags.logLevel ?? DEFAULTS.logLevel,
     blockSize: BLOCK_SIZE,
     numBlocks,
     numBlocksFixed: flags.numGpuBlocksOverride !== undefined || flags.numBlocks !== undefined,

@@ -2,7 +2,7 @@
 // bar on stderr, the server on its host and port, the summary, the URL and a curl example, and a graceful shutdown.
 import { startEngineOf, type CreateEngineOptions, type EngineKind } from '../../app/engineKind.js';
 import { stderrLogger } from '../../app/stderrLogger.js';
-import type { EngineFlags } from '../../core/config/engineFlags.js';
+import { DEFAULTS, type EngineFlags } from '../../core/config/engineFlags.js';
 import type { EnvSource } from '../../core/config/envVars.js';
 import { BufferedLogger } from './bufferedLogger.js';
 import { listenUntilShutdown } from './listenUntilShutdown.js';
@@ -83,7 +83,7 @@ export async function serveEngine<Created extends { close(): Promise<void> }, Se
   options: RunServeOptions,
 ): Promise<RunningServe<Server, Created> | CompiledWithoutServing> {
   const stderr = options.stderr ?? process.stderr;
-  const baseLogger = stderrLogger(options.flags.logLevel ?? 'info');
+  const baseLogger = stderrLogger(options.flags.logLevel ?? DEFAULTS.logLevel);
   const created = await loadAndWarmUp(engineKind, servedKind, { flags: options.flags, env: options.env ?? process.env }, new BufferedLogger(baseLogger), stderr);
   if (isCompiled(created)) return created;
   const { server, served } = servedKind.serve(created, baseLogger);

@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import type { EngineFlags } from '../../../src/core/config/engineFlags.js';
 import type { EnvSource } from '../../../src/core/config/envVars.js';
-import type { RunningPoolingServer } from '../../../src/server/serve/runPoolingServe.js';
+import type { RunningPoolingServer } from '../../../src/server/serve/startServe.js';
 import { startServe } from '../../../src/server/serve/startServe.js';
 import { buildTempEncoder } from '../../support/tinyEncoder.js';
 

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerGenerateCommands } from '../../../src/cli/commands/generate.js';
 import { registerServeCommand } from '../../../src/cli/commands/serve.js';
+import { flagHelp } from '../../../src/cli/flagTable.js';
 import { API_KEY_ENV_VAR, ENGINE_FLAG_TABLE } from '../../../src/core/config/engineFlagTable.js';
 import { parseSpyreEnvironment } from '../../../src/core/config/envVars.js';
 
@@ -19,10 +20,10 @@ describe('having ENGINE_FLAG_TABLE', () => {
   describe('when spyre serve is built from it', () => {
     const serve = commandOf(registerServeCommand, 'serve');
 
-    it("should offer every row, in table order, with the row's help text (and a switch's --no- form)", () => {
+    it("should offer every row, in table order, with the row's help line (and a switch's --no- form)", () => {
       const offered = serve.options.map((option) => ({ flags: option.flags, help: option.description }));
       const expected = ENGINE_FLAG_TABLE.flatMap((row) => [
-        { flags: row.flag, help: row.help },
+        { flags: row.flag, help: flagHelp(row) },
         ...(row.negatedHelp === undefined ? [] : [{ flags: `--no-${longFlag(row.flag).slice(2)}`, help: row.negatedHelp }]),
       ]);
       expect(offered).toEqual(expected);

@@ -1,22 +1,11 @@
-// GPT-2's byte-to-character table. Byte-level BPE works on these printable stand-ins so that every
-// byte sequence, and so every UTF-8 string, can be written as vocabulary tokens: that is what makes
-// the round trip of arbitrary text (emoji, CJK, control bytes) possible without an unknown token.
+// Byte-level BPE works on GPT-2's printable stand-ins for bytes (the table is src/tokenizer/byteLevelTable.ts,
+// which the runtime tokenizer reads too) so that every byte sequence, and so every UTF-8 string, can be written
+// as vocabulary tokens: that is what makes the round trip of arbitrary text (emoji, CJK, control bytes)
+// possible without an unknown token.
 
-function buildByteToChar(): readonly string[] {
-  const printable: number[] = [];
-  for (let b = 0x21; b <= 0x7e; b++) printable.push(b);
-  for (let b = 0xa1; b <= 0xac; b++) printable.push(b);
-  for (let b = 0xae; b <= 0xff; b++) printable.push(b);
-  const table: string[] = new Array<string>(256);
-  let nextShifted = 256;
-  for (let b = 0; b < 256; b++) {
-    table[b] = String.fromCodePoint(printable.includes(b) ? b : nextShifted++);
-  }
-  return table;
-}
+import { BYTE_TO_CHAR } from '../../../tokenizer/byteLevelTable.js';
 
-/** `BYTE_TO_CHAR[b]` is the single character that stands for byte `b` in vocabulary and merges. */
-export const BYTE_TO_CHAR: readonly string[] = buildByteToChar();
+export { BYTE_TO_CHAR };
 
 const encoder = new TextEncoder();
 
