@@ -1,7 +1,7 @@
 import type { ChatTurn, IncrementalTextDecoder, TextCodec } from '../core/contracts/textCodec.js';
 import { EngineError } from '../core/contracts/errors.js';
 import type { ModelDirInfo } from '../models/dir/index.js';
-import { IncrementalDetokenizer, TextTokenizer } from '../tokenizer/index.js';
+import { IncrementalDetokenizer, TextTokenizer, type TokenBytesBound } from '../tokenizer/index.js';
 
 /** The engine's TextCodec over the model directory's tokenizer (tokenizer.json + tokenizer_config.json). */
 export class TokenizerTextCodec implements TextCodec {
@@ -29,6 +29,11 @@ export class TokenizerTextCodec implements TextCodec {
     }
     const eos = info.specialTokens.eosTokenIds.length > 0 ? info.specialTokens.eosTokenIds : tokenizer.eosTokenId !== undefined ? [tokenizer.eosTokenId] : [];
     return new TokenizerTextCodec(tokenizer, eos);
+  }
+
+  /** How many input bytes one of its tokens can stand for (tokenBytesBound). */
+  get bytesBound(): TokenBytesBound {
+    return this.tokenizer.bytesBound;
   }
 
   encode(text: string, options: { readonly addSpecialTokens?: boolean } = {}): number[] {

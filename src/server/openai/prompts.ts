@@ -10,14 +10,21 @@ export function requireKnownTokenIds(ids: readonly number[], vocabSize: number |
   if (unknown !== undefined) throw new ApiError('invalid_request', `'${field}': token id ${unknown} is outside the vocabulary (ids 0 to ${vocabSize - 1}).`, field);
 }
 
+/** Throws when a text cannot fit before it is tokenized (promptLengthBound). */
+export type TextGuard = (text: string) => void;
+
 /** The prompt's token ids. One prompt per request: a list of several is refused (n and batching are 1). */
-export function completionPromptIds(prompt: CompletionRequest['prompt'], codec: TextCodec): readonly number[] {
-  if (typeof prompt === 'string') return codec.encode(prompt);
+export function completionPromptIds(prompt: CompletionRequest['prompt'], codec: TextCodec, guard: TextGuard): readonly number[] {
+  const encode = (text: string): number[] => {
+    guard(text);
+    return codec.encode(text);
+  };
+  if (typeof prompt === 'string') return encode(prompt);
   if (prompt.length === 0) throw new ApiError('invalid_request', "'prompt': must not be empty.", 'prompt');
   const first = prompt[0];
   if (typeof first === 'number') return prompt as readonly number[];
   if (prompt.length > 1) throw new ApiError('invalid_request', `'prompt': one prompt per request is supported, got ${prompt.length}.`, 'prompt');
-  return typeof first === 'string' ? codec.encode(first) : (first as readonly number[]);
+  return typeof first === 'string' ? encode(first) : (first as readonly number[]);
 }
 
 function turnText(content: ChatRequest['messages'][number]['content']): string {
@@ -26,8 +33,10 @@ function turnText(content: ChatRequest['messages'][number]['content']): string {
   return content.map((part) => part.text).join('');
 }
 
-/** Chat turns → prompt ids through the model's chat template (its own bos, as transformers does). */
-export function chatPromptIds(messages: ChatRequest['messages'], codec: TextCodec): readonly number[] {
+/** Chat turns → prompt ids through the model's chat template (its own bos, as transformers does); `guard` sees the rendered text. */
+export function chatPromptIds(messages: ChatRequest['messages'], codec: TextCodec, guard: TextGuard): readonly number[] {
   const turns: ChatTurn[] = messages.map((message) => ({ role: message.role, content: turnText(message.content) }));
-  return codec.encode(codec.applyChatTemplate(turns, { addGenerationPrompt: true }), { addSpecialTokens: false });
+  const text = codec.applyChatTemplate(turns, { addGenerationPrompt: true });
+  guard(text);
+  return codec.encode(text, { addSpecialTokens: false });
 }

@@ -4,6 +4,7 @@ import type { GenerationOutput } from '../../core/engine/generationTypes.js';
 import { engineLogprobs, LogprobsFormatter, mergeCompletionLogprobs, type CompletionLogprobs } from '../openai/logprobsFormat.js';
 import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
 import { completionPromptIds, requireKnownTokenIds } from '../openai/prompts.js';
+import { refuseGenerationTextThatCannotFit } from '../openai/promptLengthBound.js';
 import { createdNowS, toOpenAiUsage } from '../openai/usage.js';
 import { ApiError } from '../errors/apiError.js';
 import { completionRequestSchema, type CompletionRequest } from '../schemas/completionRequest.js';
@@ -84,7 +85,7 @@ export function registerCompletionsRoute(app: FastifyInstance, context: ServerCo
     refuseUnsupported(request);
     if (request.echo === true) throw new ApiError('invalid_request', "'echo': echoing the prompt is not supported.", 'echo');
     if (request.suffix !== undefined && request.suffix !== null) throw new ApiError('invalid_request', "'suffix': suffixes are not supported.", 'suffix');
-    const promptIds = completionPromptIds(request.prompt, context.engine.codec);
+    const promptIds = completionPromptIds(request.prompt, context.engine.codec, (text) => refuseGenerationTextThatCannotFit(text, context.bytesBound, context.config, request.max_tokens ?? undefined, 'prompt'));
     requireKnownTokenIds(promptIds, context.vocabSize, 'prompt');
     const topN = request.logprobs ?? undefined;
     const params = toGenerateParams(request, request.max_tokens, engineLogprobs(topN));

@@ -1,4 +1,7 @@
+import { TokenizerTextCodec } from '../../app/tokenizerTextCodec.js';
+import type { TextCodec } from '../../core/contracts/textCodec.js';
 import type { LlmEngine } from '../../core/engine/llmEngine.js';
+import type { TokenBytesBound } from '../../tokenizer/index.js';
 import { registerEndpointPickerInfo } from '../metrics/endpointPickerInfo.js';
 import { RequestMetricsTracker } from '../metrics/requestMetricsTracker.js';
 import type { RoutePlugin } from '../routePlugin.js';
@@ -7,6 +10,11 @@ import type { ServingContext } from '../servingContext.js';
 import { registerChatCompletionsRoute } from './chatCompletions.js';
 import { registerCompletionsRoute } from './completions.js';
 import { registerTokenizeRoutes } from './tokenizeRoutes.js';
+
+/** The codec's bound when it is the model's tokenizer; any other codec (a test's) gets no early refusal. */
+function bytesBoundOf(codec: TextCodec): TokenBytesBound {
+  return codec instanceof TokenizerTextCodec ? codec.bytesBound : { kind: 'unbounded', reason: 'the text codec is not a tokenizer.json tokenizer' };
+}
 
 /**
  * The generation task's routes over an LlmEngine: /v1/completions, /v1/chat/completions, /tokenize and
@@ -18,7 +26,7 @@ export function generationRoutes(engine: LlmEngine, serving: ServingContext, voc
   registerEndpointPickerInfo(serving.prometheus.registry, serving.config);
   const tracker = new RequestMetricsTracker(serving.recorders, serving.clock, () => engine.core.stats());
   engine.onStep((report) => tracker.onStep(report));
-  const context: ServerContext = { ...serving, engine, tracker, vocabSize };
+  const context: ServerContext = { ...serving, engine, tracker, vocabSize, bytesBound: bytesBoundOf(engine.codec) };
   return {
     context,
     register: (app) => {

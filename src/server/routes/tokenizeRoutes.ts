@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { detokenizeRequestSchema, tokenizeRequestSchema } from '../schemas/tokenizeRequest.js';
 import { requireKnownTokenIds } from '../openai/prompts.js';
 import { parseBody } from '../schemas/parseBody.js';
+import { refuseTokenizeTextThatCannotFit } from '../openai/promptLengthBound.js';
 import type { ServerContext } from '../serverContext.js';
 import { requireServedModel } from './generation.js';
 
@@ -11,10 +12,9 @@ export function registerTokenizeRoutes(app: FastifyInstance, context: ServerCont
   app.post('/tokenize', async (httpRequest) => {
     const request = parseBody(tokenizeRequestSchema, httpRequest.body);
     if (typeof request.model === 'string') requireServedModel(context, request.model);
-    const tokens =
-      'prompt' in request
-        ? codec.encode(request.prompt, { addSpecialTokens: request.add_special_tokens ?? true })
-        : codec.encode(codec.applyChatTemplate(request.messages, { addGenerationPrompt: request.add_generation_prompt ?? true }), { addSpecialTokens: false });
+    const text = 'prompt' in request ? request.prompt : codec.applyChatTemplate(request.messages, { addGenerationPrompt: request.add_generation_prompt ?? true });
+    refuseTokenizeTextThatCannotFit(text, context.bytesBound, context.config.maxModelLen, 'prompt' in request ? 'prompt' : 'messages');
+    const tokens = codec.encode(text, { addSpecialTokens: 'prompt' in request ? (request.add_special_tokens ?? true) : false });
     return { count: tokens.length, max_model_len: context.config.maxModelLen, tokens };
   });
 
