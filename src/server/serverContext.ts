@@ -1,5 +1,5 @@
 import type { LlmEngine } from '../core/engine/llmEngine.js';
-import type { TokenBytesBound } from '../tokenizer/index.js';
+import type { FrontendTokenizer } from './openai/frontendTokenizer.js';
 import type { RequestMetricsTracker } from './metrics/requestMetricsTracker.js';
 import type { ServingContext } from './servingContext.js';
 
@@ -9,6 +9,6 @@ export interface ServerContext extends ServingContext {
   readonly tracker: RequestMetricsTracker;
   /** When known, token ids must be below it. */
   readonly vocabSize: number | undefined;
-  /** How many input bytes one token can stand for: a prompt text that cannot fit is refused before tokenizing. */
-  readonly bytesBound: TokenBytesBound;
+  /** Prompts and /tokenize texts: bounded before tokenizing, large ones tokenized off the event loop. */
+  readonly tokenizer: FrontendTokenizer;
 }

@@ -28,6 +28,14 @@ const cases: readonly [string, string, Record<string, unknown>, string, RegExp][
   ['a /tokenize', '/tokenize', { prompt: HUGE_TEXT }, 'prompt', /^Could not tokenize: prompt length is at least \d+ tokens, but max model context length is 512\.$/],
 ];
 
+const HUGE_IDS = Array.from({ length: 900_000 }, (_, index) => 3 + (index % 250));
+const listCases: readonly [string, string, Record<string, unknown>, string, RegExp][] = [
+  ['a 900,000-id prompt', '/v1/completions', { model: SERVED_MODEL, prompt: HUGE_IDS, max_tokens: 4 }, 'prompt',
+    /^Could not add request: prompt length is 900000 tokens, which gets padded to 900032 tokens, maximum number of output tokens is 4 tokens, but max model context length is 512\.$/],
+  ['a list of 600 prompts', '/v1/completions', { model: SERVED_MODEL, prompt: Array.from({ length: 600 }, () => 'hi') }, 'prompt', /^'prompt': one prompt per request is supported, got 600\.$/],
+  ['a /detokenize of 900,000 ids', '/detokenize', { tokens: HUGE_IDS }, 'tokens', /^Could not detokenize: 900000 tokens is more than max model context length 512/],
+];
+
 describe('having a server with max_model_len 512 and the 4 MiB body limit', () => {
   it.each(cases)('should refuse %s of a 4 MB text before tokenizing it, in the SPEC §1.4 words', async (_name, path, body, param, message) => {
     const answer = await postRaw(rig.baseUrl, path, JSON.stringify(body));
@@ -38,6 +46,13 @@ describe('having a server with max_model_len 512 and the 4 MiB body limit', () =
     const minTokens = Number(/at least (\d+) tokens/.exec(error.message)?.[1]);
     expect(minTokens).toBeGreaterThan(MAX_MODEL_LEN);
     expect(minTokens).toBeLessThanOrEqual(rig.created.engine.codec.encode(HUGE_TEXT.slice(0, 40_000)).length * 100);
+  });
+
+  it.each(listCases)('should refuse %s before the schema walks it', async (_name, path, body, param, message) => {
+    const answer = await postRaw(rig.baseUrl, path, JSON.stringify(body));
+    expect(answer.status).toBe(400);
+    expect((answer.json as ErrorBody).error).toMatchObject({ param });
+    expect((answer.json as ErrorBody).error.message).toMatch(message);
   });
 
   describe('when a text is short in bytes but long in tokens (the bound cannot rule it out)', () => {

@@ -28,3 +28,33 @@ export function refuseTokenizeTextThatCannotFit(text: string, bound: TokenBytesB
   if (minTokens <= maxModelLen) return;
   throw new ApiError('invalid_request', `Could not tokenize: prompt length is at least ${minTokens} tokens, but max model context length is ${maxModelLen}.`, param);
 }
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * A prompt list longer than max_model_len, refused before the schema walks it (zod spends microseconds per
+ * element: a 4 MB list of ids would hold the event loop for seconds). Ids: SPEC §1.4's refusal with the
+ * exact length; a list of texts: the one-prompt-per-request refusal.
+ */
+export function refuseOverlongPromptList(body: unknown, config: Pick<EngineConfig, 'maxModelLen' | 'blockSize'>): void {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const prompt = fields['prompt'];
+  if (!Array.isArray(prompt) || prompt.length <= config.maxModelLen) return;
+  if (typeof prompt[0] !== 'number') throw new ApiError('invalid_request', `'prompt': one prompt per request is supported, got ${prompt.length}.`, 'prompt');
+  const padded = Math.ceil(prompt.length / config.blockSize) * config.blockSize;
+  const outputTokens = positiveInteger(fields['max_tokens']) ?? Math.max(1, config.maxModelLen - padded);
+  throw new ApiError(
+    'invalid_request',
+    `Could not add request: prompt length is ${prompt.length} tokens, which gets padded to ${padded} tokens, maximum number of output tokens is ${outputTokens} tokens, but max model context length is ${config.maxModelLen}.`,
+    'prompt',
+  );
+}
+
+/** /detokenize of more ids than max_model_len (no sequence of this model is longer), refused before the schema walks them. */
+export function refuseOverlongDetokenizeList(body: unknown, maxModelLen: number): void {
+  const tokens = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['tokens'] : undefined;
+  if (!Array.isArray(tokens) || tokens.length <= maxModelLen) return;
+  throw new ApiError('invalid_request', `Could not detokenize: ${tokens.length} tokens is more than max model context length ${maxModelLen}; no sequence of this model is longer.`, 'tokens');
+}

@@ -1,7 +1,8 @@
-import type { ChatTurn, TextCodec } from '../../core/contracts/textCodec.js';
+import type { ChatTurn } from '../../core/contracts/textCodec.js';
 import { ApiError } from '../errors/apiError.js';
 import type { ChatRequest } from '../schemas/chatRequest.js';
 import type { CompletionRequest } from '../schemas/completionRequest.js';
+import type { FrontendTokenizer } from './frontendTokenizer.js';
 
 /** Refuses token ids the model has no row for (they would fail inside the device step). */
 export function requireKnownTokenIds(ids: readonly number[], vocabSize: number | undefined, field: string): void {
@@ -14,10 +15,10 @@ export function requireKnownTokenIds(ids: readonly number[], vocabSize: number |
 export type TextGuard = (text: string) => void;
 
 /** The prompt's token ids. One prompt per request: a list of several is refused (n and batching are 1). */
-export function completionPromptIds(prompt: CompletionRequest['prompt'], codec: TextCodec, guard: TextGuard): readonly number[] {
-  const encode = (text: string): number[] => {
+export async function completionPromptIds(prompt: CompletionRequest['prompt'], tokenizer: FrontendTokenizer, guard: TextGuard): Promise<readonly number[]> {
+  const encode = (text: string): Promise<number[]> => {
     guard(text);
-    return codec.encode(text);
+    return tokenizer.encode(text);
   };
   if (typeof prompt === 'string') return encode(prompt);
   if (prompt.length === 0) throw new ApiError('invalid_request', "'prompt': must not be empty.", 'prompt');
@@ -34,9 +35,9 @@ function turnText(content: ChatRequest['messages'][number]['content']): string {
 }
 
 /** Chat turns → prompt ids through the model's chat template (its own bos, as transformers does); `guard` sees the rendered text. */
-export function chatPromptIds(messages: ChatRequest['messages'], codec: TextCodec, guard: TextGuard): readonly number[] {
+export async function chatPromptIds(messages: ChatRequest['messages'], tokenizer: FrontendTokenizer, guard: TextGuard): Promise<readonly number[]> {
   const turns: ChatTurn[] = messages.map((message) => ({ role: message.role, content: turnText(message.content) }));
-  const text = codec.applyChatTemplate(turns, { addGenerationPrompt: true });
+  const text = await tokenizer.applyChatTemplate(turns, { addGenerationPrompt: true });
   guard(text);
-  return codec.encode(text, { addSpecialTokens: false });
+  return tokenizer.encode(text, { addSpecialTokens: false });
 }

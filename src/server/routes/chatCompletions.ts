@@ -72,7 +72,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, context: Serv
     requireServedModel(context, request.model);
     refuseUnsupported(request);
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-    const promptIds = chatPromptIds(request.messages, context.engine.codec, (text) => refuseGenerationTextThatCannotFit(text, context.bytesBound, context.config, maxTokens, 'messages'));
+    const promptIds = await chatPromptIds(request.messages, context.tokenizer, (text) => refuseGenerationTextThatCannotFit(text, context.tokenizer.bytesBound, context.config, maxTokens, 'messages'));
     const topN = request.logprobs === true ? (request.top_logprobs ?? 0) : undefined;
     if (request.logprobs !== true && request.top_logprobs !== undefined && request.top_logprobs !== null && request.top_logprobs > 0) {
       throw new ApiError('invalid_request', "'top_logprobs': needs 'logprobs': true.", 'top_logprobs');

@@ -1,7 +1,5 @@
-import { TokenizerTextCodec } from '../../app/tokenizerTextCodec.js';
-import type { TextCodec } from '../../core/contracts/textCodec.js';
 import type { LlmEngine } from '../../core/engine/llmEngine.js';
-import type { TokenBytesBound } from '../../tokenizer/index.js';
+import { frontendTokenizerOf } from '../openai/frontendTokenizer.js';
 import { registerEndpointPickerInfo } from '../metrics/endpointPickerInfo.js';
 import { RequestMetricsTracker } from '../metrics/requestMetricsTracker.js';
 import type { RoutePlugin } from '../routePlugin.js';
@@ -10,11 +8,6 @@ import type { ServingContext } from '../servingContext.js';
 import { registerChatCompletionsRoute } from './chatCompletions.js';
 import { registerCompletionsRoute } from './completions.js';
 import { registerTokenizeRoutes } from './tokenizeRoutes.js';
-
-/** The codec's bound when it is the model's tokenizer; any other codec (a test's) gets no early refusal. */
-function bytesBoundOf(codec: TextCodec): TokenBytesBound {
-  return codec instanceof TokenizerTextCodec ? codec.bytesBound : { kind: 'unbounded', reason: 'the text codec is not a tokenizer.json tokenizer' };
-}
 
 /**
  * The generation task's routes over an LlmEngine: /v1/completions, /v1/chat/completions, /tokenize and
@@ -26,10 +19,11 @@ export function generationRoutes(engine: LlmEngine, serving: ServingContext, voc
   registerEndpointPickerInfo(serving.prometheus.registry, serving.config);
   const tracker = new RequestMetricsTracker(serving.recorders, serving.clock, () => engine.core.stats());
   engine.onStep((report) => tracker.onStep(report));
-  const context: ServerContext = { ...serving, engine, tracker, vocabSize, bytesBound: bytesBoundOf(engine.codec) };
+  const context: ServerContext = { ...serving, engine, tracker, vocabSize, tokenizer: frontendTokenizerOf(engine.codec) };
   return {
     context,
     register: (app) => {
+      app.addHook('onClose', () => context.tokenizer.close());
       registerCompletionsRoute(app, context);
       registerChatCompletionsRoute(app, context);
       registerTokenizeRoutes(app, context);
