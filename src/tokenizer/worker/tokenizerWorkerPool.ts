@@ -6,7 +6,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { EngineError, type EngineErrorKind } from '../../core/contracts/errors.js';
 import type { TokenizerFiles } from '../../models/dir/modelDirInfo.js';
 import { ChatTemplateError, type ChatMessage } from '../chatTemplate.js';
-import type { TokenizerJob, TokenizerJobAnswer, TokenizerJobFailure, TokenizerWorkerData } from './tokenizerJob.js';
+import { packMessages, type TokenizerJob, type TokenizerJobAnswer, type TokenizerJobFailure, type TokenizerWorkerData } from './tokenizerJob.js';
 
 const BOOT_URL = new URL('./tokenizerWorkerBoot.js', import.meta.url);
 
@@ -65,7 +65,7 @@ export class TokenizerWorkerPool {
   }
 
   async applyChatTemplate(messages: readonly ChatMessage[], addGenerationPrompt: boolean): Promise<string> {
-    return this.textOf(await this.submit({ op: 'applyChatTemplate', messages, addGenerationPrompt }));
+    return this.textOf(await this.submit({ op: 'applyChatTemplate', messages: packMessages(messages), addGenerationPrompt }));
   }
 
   /** Terminates every worker; queued and running jobs are refused. */
