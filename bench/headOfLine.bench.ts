@@ -1,15 +1,19 @@
 /**
- * Head-of-line blocking under hostile load, in one run: `spyre serve` on the tiny preset (a child process),
- * 32 streams decoding at once, twice — quiet, then while a second child process sends large (just under the
- * 4 MiB body limit) and malformed bodies in a loop (bench/headOfLineAbuser.ts). /health is probed every
- * 20 ms throughout. Prints the streams' ITL (gap between content events) p50/p99 in both phases and their
- * ratio (target: p99 within 20%), and the worst /health latency of each phase (target: under 100 ms).
+ * Head-of-line blocking under hostile load, in one run: `spyre serve` on the tiny preset (a child process)
+ * and waves of 32 streams decoding at once, in rounds of three: quiet; while a second child process sends
+ * large (just under the 4 MiB body limit) and malformed bodies in a loop to a sink that reads and drops them
+ * (the control: the abuser's and the sink's CPU compete with the server for the machine's cores, but the
+ * server does no extra work); and while it sends them to the server (bench/headOfLineAbuser.ts, started for
+ * the wave and killed after it). /health is probed every 20 ms throughout; the kinds of waves alternate so a
+ * shared machine's changing load falls on all alike. Prints per kind of wave the streams' ITL (gap between
+ * content events) p50/p99, the abused / control p99 ratio (target: within 20%; the server's head-of-line
+ * share) and abused / quiet, and the worst /health latency (target: under 100 ms).
  *
  *   npx tsx bench/headOfLine.bench.ts [--model DIR] [--streams 32] [--tokens 128] [--rounds 3]
  *
- * Each phase runs `--rounds` waves of `--streams` streams of `--tokens` output tokens.
+ * `--rounds` pairs of waves (quiet, abused) of `--streams` streams of `--tokens` output tokens each.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,12 +64,13 @@ async function streamGaps(baseUrl: string, index: number): Promise<number[]> {
   return arrivals.slice(1).map((time, position) => time - (arrivals[position] as number));
 }
 
-interface PhaseResult {
+interface WaveResult {
   readonly itlMs: number[];
   readonly healthMs: number[];
 }
 
-async function phase(baseUrl: string): Promise<PhaseResult> {
+/** One wave of NUM_STREAMS streams, /health probed meanwhile. */
+async function wave(baseUrl: string, first: number): Promise<WaveResult> {
   let done = false;
   const healthMs: number[] = [];
   const probing = (async () => {
@@ -77,30 +82,56 @@ async function phase(baseUrl: string): Promise<PhaseResult> {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
-  const itlMs: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const gaps = await Promise.all(Array.from({ length: NUM_STREAMS }, (_, index) => streamGaps(baseUrl, round * NUM_STREAMS + index)));
-    itlMs.push(...gaps.flat());
-  }
+  const gaps = await Promise.all(Array.from({ length: NUM_STREAMS }, (_, index) => streamGaps(baseUrl, first + index)));
   done = true;
   await probing;
-  return { itlMs, healthMs };
+  return { itlMs: gaps.flat(), healthMs };
 }
 
-function startAbuser(baseUrl: string): Promise<{ child: ChildProcess; summary: Promise<string> }> {
+interface Abuser {
+  readonly answers: string[];
+  stop(): Promise<void>;
+}
+
+/** A plain node:http server that reads every body and answers 400: the abuser's target in the control waves. */
+async function startSink(): Promise<{ readonly baseUrl: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const source = `require('node:http').createServer((request, response) => { request.resume(); request.on('end', () => { response.statusCode = 400; response.end('{}'); }); }).listen(${port}, '127.0.0.1', () => console.log('listening'));`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', () => resolve()));
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+async function startAbuser(baseUrl: string): Promise<Abuser> {
   const child = spawn(process.execPath, ['--import', 'tsx', ABUSER, baseUrl, SERVED_MODEL], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const answers: string[] = [];
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  return new Promise((resolve) => {
-    let resolveSummary: (line: string) => void = () => undefined;
-    const summary = new Promise<string>((done) => (resolveSummary = done));
+  await new Promise<void>((resolve) => {
     lines.on('line', (line) => {
-      if (line === 'ready') resolve({ child, summary });
-      else resolveSummary(line);
+      if (line === 'ready') resolve();
+      else answers.push(line);
     });
   });
+  return {
+    answers,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
-function row(name: string, result: PhaseResult): string {
+const merge = (results: readonly WaveResult[]): WaveResult => ({ itlMs: results.flatMap((result) => result.itlMs), healthMs: results.flatMap((result) => result.healthMs) });
+
+function row(name: string, result: WaveResult): string {
   return `| ${name} | ${result.itlMs.length} | ${quantile(result.itlMs, 0.5).toFixed(2)} | ${quantile(result.itlMs, 0.99).toFixed(2)} | ${result.healthMs.length} | ${quantile(result.healthMs, 0.5).toFixed(1)} | ${Math.max(...result.healthMs).toFixed(1)} |`;
 }
 
@@ -115,19 +146,39 @@ async function main(): Promise<void> {
   const server = spawn(process.execPath, [SPYRE, ...flags], { stdio: 'ignore' });
   try {
     await until('the server', async () => (await fetch(`${baseUrl}/health`)).status === 200, 120_000);
-    await phase(baseUrl); // warm-up: first requests, JIT
-    const quiet = await phase(baseUrl);
-    const { child, summary } = await startAbuser(baseUrl);
-    const abused = await phase(baseUrl);
-    child.kill('SIGTERM');
-    const abuse = JSON.parse(await summary) as { sent: number; statuses: Record<string, number> };
-    console.log(`tiny preset, ${NUM_STREAMS} streams x ${OUTPUT_TOKENS} tokens x ${ROUNDS} waves per phase; Node ${process.version}`);
-    console.log('| phase | ITL samples | ITL p50 ms | ITL p99 ms | /health probes | /health p50 ms | /health worst ms |');
+    await wave(baseUrl, 0); // warm-up: first requests, JIT
+    const quiet: WaveResult[] = [];
+    const control: WaveResult[] = [];
+    const abused: WaveResult[] = [];
+    const answers: string[] = [];
+    const sink = await startSink();
+    let first = NUM_STREAMS;
+    for (let round = 0; round < ROUNDS; round++) {
+      quiet.push(await wave(baseUrl, first));
+      const sinkAbuser = await startAbuser(sink.baseUrl);
+      control.push(await wave(baseUrl, (first += NUM_STREAMS)));
+      await sinkAbuser.stop();
+      const abuser = await startAbuser(baseUrl);
+      abused.push(await wave(baseUrl, (first += NUM_STREAMS)));
+      await abuser.stop();
+      answers.push(...abuser.answers);
+      first += NUM_STREAMS;
+    }
+    await sink.stop();
+    const [quietAll, controlAll, abusedAll] = [merge(quiet), merge(control), merge(abused)];
+    const p99 = (result: WaveResult): number => quantile(result.itlMs, 0.99);
+    const statuses: Record<string, number> = {};
+    for (const answer of answers) statuses[answer] = (statuses[answer] ?? 0) + 1;
+    console.log(`tiny preset, ${NUM_STREAMS} streams x ${OUTPUT_TOKENS} tokens, ${ROUNDS} quiet and ${ROUNDS} abused waves alternating; Node ${process.version}`);
+    console.log('| waves | ITL samples | ITL p50 ms | ITL p99 ms | /health probes | /health p50 ms | /health worst ms |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    console.log(row('quiet', quiet));
-    console.log(row('abused', abused));
-    console.log(`ITL p99 abused / quiet: ${(quantile(abused.itlMs, 0.99) / quantile(quiet.itlMs, 0.99)).toFixed(2)} (target ≤ 1.20); worst /health while abused: ${Math.max(...abused.healthMs).toFixed(1)} ms (target < 100)`);
-    console.log(`abusive requests answered: ${abuse.sent}, statuses ${JSON.stringify(abuse.statuses)}`);
+    console.log(row('quiet', quietAll));
+    console.log(row('control (abuse sent to a sink)', controlAll));
+    console.log(row('abused (abuse sent to the server)', abusedAll));
+    const perRound = control.map((result, round) => (p99(abused[round] as WaveResult) / p99(result)).toFixed(2));
+    console.log(`ITL p99 abused / control: ${(p99(abusedAll) / p99(controlAll)).toFixed(2)} (per round ${perRound.join(', ')}; target ≤ 1.20); abused / quiet: ${(p99(abusedAll) / p99(quietAll)).toFixed(2)}`);
+    console.log(`worst /health: quiet ${Math.max(...quietAll.healthMs).toFixed(1)} ms, control ${Math.max(...controlAll.healthMs).toFixed(1)} ms, abused ${Math.max(...abusedAll.healthMs).toFixed(1)} ms (target < 100)`);
+    console.log(`abusive requests answered during the abused waves: ${answers.length}: ${JSON.stringify(statuses)}`);
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
