@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postRaw, SERVED_MODEL, startServerRig, type ServerRig } from './support/serverRig.js';
 import { OFFLOAD_THRESHOLDS } from '../../src/server/openai/frontendTokenizer.js';
+import { until } from '../support/loopback.js';
 
 let rig: ServerRig;
 let longestToken: string;
@@ -47,6 +48,19 @@ describe('having a server over the tiny preset', () => {
     const ids = Array.from({ length: 500 }, (_, index) => 3 + ((index * 7) % 500));
     const answer = await postRaw(rig.baseUrl, '/detokenize', JSON.stringify({ tokens: ids }));
     expect((answer.json as { prompt: string }).prompt).toBe(rig.created.engine.codec.decode(ids));
+  });
+
+  it('should stop the rendering of a client that hung up (the worker is stopped, the next request starts another)', async () => {
+    const messages = Array.from({ length: 50_000 }, (_, index) => ({ role: index % 2 === 0 ? 'user' : 'assistant', content: 'hi there' }));
+    const controller = new AbortController();
+    const sent = fetch(`${rig.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: SERVED_MODEL, messages }), signal: controller.signal }).catch(() => undefined);
+    await until('the worker to take the chat', async () => rig.server.context.tokenizer.numRunningJobs === 1, 20_000);
+    controller.abort();
+    await sent;
+    await until('the worker to stop', async () => rig.server.context.tokenizer.numLiveWorkers === 0 && rig.server.context.tokenizer.numRunningJobs === 0, 20_000);
+    const text = longestToken.repeat(Math.ceil((OFFLOAD_THRESHOLDS.textLength + 1) / longestToken.length));
+    const tokenized = await postRaw(rig.baseUrl, '/tokenize', JSON.stringify({ prompt: text }));
+    expect((tokenized.json as { tokens: number[] }).tokens).toEqual(rig.created.engine.codec.encode(text));
   });
 
   it('should stop the worker when the server closes', async () => {

@@ -4,7 +4,8 @@
 import { TokenizerTextCodec } from '../../app/tokenizerTextCodec.js';
 import type { ChatTurn, TextCodec } from '../../core/contracts/textCodec.js';
 import type { TokenBytesBound } from '../../tokenizer/index.js';
-import { TokenizerWorkerPool, type TokenizerWorkerPoolOptions } from '../../tokenizer/worker/tokenizerWorkerPool.js';
+import { AbandonedTokenizerJob, TokenizerWorkerPool, type TokenizerWorkerPoolOptions } from '../../tokenizer/worker/tokenizerWorkerPool.js';
+import { ApiError } from '../errors/apiError.js';
 
 /**
  * Above these sizes the work goes to a worker. From bench/tokenizerOffload.bench.ts (docs/benchmarks-serve.md): a
@@ -24,14 +25,22 @@ export const OFFLOAD_THRESHOLDS = {
 
 export type OffloadThresholds = { readonly [Key in keyof typeof OFFLOAD_THRESHOLDS]: number };
 
+/** `signal`: the request's client went away; offloaded work is dropped (queued) or stopped (running). */
+export interface EncodeCall {
+  readonly addSpecialTokens?: boolean;
+  readonly signal?: AbortSignal;
+}
+
 export interface FrontendTokenizer {
   /** How many input bytes one token can stand for (a text that cannot fit is refused before tokenizing). */
   readonly bytesBound: TokenBytesBound;
-  encode(text: string, options?: { readonly addSpecialTokens?: boolean }): Promise<number[]>;
-  decode(ids: readonly number[]): Promise<string>;
-  applyChatTemplate(turns: readonly ChatTurn[], options: { readonly addGenerationPrompt: boolean }): Promise<string>;
+  encode(text: string, options?: EncodeCall): Promise<number[]>;
+  decode(ids: readonly number[], options?: { readonly signal?: AbortSignal }): Promise<string>;
+  applyChatTemplate(turns: readonly ChatTurn[], options: { readonly addGenerationPrompt: boolean; readonly signal?: AbortSignal }): Promise<string>;
   /** Tokenizer worker threads alive now (they start with the first large input). */
   readonly numLiveWorkers: number;
+  /** Inputs being tokenized on a worker now. */
+  readonly numRunningJobs: number;
   /** Stops the worker threads (the server's onClose). */
   close(): Promise<void>;
 }
@@ -44,10 +53,11 @@ export interface FrontendTokenizerOptions extends TokenizerWorkerPoolOptions {
 class InlineFrontendTokenizer implements FrontendTokenizer {
   readonly bytesBound: TokenBytesBound = { kind: 'unbounded', reason: 'the text codec is not a tokenizer.json tokenizer' };
   readonly numLiveWorkers = 0;
+  readonly numRunningJobs = 0;
 
   constructor(private readonly codec: TextCodec) {}
 
-  async encode(text: string, options: { readonly addSpecialTokens?: boolean } = {}): Promise<number[]> {
+  async encode(text: string, options: EncodeCall = {}): Promise<number[]> {
     return this.codec.encode(text, options);
   }
 
@@ -60,6 +70,12 @@ class InlineFrontendTokenizer implements FrontendTokenizer {
   }
 
   async close(): Promise<void> {}
+}
+
+/** The client left while its input was on the worker: nginx's 499, which nobody reads and the log does not count as a fault. */
+function clientClosed(error: unknown): never {
+  if (error instanceof AbandonedTokenizerJob) throw new ApiError('client_closed', 'The client closed the connection while its input was being tokenized.');
+  throw error;
 }
 
 class OffloadingFrontendTokenizer implements FrontendTokenizer {
@@ -75,24 +91,28 @@ class OffloadingFrontendTokenizer implements FrontendTokenizer {
     this.pool = new TokenizerWorkerPool(codec.files, options);
   }
 
-  async encode(text: string, options: { readonly addSpecialTokens?: boolean } = {}): Promise<number[]> {
+  async encode(text: string, options: EncodeCall = {}): Promise<number[]> {
     if (text.length <= this.thresholds.textLength) return this.codec.encode(text, options);
-    return this.pool.encode(text, options.addSpecialTokens ?? true);
+    return this.pool.encode(text, options.addSpecialTokens ?? true, { signal: options.signal }).catch(clientClosed);
   }
 
-  async decode(ids: readonly number[]): Promise<string> {
+  async decode(ids: readonly number[], options: { readonly signal?: AbortSignal } = {}): Promise<string> {
     if (ids.length <= this.thresholds.numIds) return this.codec.decode(ids);
-    return this.pool.decode(ids, true);
+    return this.pool.decode(ids, true, options).catch(clientClosed);
   }
 
-  async applyChatTemplate(turns: readonly ChatTurn[], options: { readonly addGenerationPrompt: boolean }): Promise<string> {
+  async applyChatTemplate(turns: readonly ChatTurn[], options: { readonly addGenerationPrompt: boolean; readonly signal?: AbortSignal }): Promise<string> {
     // The codec refuses a model without a template with a 400; that check is cheap, so it stays inline.
     if (turns.length <= this.thresholds.numMessages || !this.codec.hasChatTemplate) return this.codec.applyChatTemplate(turns, options);
-    return this.pool.applyChatTemplate(turns, options.addGenerationPrompt);
+    return this.pool.applyChatTemplate(turns, options.addGenerationPrompt, { signal: options.signal }).catch(clientClosed);
   }
 
   get numLiveWorkers(): number {
     return this.pool.numLiveWorkers;
+  }
+
+  get numRunningJobs(): number {
+    return this.pool.numRunningJobs;
   }
 
   close(): Promise<void> {

@@ -15,10 +15,10 @@ export function requireKnownTokenIds(ids: readonly number[], vocabSize: number |
 export type TextGuard = (text: string) => void;
 
 /** The prompt's token ids. One prompt per request: a list of several is refused (n and batching are 1). */
-export async function completionPromptIds(prompt: CompletionRequest['prompt'], tokenizer: FrontendTokenizer, guard: TextGuard): Promise<readonly number[]> {
+export async function completionPromptIds(prompt: CompletionRequest['prompt'], tokenizer: FrontendTokenizer, guard: TextGuard, signal?: AbortSignal): Promise<readonly number[]> {
   const encode = (text: string): Promise<number[]> => {
     guard(text);
-    return tokenizer.encode(text);
+    return tokenizer.encode(text, { signal });
   };
   if (typeof prompt === 'string') return encode(prompt);
   if (prompt.length === 0) throw new ApiError('invalid_request', "'prompt': must not be empty.", 'prompt');
@@ -35,9 +35,9 @@ function turnText(content: ChatRequest['messages'][number]['content']): string {
 }
 
 /** Chat turns → prompt ids through the model's chat template (its own bos, as transformers does); `guard` sees the rendered text. */
-export async function chatPromptIds(messages: ChatRequest['messages'], tokenizer: FrontendTokenizer, guard: TextGuard): Promise<readonly number[]> {
+export async function chatPromptIds(messages: ChatRequest['messages'], tokenizer: FrontendTokenizer, guard: TextGuard, signal?: AbortSignal): Promise<readonly number[]> {
   const turns: ChatTurn[] = messages.map((message) => ({ role: message.role, content: turnText(message.content) }));
-  const text = await tokenizer.applyChatTemplate(turns, { addGenerationPrompt: true });
+  const text = await tokenizer.applyChatTemplate(turns, { addGenerationPrompt: true, signal });
   guard(text);
-  return tokenizer.encode(text, { addSpecialTokens: false });
+  return tokenizer.encode(text, { addSpecialTokens: false, signal });
 }

@@ -9,7 +9,7 @@ import { createdNowS, toOpenAiUsage } from '../openai/usage.js';
 import { chatRequestSchema, type ChatRequest } from '../schemas/chatRequest.js';
 import { parseBody } from '../schemas/parseBody.js';
 import type { ServerContext } from '../serverContext.js';
-import { newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
+import { clientGoneSignal, newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
 import { SseWriter } from './sse.js';
 
 interface ChatLogprobsRequest {
@@ -72,7 +72,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, context: Serv
     requireServedModel(context, request.model);
     refuseUnsupported(request);
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-    const promptIds = await chatPromptIds(request.messages, context.tokenizer, (text) => refuseGenerationTextThatCannotFit(text, context.tokenizer.bytesBound, context.config, maxTokens, 'messages'));
+    const promptIds = await chatPromptIds(request.messages, context.tokenizer, (text) => refuseGenerationTextThatCannotFit(text, context.tokenizer.bytesBound, context.config, maxTokens, 'messages'), clientGoneSignal(reply));
     const topN = request.logprobs === true ? (request.top_logprobs ?? 0) : undefined;
     if (request.logprobs !== true && request.top_logprobs !== undefined && request.top_logprobs !== null && request.top_logprobs > 0) {
       throw new ApiError('invalid_request', "'top_logprobs': needs 'logprobs': true.", 'top_logprobs');

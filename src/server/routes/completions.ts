@@ -10,7 +10,7 @@ import { ApiError } from '../errors/apiError.js';
 import { completionRequestSchema, type CompletionRequest } from '../schemas/completionRequest.js';
 import { parseBody } from '../schemas/parseBody.js';
 import type { ServerContext } from '../serverContext.js';
-import { newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
+import { clientGoneSignal, newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
 import { SseWriter } from './sse.js';
 
 interface CompletionChoice {
@@ -86,7 +86,7 @@ export function registerCompletionsRoute(app: FastifyInstance, context: ServerCo
     refuseUnsupported(request);
     if (request.echo === true) throw new ApiError('invalid_request', "'echo': echoing the prompt is not supported.", 'echo');
     if (request.suffix !== undefined && request.suffix !== null) throw new ApiError('invalid_request', "'suffix': suffixes are not supported.", 'suffix');
-    const promptIds = await completionPromptIds(request.prompt, context.tokenizer, (text) => refuseGenerationTextThatCannotFit(text, context.tokenizer.bytesBound, context.config, request.max_tokens ?? undefined, 'prompt'));
+    const promptIds = await completionPromptIds(request.prompt, context.tokenizer, (text) => refuseGenerationTextThatCannotFit(text, context.tokenizer.bytesBound, context.config, request.max_tokens ?? undefined, 'prompt'), clientGoneSignal(reply));
     requireKnownTokenIds(promptIds, context.vocabSize, 'prompt');
     const topN = request.logprobs ?? undefined;
     const params = toGenerateParams(request, request.max_tokens, engineLogprobs(topN));

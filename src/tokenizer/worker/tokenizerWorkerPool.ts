@@ -24,6 +24,18 @@ interface PendingJob {
   reject(error: Error): void;
 }
 
+/** Per job: `signal` aborts it (its client went away): dropped from the queue, or its worker stopped mid-job. */
+export interface TokenizerJobOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** A job whose signal aborted before its answer. */
+export class AbandonedTokenizerJob extends Error {
+  override readonly name = 'AbandonedTokenizerJob';
+}
+
+const abandoned = (): Error => new AbandonedTokenizerJob('The tokenizer job was abandoned: its client went away.');
+
 /** A worker and the job it runs, if any. */
 interface Slot {
   worker: Worker | undefined;
@@ -54,18 +66,23 @@ export class TokenizerWorkerPool {
     return this.slots.filter((slot) => slot.worker !== undefined).length;
   }
 
-  async encode(text: string, addSpecialTokens: boolean): Promise<number[]> {
-    const answer = await this.submit({ op: 'encode', text, addSpecialTokens });
+  /** Jobs running on a worker now. */
+  get numRunningJobs(): number {
+    return this.slots.filter((slot) => slot.running !== undefined).length;
+  }
+
+  async encode(text: string, addSpecialTokens: boolean, options: TokenizerJobOptions = {}): Promise<number[]> {
+    const answer = await this.submit({ op: 'encode', text, addSpecialTokens }, options);
     if (!('ids' in answer)) throw new Error('The tokenizer worker answered an encode without ids.');
     return answer.ids;
   }
 
-  async decode(ids: readonly number[], skipSpecialTokens: boolean): Promise<string> {
-    return this.textOf(await this.submit({ op: 'decode', ids, skipSpecialTokens }));
+  async decode(ids: readonly number[], skipSpecialTokens: boolean, options: TokenizerJobOptions = {}): Promise<string> {
+    return this.textOf(await this.submit({ op: 'decode', ids, skipSpecialTokens }, options));
   }
 
-  async applyChatTemplate(messages: readonly ChatMessage[], addGenerationPrompt: boolean): Promise<string> {
-    return this.textOf(await this.submit({ op: 'applyChatTemplate', messages: packMessages(messages), addGenerationPrompt }));
+  async applyChatTemplate(messages: readonly ChatMessage[], addGenerationPrompt: boolean, options: TokenizerJobOptions = {}): Promise<string> {
+    return this.textOf(await this.submit({ op: 'applyChatTemplate', messages: packMessages(messages), addGenerationPrompt }, options));
   }
 
   /** Terminates every worker; queued and running jobs are refused. */
@@ -87,12 +104,45 @@ export class TokenizerWorkerPool {
     return answer.text;
   }
 
-  private submit(job: TokenizerJob): Promise<TokenizerJobAnswer> {
+  private submit(job: TokenizerJob, { signal }: TokenizerJobOptions): Promise<TokenizerJobAnswer> {
     if (this.closed) return Promise.reject(new Error('The tokenizer pool is closed (the server is stopping).'));
+    if (signal?.aborted) return Promise.reject(abandoned());
     return new Promise((resolve, reject) => {
-      this.queue.push({ jobId: this.nextJobId++, job, resolve, reject });
+      const onAbort = (): void => this.abandon(pending);
+      const pending: PendingJob = {
+        jobId: this.nextJobId++,
+        job,
+        resolve: (answer) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(answer);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(pending);
       this.dispatch();
     });
+  }
+
+  /** A queued job leaves the queue; a running one stops its worker (the next job starts a new one). */
+  private abandon(pending: PendingJob): void {
+    const queued = this.queue.indexOf(pending);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      pending.reject(abandoned());
+      return;
+    }
+    const slot = this.slots.find((candidate) => candidate.running === pending);
+    if (slot === undefined || slot.worker === undefined) return;
+    const worker = slot.worker;
+    slot.worker = undefined;
+    slot.running = undefined;
+    pending.reject(abandoned());
+    void worker.terminate();
+    this.dispatch();
   }
 
   private dispatch(): void {

@@ -11,7 +11,7 @@ import { tokenizerConfigJson, tokenizerJson } from '../../../src/models/build/to
 import type { TokenizerFiles } from '../../../src/models/dir/modelDirInfo.js';
 import { ChatTemplateError } from '../../../src/tokenizer/chatTemplate.js';
 import { TextTokenizer } from '../../../src/tokenizer/index.js';
-import { TokenizerWorkerPool } from '../../../src/tokenizer/worker/tokenizerWorkerPool.js';
+import { AbandonedTokenizerJob, TokenizerWorkerPool } from '../../../src/tokenizer/worker/tokenizerWorkerPool.js';
 import { REAL_MODEL_FIXTURES } from '../../support/sharedPaths.js';
 import { MULTIBYTE_SAMPLES } from './tinyTokenizer.js';
 
@@ -119,6 +119,29 @@ describe('having workers that fail', () => {
       await expect(pool.encode('ab c🙂 '.repeat(2_000_000), true)).rejects.toThrow(/The tokenizer worker stopped/);
       expect(pool.numLiveWorkers).toBe(0);
       expect(await pool.encode('hello again', true)).toEqual(TextTokenizer.fromFiles(tinyFiles).encode('hello again'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('should drop a queued job whose signal aborts, and stop the worker of a running one, then serve the next job', async () => {
+    const pool = new TokenizerWorkerPool(tinyFiles);
+    try {
+      expect(await pool.encode('warm', true)).toHaveLength(TextTokenizer.fromFiles(tinyFiles).encode('warm').length);
+      const running = new AbortController();
+      const queued = new AbortController();
+      const long = 'ab c🙂 '.repeat(200_000);
+      const first = pool.encode(long, true, { signal: running.signal }).then(() => 'answered', (error: Error) => error);
+      const second = pool.encode(long, true, { signal: queued.signal }).then(() => 'answered', (error: Error) => error);
+      queued.abort();
+      running.abort();
+      expect(await first).toBeInstanceOf(AbandonedTokenizerJob);
+      expect(await second).toBeInstanceOf(AbandonedTokenizerJob);
+      expect(pool.numLiveWorkers).toBe(0);
+      expect(await pool.encode('hello again', true)).toEqual(TextTokenizer.fromFiles(tinyFiles).encode('hello again'));
+      const already = new AbortController();
+      already.abort();
+      await expect(pool.decode([1], true, { signal: already.signal })).rejects.toBeInstanceOf(AbandonedTokenizerJob);
     } finally {
       await pool.close();
     }
