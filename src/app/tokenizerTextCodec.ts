@@ -1,15 +1,18 @@
 import type { ChatTurn, IncrementalTextDecoder, TextCodec } from '../core/contracts/textCodec.js';
 import { EngineError } from '../core/contracts/errors.js';
 import type { ModelDirInfo } from '../models/dir/index.js';
-import { IncrementalDetokenizer, TextTokenizer } from '../tokenizer/index.js';
+import type { TokenizerFiles } from '../models/dir/modelDirInfo.js';
+import { IncrementalDetokenizer, TextTokenizer, type TokenBytesBound } from '../tokenizer/index.js';
 
 /** The engine's TextCodec over the model directory's tokenizer (tokenizer.json + tokenizer_config.json). */
 export class TokenizerTextCodec implements TextCodec {
   readonly eosTokenIds: readonly number[];
 
+  /** `files`: what `tokenizer` was read from (a tokenizer worker loads the same). */
   constructor(
     private readonly tokenizer: TextTokenizer,
     eosTokenIds: readonly number[],
+    readonly files: TokenizerFiles,
   ) {
     this.eosTokenIds = eosTokenIds;
   }
@@ -28,7 +31,16 @@ export class TokenizerTextCodec implements TextCodec {
       );
     }
     const eos = info.specialTokens.eosTokenIds.length > 0 ? info.specialTokens.eosTokenIds : tokenizer.eosTokenId !== undefined ? [tokenizer.eosTokenId] : [];
-    return new TokenizerTextCodec(tokenizer, eos);
+    return new TokenizerTextCodec(tokenizer, eos, info.tokenizer);
+  }
+
+  /** How many input bytes one of its tokens can stand for (tokenBytesBound). */
+  get bytesBound(): TokenBytesBound {
+    return this.tokenizer.bytesBound;
+  }
+
+  get hasChatTemplate(): boolean {
+    return this.tokenizer.chatTemplate !== undefined;
   }
 
   encode(text: string, options: { readonly addSpecialTokens?: boolean } = {}): number[] {

@@ -1,4 +1,5 @@
 import type { LlmEngine } from '../core/engine/llmEngine.js';
+import type { FrontendTokenizer } from './openai/frontendTokenizer.js';
 import type { RequestMetricsTracker } from './metrics/requestMetricsTracker.js';
 import type { ServingContext } from './servingContext.js';
 
@@ -8,4 +9,6 @@ export interface ServerContext extends ServingContext {
   readonly tracker: RequestMetricsTracker;
   /** When known, token ids must be below it. */
   readonly vocabSize: number | undefined;
+  /** Prompts and /tokenize texts: bounded before tokenizing, large ones tokenized off the event loop. */
+  readonly tokenizer: FrontendTokenizer;
 }

@@ -8,6 +8,7 @@ import { readModelDir, requireTokenizer } from '../models/dir/readModelDir.js';
 import type { TokenizerFiles } from '../models/dir/modelDirInfo.js';
 import { ChatTemplate, type ChatMessage, type ChatTemplateOptions } from './chatTemplate.js';
 import { tokenBytesOf, type TokenBytesOf } from './tokenBytes.js';
+import { tokenBytesBound, type TokenBytesBound } from './tokenBytesBound.js';
 
 export interface EncodeOptions {
   /** Add what the tokenizer's post-processor adds (e.g. Llama's bos). Default true, as in transformers. */
@@ -37,14 +38,18 @@ export class TextTokenizer implements TokenDecoder {
   readonly eosTokenId: number | undefined;
   readonly padTokenId: number | undefined;
   readonly chatTemplate: ChatTemplate | undefined;
+  /** How many input bytes one token can stand for (tokenBytesBound), so a text's byte length bounds its token count. */
+  readonly bytesBound: TokenBytesBound;
   private vocabSizeCache: number | undefined;
 
   private constructor(
     private readonly tokenizer: Tokenizer,
     config: JsonObject,
+    bytesBound: TokenBytesBound,
     private readonly bytesOfToken: TokenBytesOf = () => undefined,
     private readonly addedTokenIds: ReadonlySet<number> = new Set(),
   ) {
+    this.bytesBound = bytesBound;
     const idOf = (key: string): number | undefined => {
       const text = specialTokenText(config, key);
       return text === undefined ? undefined : tokenizer.token_to_id(text);
@@ -67,7 +72,7 @@ export class TextTokenizer implements TokenDecoder {
       throw new ModelDirError('invalid-config', sourceFile, `tokenizer does not load: ${(error as Error).message}`);
     }
     const added = Array.isArray(tokenizerJson['added_tokens']) ? (tokenizerJson['added_tokens'] as JsonObject[]).map((token) => token['id']).filter((id): id is number => typeof id === 'number') : [];
-    return new TextTokenizer(tokenizer, tokenizerConfig, tokenBytesOf(tokenizerJson), new Set(added));
+    return new TextTokenizer(tokenizer, tokenizerConfig, tokenBytesBound(tokenizerJson, tokenizerConfig), tokenBytesOf(tokenizerJson), new Set(added));
   }
 
   static fromFiles(files: TokenizerFiles): TextTokenizer {

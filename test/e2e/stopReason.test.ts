@@ -110,7 +110,7 @@ describe('having the server over the tiny model', () => {
 
   describe('when a chat completion stops on a token of stop_token_ids', () => {
     it('should answer stop_reason = that token id, in the message choice and on the last chunk only', async () => {
-      const reference = await greedy(chatPromptIds(MESSAGES as never, rig.created.engine.codec), 16);
+      const reference = await greedy(await chatPromptIds(MESSAGES as never, rig.server.context.tokenizer, () => undefined), 16);
       const { tokenId } = laterStopToken(reference.tokenIds);
       const { once, streamed } = await chat({ max_tokens: 16, stop_token_ids: [tokenId] });
       expect(once.finish_reason).toBe('stop');

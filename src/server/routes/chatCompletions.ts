@@ -4,11 +4,12 @@ import { ApiError } from '../errors/apiError.js';
 import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
 import { engineLogprobs, LogprobsFormatter, type ChatTokenLogprob } from '../openai/logprobsFormat.js';
 import { chatPromptIds } from '../openai/prompts.js';
+import { refuseGenerationTextThatCannotFit } from '../openai/promptLengthBound.js';
 import { createdNowS, toOpenAiUsage } from '../openai/usage.js';
 import { chatRequestSchema, type ChatRequest } from '../schemas/chatRequest.js';
 import { parseBody } from '../schemas/parseBody.js';
 import type { ServerContext } from '../serverContext.js';
-import { newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
+import { clientGoneSignal, newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
 import { SseWriter } from './sse.js';
 
 interface ChatLogprobsRequest {
@@ -70,12 +71,13 @@ export function registerChatCompletionsRoute(app: FastifyInstance, context: Serv
     const request = parseBody(chatRequestSchema, httpRequest.body);
     requireServedModel(context, request.model);
     refuseUnsupported(request);
-    const promptIds = chatPromptIds(request.messages, context.engine.codec);
+    const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+    const promptIds = await chatPromptIds(request.messages, context.tokenizer, (text) => refuseGenerationTextThatCannotFit(text, context.tokenizer.bytesBound, context.config, maxTokens, 'messages'), clientGoneSignal(reply));
     const topN = request.logprobs === true ? (request.top_logprobs ?? 0) : undefined;
     if (request.logprobs !== true && request.top_logprobs !== undefined && request.top_logprobs !== null && request.top_logprobs > 0) {
       throw new ApiError('invalid_request', "'top_logprobs': needs 'logprobs': true.", 'top_logprobs');
     }
-    const params = toGenerateParams(request, request.max_completion_tokens ?? request.max_tokens, engineLogprobs(topN));
+    const params = toGenerateParams(request, maxTokens, engineLogprobs(topN));
     const wanted = topN !== undefined ? { formatter: new LogprobsFormatter(context.engine.codec), topN } : undefined;
     const started = startGeneration(context, reply, newRequestId('chatcmpl'), promptIds, params);
     if (request.stream === true) return streamChat(started, request, reply, wanted, request.model);

@@ -4,12 +4,13 @@ import type { GenerationOutput } from '../../core/engine/generationTypes.js';
 import { engineLogprobs, LogprobsFormatter, mergeCompletionLogprobs, type CompletionLogprobs } from '../openai/logprobsFormat.js';
 import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
 import { completionPromptIds, requireKnownTokenIds } from '../openai/prompts.js';
+import { refuseGenerationTextThatCannotFit, refuseOverlongPromptList } from '../openai/promptLengthBound.js';
 import { createdNowS, toOpenAiUsage } from '../openai/usage.js';
 import { ApiError } from '../errors/apiError.js';
 import { completionRequestSchema, type CompletionRequest } from '../schemas/completionRequest.js';
 import { parseBody } from '../schemas/parseBody.js';
 import type { ServerContext } from '../serverContext.js';
-import { newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
+import { clientGoneSignal, newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
 import { SseWriter } from './sse.js';
 
 interface CompletionChoice {
@@ -79,12 +80,13 @@ async function completeAtOnce(started: StartedGeneration, formatter: LogprobsReq
 /** POST /v1/completions. */
 export function registerCompletionsRoute(app: FastifyInstance, context: ServerContext): void {
   app.post('/v1/completions', async (httpRequest, reply) => {
+    refuseOverlongPromptList(httpRequest.body, context.config);
     const request = parseBody(completionRequestSchema, httpRequest.body);
     requireServedModel(context, request.model);
     refuseUnsupported(request);
     if (request.echo === true) throw new ApiError('invalid_request', "'echo': echoing the prompt is not supported.", 'echo');
     if (request.suffix !== undefined && request.suffix !== null) throw new ApiError('invalid_request', "'suffix': suffixes are not supported.", 'suffix');
-    const promptIds = completionPromptIds(request.prompt, context.engine.codec);
+    const promptIds = await completionPromptIds(request.prompt, context.tokenizer, (text) => refuseGenerationTextThatCannotFit(text, context.tokenizer.bytesBound, context.config, request.max_tokens ?? undefined, 'prompt'), clientGoneSignal(reply));
     requireKnownTokenIds(promptIds, context.vocabSize, 'prompt');
     const topN = request.logprobs ?? undefined;
     const params = toGenerateParams(request, request.max_tokens, engineLogprobs(topN));

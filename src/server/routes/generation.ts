@@ -20,6 +20,18 @@ export function requireServedModel(context: Pick<ServerContext, 'acceptedModelNa
   }
 }
 
+/** Aborts when the client hangs up before its answer is complete (for work done before the engine sees the request). */
+export function clientGoneSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  const response = reply.raw;
+  const onClose = (): void => {
+    if (!response.writableFinished) controller.abort();
+  };
+  response.once('close', onClose);
+  if (response.socket === null || response.socket.destroyed) controller.abort();
+  return controller.signal;
+}
+
 export function newRequestId(prefix: 'cmpl' | 'chatcmpl'): string {
   return `${prefix}-${randomUUID().replaceAll('-', '')}`;
 }

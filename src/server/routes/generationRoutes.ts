@@ -1,4 +1,5 @@
 import type { LlmEngine } from '../../core/engine/llmEngine.js';
+import { frontendTokenizerOf } from '../openai/frontendTokenizer.js';
 import { registerEndpointPickerInfo } from '../metrics/endpointPickerInfo.js';
 import { RequestMetricsTracker } from '../metrics/requestMetricsTracker.js';
 import type { RoutePlugin } from '../routePlugin.js';
@@ -18,10 +19,11 @@ export function generationRoutes(engine: LlmEngine, serving: ServingContext, voc
   registerEndpointPickerInfo(serving.prometheus.registry, serving.config);
   const tracker = new RequestMetricsTracker(serving.recorders, serving.clock, () => engine.core.stats());
   engine.onStep((report) => tracker.onStep(report));
-  const context: ServerContext = { ...serving, engine, tracker, vocabSize };
+  const context: ServerContext = { ...serving, engine, tracker, vocabSize, tokenizer: frontendTokenizerOf(engine.codec) };
   return {
     context,
     register: (app) => {
+      app.addHook('onClose', () => context.tokenizer.close());
       registerCompletionsRoute(app, context);
       registerChatCompletionsRoute(app, context);
       registerTokenizeRoutes(app, context);

@@ -7,8 +7,9 @@ const textPart = z.object({ type: z.literal('text', { error: "only 'text' conten
 export const CHAT_ROLES = ['system', 'user', 'assistant', 'tool', 'developer'] as const;
 
 const message = z.object({
-  role: z.string({ error: 'must be a string' }).refine((role) => (CHAT_ROLES as readonly string[]).includes(role), {
-    error: (issue) => `'${String(issue.input)}' is not a chat role; use one of ${CHAT_ROLES.join(', ')}`,
+  // An enum, not a refined string: half the cost per message, and a chat body can hold 100,000 of them.
+  role: z.enum(CHAT_ROLES, {
+    error: (issue) => (typeof issue.input === 'string' ? `'${issue.input}' is not a chat role; use one of ${CHAT_ROLES.join(', ')}` : 'must be a string'),
   }),
   content: z.union([z.string(), z.array(textPart), z.null()], { error: 'must be a string or a list of text parts' }).optional(),
 });
