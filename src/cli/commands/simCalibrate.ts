@@ -42,6 +42,7 @@ interface CalibrateFlags {
   readonly fit: string;
   readonly fromBench?: string;
   readonly scenario?: string;
+  readonly bootstrap?: string;
 }
 
 interface Subject {
@@ -135,6 +136,7 @@ export function registerSimCalibrate(sim: Command): void {
     .option('--warmup <n>', `grid: untimed runs per shape first (default ${DEFAULT_CALIBRATION_GRID.warmup})`)
     .option('--from-bench <result.json>', 'fit by inverse simulation to the JSON of vllm bench serve --save-result --save-detailed (per-request TTFT and ITL); needs --scenario for the server config; starts from --profile')
     .option('--scenario <file>', 'with --from-bench: the scenario whose config is the recorded server\'s')
+    .option('--bootstrap <n>', 'with --from-bench: resamples of the requests refitted for each coefficient\'s 5–95% range (0: none)', '20')
     .option('--fit <kind>', 'nnls (coefficients ≥ 0) or ols (unconstrained least squares)', 'nnls')
     .action((flags: CalibrateFlags) =>
       runCliAction(async () => {

@@ -12,12 +12,15 @@ import { resolveCostModel } from '../../../sim/cost/resolveCostModel.js';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { scenarioEngineConfig } from '../../../sim/scenario/scenarioEngineConfig.js';
 import { calibrationSummary } from './calibrationSummary.js';
+import { recordingFitRecord, recordingFitSummary } from './recordingFitSummary.js';
 
 export interface BenchCalibrationFlags {
   readonly fromBench: string;
   readonly scenario?: string;
   readonly profile: string;
   readonly out: string;
+  /** Bootstrap resamples to refit (a non-negative integer as text; default 20). */
+  readonly bootstrap?: string;
 }
 
 /**
@@ -39,7 +42,9 @@ export function calibrateFromBench(flags: BenchCalibrationFlags): void {
     ? { coefficients: named.coefficients, basis: named.basis }
     : { coefficients: linearStartOf(resolveCostModel({ profile: named.name }, dirname(flags.scenario), config), 'padded'), basis: 'padded' as const };
   const fitted = LINEAR_COEFFICIENT_NAMES.filter((name) => (start.coefficients[name] ?? 0) > 0);
-  const fit = fitFromRecording(recording, { config, start: start.coefficients, fitted, basis: start.basis });
+  const resamples = Number(flags.bootstrap ?? '20');
+  if (!Number.isInteger(resamples) || resamples < 0) throw new EngineError('invalid_config', `--bootstrap must be a whole number of resamples (0 for none); got '${flags.bootstrap}'.`);
+  const fit = fitFromRecording(recording, { config, start: start.coefficients, fitted, basis: start.basis, bootstrapResamples: resamples });
   const profile: CalibrationProfile = {
     format: CALIBRATION_PROFILE_FORMAT,
     name: `vllm-bench:${flags.fromBench}`,
@@ -49,7 +54,9 @@ export function calibrateFromBench(flags: BenchCalibrationFlags): void {
     linear: fit.coefficients,
     fit: { rms_residual_s: fit.rmsResidualS, r_squared: fit.rSquared, num_samples: fit.numFigures },
     table: { prefill: [], decode: [] },
+    recording_fit: recordingFitRecord(fit),
   };
   writeFileSync(flags.out, JSON.stringify(profile, null, 2) + '\n');
   process.stdout.write(calibrationSummary(profile, `${recording.requests.length} recorded requests (${fit.evaluations} simulations, RMS log error ${fit.rmsLogError.toFixed(4)})`, flags.out, `use it with "cost_model": {"file": "${flags.out}"}`));
+  process.stdout.write(recordingFitSummary(fit));
 }

@@ -76,6 +76,12 @@ describe('having spyre sim calibrate --from-bench (a vLLM bench serve result)', 
     expect(profile.executor).toBe('vllm-bench');
     expect(profile.fit.num_samples).toBe(2 * numRequests);
     expect(profile.linear.fixed_s).toBeGreaterThan(0);
+    expect(stdout).toContain('bootstrap 5–95% over 20 resamples of the requests (seed 1)');
+    expect(stdout).toMatch(/TTFT p99 +recorded [\d.]+ ms, simulated [\d.]+ ms/);
+    const ranges = profile.recording_fit?.bootstrap?.ranges ?? {};
+    expect(Object.keys(ranges).length).toBeGreaterThan(0);
+    for (const range of Object.values(ranges)) expect(range.p5).toBeLessThanOrEqual(range.p95);
+    expect(Object.keys(profile.recording_fit?.figures ?? {})).toEqual(['ttftP50', 'ttftP99', 'itlMean', 'itlP50']);
   });
 
   it('when the result lacks ttfts, should reject it naming the field', () => {
