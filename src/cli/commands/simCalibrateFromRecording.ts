@@ -5,6 +5,7 @@ import { SILENT_LOGGER } from '../../core/contracts/logger.js';
 import { fitFromRecording } from '../../../sim/calibrate/fitFromRecording.js';
 import { linearStartOf } from '../../../sim/calibrate/linearStart.js';
 import { readVllmBenchResult } from '../../../sim/calibrate/vllmBenchResult.js';
+import { readVllmSpyrePerfLog } from '../../../sim/calibrate/vllmSpyrePerfLog.js';
 import { CALIBRATION_PROFILE_FORMAT, type CalibrationProfile } from '../../../sim/cost/calibrationProfile.js';
 import { HARDWARE_PROFILE_NAMES, HARDWARE_PROFILES, type HardwareProfileName } from '../../../sim/cost/hardwareProfiles.js';
 import { LINEAR_COEFFICIENT_NAMES } from '../../../sim/cost/linearCostModel.js';
@@ -14,8 +15,11 @@ import { scenarioEngineConfig } from '../../../sim/scenario/scenarioEngineConfig
 import { calibrationSummary } from './calibrationSummary.js';
 import { recordingFitRecord, recordingFitSummary } from './recordingFitSummary.js';
 
-export interface BenchCalibrationFlags {
-  readonly fromBench: string;
+export interface RecordingCalibrationFlags {
+  /** A result of `vllm bench serve --save-result --save-detailed` (or `spyre bench serve`). */
+  readonly fromBench?: string;
+  /** vLLM-Spyre's per-request perf log, request_metrics.jsonl. */
+  readonly fromPerfLog?: string;
   readonly scenario?: string;
   readonly profile: string;
   readonly out: string;
@@ -24,18 +28,25 @@ export interface BenchCalibrationFlags {
 }
 
 /**
- * `spyre sim calibrate --from-bench RESULT.json --scenario SCENARIO.json`: fit the cost model by inverse
- * simulation to a result of `vllm bench serve --save-result --save-detailed`. The file keeps no server
- * configuration, so the scenario's `config` gives it; the search starts from `--profile`'s coefficients and
- * fits each of them that is positive there.
+ * `spyre sim calibrate --from-bench RESULT.json | --from-perf-log request_metrics.jsonl --scenario
+ * SCENARIO.json`: fit the cost model by inverse simulation to a result of `vllm bench serve --save-result
+ * --save-detailed` (times from when the client sent each request) or to vLLM-Spyre's perf log (times from
+ * each request's arrival at the engine). Neither keeps the server configuration, so the scenario's `config`
+ * gives it; the search starts from `--profile`'s coefficients and fits each of them that is positive there.
  */
-export function calibrateFromBench(flags: BenchCalibrationFlags): void {
+export function calibrateFromRecording(flags: RecordingCalibrationFlags): void {
+  if (flags.fromBench !== undefined && flags.fromPerfLog !== undefined) {
+    throw new EngineError('invalid_config', '--from-bench and --from-perf-log conflict: fit to one recording at a time.');
+  }
+  const source = flags.fromBench !== undefined ? '--from-bench' : '--from-perf-log';
+  const path = flags.fromBench ?? flags.fromPerfLog;
+  if (path === undefined) throw new EngineError('invalid_config', 'calibrateFromRecording needs --from-bench or --from-perf-log.');
   if (flags.scenario === undefined) {
-    throw new EngineError('invalid_config', '--from-bench needs --scenario FILE whose config is the recorded server\'s (max_model_len, max_num_seqs, max_num_batched_tokens): a vLLM result does not record it.');
+    throw new EngineError('invalid_config', `${source} needs --scenario FILE whose config is the recorded server's (max_model_len, max_num_seqs, max_num_batched_tokens): the recording does not keep it.`);
   }
   if (!(HARDWARE_PROFILE_NAMES as readonly string[]).includes(flags.profile)) throw new EngineError('invalid_config', `--profile must be one of ${HARDWARE_PROFILE_NAMES.join(', ')}; got '${flags.profile}'.`);
   const named = HARDWARE_PROFILES[flags.profile as HardwareProfileName];
-  const recording = readVllmBenchResult(flags.fromBench);
+  const recording = flags.fromBench !== undefined ? readVllmBenchResult(flags.fromBench) : readVllmSpyrePerfLog(path);
   const config = scenarioEngineConfig(loadScenarioFile(flags.scenario).config, SILENT_LOGGER);
   // A roofline profile is not linear: the search starts from its closest linear model for the scenario's config.
   const start = named.kind === 'linear'
@@ -47,8 +58,8 @@ export function calibrateFromBench(flags: BenchCalibrationFlags): void {
   const fit = fitFromRecording(recording, { config, start: start.coefficients, fitted, basis: start.basis, bootstrapResamples: resamples });
   const profile: CalibrationProfile = {
     format: CALIBRATION_PROFILE_FORMAT,
-    name: `vllm-bench:${flags.fromBench}`,
-    executor: 'vllm-bench',
+    name: `${flags.fromBench !== undefined ? 'vllm-bench' : 'vllm-spyre-perf-log'}:${path}`,
+    executor: flags.fromBench !== undefined ? 'vllm-bench' : 'vllm-spyre-perf-log',
     repeats: 1,
     basis: start.basis,
     linear: fit.coefficients,
