@@ -63,6 +63,16 @@ export function meanOf(gaps: readonly number[]): number {
   return gaps.length === 0 ? NaN : gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
 }
 
+/**
+ * The mean time per token after the first: the streamed gaps' sum over the tokens after the first. A chunk
+ * can carry more than one token (a detokenizer holds back an incomplete character), so there can be fewer
+ * gaps than tokens; their sum still spans from the first chunk to the last.
+ */
+function meanGapPerToken(gaps: readonly number[], outputLength: number): number {
+  if (gaps.length === 0 || outputLength < 2) return NaN;
+  return gaps.reduce((sum, gap) => sum + gap, 0) / Math.max(outputLength - 1, gaps.length);
+}
+
 function recordedRequests(file: string, json: Record<string, unknown>): RecordedRequest[] {
   const inputLens = numberList(file, json, 'input_lens');
   const outputLens = numberList(file, json, 'output_lens', inputLens.length);
@@ -86,7 +96,7 @@ function recordedRequests(file: string, json: Record<string, unknown>): Recorded
       startTimeS: startTimes === undefined ? undefined : startTimes[index]! - firstStartS,
       ttftS: ttfts[index]!,
       itlsS: gaps as number[],
-      meanItlS: meanOf(gaps as number[]),
+      meanItlS: meanGapPerToken(gaps as number[], outputLens[index]!),
     });
   }
   if (requests.length === 0) reject(file, 'errors', 'marks every request failed');

@@ -1,7 +1,9 @@
 // `spyre bench serve`: vllm bench serve's load generator and report, against any OpenAI-compatible server.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { benchResultJson, formatBenchTable } from './benchServe/benchReport.js';
+import { formatBenchTable } from './benchServe/benchReport.js';
+import { PERCENTILE_METRICS, vllmDate, vllmResultFileName, vllmResultJson, type PercentileMetric } from './benchServe/vllmResultJson.js';
 import { DATASET_NAMES, type DatasetName } from './benchServe/dataset.js';
 import { runBenchServe } from './benchServe/runBenchServe.js';
 import { nonNegativeInteger, portNumber, positiveInteger } from '../flagParsers.js';
@@ -26,7 +28,13 @@ interface BenchServeCommandOptions {
   readonly ignoreEos: boolean;
   readonly apiKey?: string;
   readonly saveResult: boolean;
+  readonly saveDetailed: boolean;
+  readonly resultDir?: string;
   readonly resultFilename?: string;
+  readonly label?: string;
+  readonly metadata?: readonly string[];
+  readonly percentileMetrics: readonly PercentileMetric[];
+  readonly metricPercentiles: readonly number[];
   readonly disableTqdm: boolean;
 }
 
@@ -54,6 +62,30 @@ function ratio(value: string): number {
   return parsed;
 }
 
+function percentileMetrics(value: string): PercentileMetric[] {
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(PERCENTILE_METRICS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new InvalidArgumentError(`expected a comma-separated list of ${PERCENTILE_METRICS.join(', ')}; got '${value}'.`);
+  return names as PercentileMetric[];
+}
+
+function metricPercentiles(value: string): number[] {
+  const percentiles = value.split(',').map((part) => Number(part.trim()));
+  if (percentiles.some((p) => !Number.isFinite(p) || p < 0 || p > 100)) throw new InvalidArgumentError(`expected comma-separated percentiles between 0 and 100, got '${value}'.`);
+  return percentiles;
+}
+
+/** `--metadata KEY=VALUE …` as vLLM reads it: split at the first '='. */
+function metadataPairs(items: readonly string[] | undefined): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const at = item.indexOf('=');
+    if (at < 0) throw new InvalidArgumentError(`--metadata expects KEY=VALUE pairs, got '${item}'.`);
+    pairs[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+  }
+  return pairs;
+}
+
 async function benchServe(options: BenchServeCommandOptions): Promise<void> {
   const baseUrl = (options.baseUrl ?? `http://${options.host}:${options.port}`).replace(/\/+$/, '');
   const result = await runBenchServe({
@@ -76,14 +108,17 @@ async function benchServe(options: BenchServeCommandOptions): Promise<void> {
   const firstError = result.outcomes.find((outcome) => !outcome.success)?.error;
   if (firstError !== undefined) process.stderr.write(`first error: ${firstError}\n`);
   if (options.saveResult || options.resultFilename !== undefined) {
-    const rateLabel = Number.isFinite(options.requestRate) ? String(options.requestRate) : 'inf';
-    const file = options.resultFilename ?? `spyre-bench-${rateLabel}qps-${result.model.replaceAll('/', '_')}-${new Date().toISOString().replace(/[:.]/g, '')}.json`;
-    const json = benchResultJson(result.metrics, {
-      base_url: baseUrl, model_id: result.model, dataset_name: options.datasetName, num_prompts: options.numPrompts,
-      random_input_len: options.randomInputLen, random_output_len: options.randomOutputLen, request_rate: Number.isFinite(options.requestRate) ? options.requestRate : 'inf',
-      burstiness: options.burstiness, max_concurrency: options.maxConcurrency ?? null, seed: options.seed,
-    });
-    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+    const run = {
+      backend: 'openai', label: options.label ?? null, modelId: result.model, tokenizerId: result.model, numPrompts: options.numPrompts,
+      metadata: metadataPairs(options.metadata), requestRate: options.requestRate, burstiness: options.burstiness, maxConcurrency: options.maxConcurrency,
+      percentileMetrics: options.percentileMetrics, metricPercentiles: options.metricPercentiles, saveDetailed: options.saveDetailed, date: vllmDate(new Date()),
+    };
+    let file = options.resultFilename ?? vllmResultFileName(run);
+    if (options.resultDir !== undefined) {
+      mkdirSync(options.resultDir, { recursive: true });
+      file = join(options.resultDir, file);
+    }
+    writeFileSync(file, JSON.stringify(vllmResultJson(run, result.metrics, result.outcomes, result.startedAtS)));
     process.stderr.write(`result saved to ${file}\n`);
   }
 }
@@ -111,8 +146,14 @@ export function registerBenchCommands(program: Command): void {
     .option('--seed <n>', 'seed of the dataset and the arrivals', nonNegativeInteger, 0)
     .option('--ignore-eos', 'ask the server to ignore EOS, so outputs have exactly --random-output-len tokens', false)
     .option('--api-key <key>', 'sent as Authorization: Bearer <key>')
-    .option('--save-result', 'write the result JSON', false)
-    .option('--result-filename <file>', 'where to write the result JSON (implies --save-result)')
+    .option('--save-result', 'write the result JSON, in the format of vllm bench serve --save-result', false)
+    .option('--save-detailed', 'with --save-result: also the per-request input/output lengths, send times, TTFTs, ITLs, texts and errors', false)
+    .option('--result-dir <dir>', 'directory of the result JSON (made if missing; default: the current one)')
+    .option('--result-filename <file>', 'name of the result JSON (implies --save-result; default: vLLM\'s {label}-{rate}qps[-concurrency{n}]-{model}-{date}.json)')
+    .option('--label <label>', 'the result\'s label (and the default file name\'s prefix; default: the backend, openai)')
+    .option('--metadata <pairs...>', 'KEY=VALUE pairs written as top-level keys of the result JSON')
+    .option('--percentile-metrics <list>', 'metrics whose mean/median/std/percentiles the result JSON keeps', percentileMetrics, [...PERCENTILE_METRICS])
+    .option('--metric-percentiles <list>', 'percentiles kept for each of them', metricPercentiles, [99])
     .option('--disable-tqdm', 'no progress bar', false)
     .action((options: BenchServeCommandOptions) => runCliAction(() => benchServe(options)));
 }
