@@ -60,7 +60,8 @@ export interface RecordingFit {
 /** The first simplex stops when it has shrunk to 2% along every axis, the restarted one at 0.5%. */
 const COARSE_TOLERANCE = 0.02;
 const FINE_TOLERANCE = 0.005;
-/** Simulations a bootstrap refit may run. */
+/** A bootstrap refit stops at 1% (its spread is what it measures, not a fourth digit), or after this many simulations. */
+const REFIT_TOLERANCE = 0.01;
 const REFIT_EVALUATIONS = 30;
 
 /**
@@ -118,7 +119,7 @@ export function fitFromRecording(result: RecordedBenchResult, options: Recording
   let uncertainty: FitUncertainty | undefined;
   if (resamples > 0) {
     const points = bootstrapRefits(residualsAt, best.point, objective.kindOfFigure, objective.requestOfFigure, result.requests.length, {
-      resamples, seed, maxEvaluationsPerRefit: REFIT_EVALUATIONS, initialStep: 0.1, pointTolerance: FINE_TOLERANCE,
+      resamples, seed, maxEvaluationsPerRefit: REFIT_EVALUATIONS, initialStep: 0.1, pointTolerance: REFIT_TOLERANCE,
     });
     const ranges: Partial<Record<CoefficientName, ParameterRange>> = {};
     options.fitted.forEach((name, axis) => {
