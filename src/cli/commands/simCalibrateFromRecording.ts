@@ -69,5 +69,8 @@ export function calibrateFromRecording(flags: RecordingCalibrationFlags): void {
   };
   writeFileSync(flags.out, JSON.stringify(profile, null, 2) + '\n');
   process.stdout.write(calibrationSummary(profile, `${recording.requests.length} recorded requests (${fit.evaluations} simulations, RMS log error ${fit.rmsLogError.toFixed(4)})`, flags.out, `use it with "cost_model": {"file": "${flags.out}"}`));
+  process.stdout.write(flags.fromBench !== undefined
+    ? 'times in the file count from each client send (network, HTTP and tokenization included)\n'
+    : 'times in the file count from each arrival at the engine (the front end\'s time is not in them)\n');
   process.stdout.write(recordingFitSummary(fit));
 }

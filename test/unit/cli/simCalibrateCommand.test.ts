@@ -126,6 +126,7 @@ describe('having spyre sim calibrate --from-perf-log (vLLM-Spyre\'s request_metr
     const stdout = execFileSync(process.execPath, [SPYRE, 'sim', 'calibrate', '--out', out, '--from-perf-log', join(dir, 'request_metrics.jsonl'), '--scenario', LONG_CONTEXT, '--bootstrap', '4'], { encoding: 'utf8', cwd: '/', stdio: 'pipe' });
     expect(stdout).toContain(`${numRequests} recorded requests`);
     expect(stdout).toContain('bootstrap 5–95% over 4 resamples');
+    expect(stdout).toContain('times in the file count from each arrival at the engine');
     const profile = loadCalibrationProfile(out);
     expect(profile.executor).toBe('vllm-spyre-perf-log');
     expect(profile.fit.num_samples).toBe(2 * numRequests);
