@@ -5,6 +5,8 @@ export interface NelderMeadOptions {
   readonly maxEvaluations: number;
   /** Stops when the simplex's values differ by less than this. */
   readonly valueTolerance: number;
+  /** Also stops when every vertex lies within this distance of the best along every axis (default 0: off). */
+  readonly pointTolerance?: number;
 }
 
 export interface NelderMeadResult {
@@ -22,6 +24,13 @@ const REFLECT = 1;
 const EXPAND = 2;
 const CONTRACT = 0.5;
 const SHRINK = 0.5;
+
+/** Whether every vertex is within `tolerance` of the best (the first) along every axis. */
+function collapsed(simplex: readonly Vertex[], tolerance: number): boolean {
+  if (!(tolerance > 0)) return false;
+  const best = simplex[0]!.point;
+  return simplex.every((vertex) => vertex.point.every((value, axis) => Math.abs(value - best[axis]!) <= tolerance));
+}
 
 /**
  * Minimises `objective` by the Nelder–Mead simplex method (standard coefficients). Derivative-free, for an
@@ -47,6 +56,7 @@ export function nelderMead(objective: (point: readonly number[]) => number, star
     const best = simplex[0]!;
     const worst = simplex[simplex.length - 1]!;
     if (worst.value - best.value < options.valueTolerance) break;
+    if (collapsed(simplex, options.pointTolerance ?? 0)) break;
     const centroid = start.map((_, index) => simplex.slice(0, -1).reduce((sum, vertex) => sum + vertex.point[index]!, 0) / (simplex.length - 1));
     const reflected = evaluate(along(centroid, worst.point, -REFLECT));
     const secondWorst = simplex[simplex.length - 2]!;

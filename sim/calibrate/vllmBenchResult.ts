@@ -8,8 +8,10 @@ export interface RecordedRequest {
   /** When the client sent it, seconds from the first request; undefined where the file has no `start_times`. */
   readonly startTimeS: number | undefined;
   readonly ttftS: number;
-  /** Gaps between successive output tokens, seconds. */
+  /** Gaps between successive output tokens, seconds (empty where the source keeps only their mean). */
   readonly itlsS: readonly number[];
+  /** Mean gap between its output tokens, seconds; NaN with fewer than two tokens. */
+  readonly meanItlS: number;
 }
 
 /** What a fit needs from a vLLM benchmark result: the workload it ran and what each request measured. */
@@ -21,6 +23,8 @@ export interface RecordedBenchResult {
   readonly durationS: number;
   /** Successful requests only: a failed one (non-empty `errors` entry) measured nothing. */
   readonly requests: readonly RecordedRequest[];
+  /** true where every request keeps each token gap (a bench result), false where only its mean (a perf log). */
+  readonly itlsPerToken: boolean;
   /** The `--metadata KEY=VALUE` pairs and any other top-level key vLLM does not write itself. */
   readonly metadata: Readonly<Record<string, unknown>>;
 }
@@ -54,6 +58,21 @@ function requestRate(file: string, value: unknown): number {
   return reject(file, 'request_rate', value === undefined ? 'is missing' : 'must be a positive number or "inf"');
 }
 
+/** The mean of token gaps; NaN for none. */
+export function meanOf(gaps: readonly number[]): number {
+  return gaps.length === 0 ? NaN : gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+}
+
+/**
+ * The mean time per token after the first: the streamed gaps' sum over the tokens after the first. A chunk
+ * can carry more than one token (a detokenizer holds back an incomplete character), so there can be fewer
+ * gaps than tokens; their sum still spans from the first chunk to the last.
+ */
+function meanGapPerToken(gaps: readonly number[], outputLength: number): number {
+  if (gaps.length === 0 || outputLength < 2) return NaN;
+  return gaps.reduce((sum, gap) => sum + gap, 0) / Math.max(outputLength - 1, gaps.length);
+}
+
 function recordedRequests(file: string, json: Record<string, unknown>): RecordedRequest[] {
   const inputLens = numberList(file, json, 'input_lens');
   const outputLens = numberList(file, json, 'output_lens', inputLens.length);
@@ -77,6 +96,7 @@ function recordedRequests(file: string, json: Record<string, unknown>): Recorded
       startTimeS: startTimes === undefined ? undefined : startTimes[index]! - firstStartS,
       ttftS: ttfts[index]!,
       itlsS: gaps as number[],
+      meanItlS: meanGapPerToken(gaps as number[], outputLens[index]!),
     });
   }
   if (requests.length === 0) reject(file, 'errors', 'marks every request failed');
@@ -102,6 +122,7 @@ export function parseVllmBenchResult(json: unknown, file: string): RecordedBench
     maxConcurrency: typeof maxConcurrency === 'number' ? maxConcurrency : undefined,
     durationS: duration,
     requests: recordedRequests(file, record),
+    itlsPerToken: true,
     metadata,
   };
 }

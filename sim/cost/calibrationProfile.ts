@@ -18,6 +18,16 @@ export const calibrationProfileSchema = z.strictObject({
   fit: z.strictObject({ rms_residual_s: z.number(), r_squared: z.number(), num_samples: z.number().int() }),
   /** Medians per probed shape (grid calibration); empty for a profile fitted from real runs. */
   table: profileFileTableSchema,
+  /** A fit by inverse simulation to a recording: the bootstrap ranges and the residual per summary figure. */
+  recording_fit: z.strictObject({
+    simulations: z.number().int(),
+    bootstrap: z.strictObject({
+      resamples: z.number().int(),
+      seed: z.number().int(),
+      ranges: z.record(z.string(), z.strictObject({ p5: z.number(), p50: z.number(), p95: z.number() })),
+    }).optional(),
+    figures: z.record(z.string(), z.strictObject({ recorded_s: z.number(), simulated_s: z.number(), relative_error: z.number() })),
+  }).optional(),
 });
 
 export type CalibrationProfile = z.infer<typeof calibrationProfileSchema>;

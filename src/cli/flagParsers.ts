@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { LogLevel, ModelTask } from '../core/contracts/config.js';
 import { TASK_ENGINE_KIND } from '../app/startEngine.js';
 import { DATASET_NAMES, type DatasetName } from './commands/benchServe/dataset.js';
+import { PERCENTILE_METRICS, type PercentileMetric } from './commands/benchServe/vllmResultJson.js';
 
 // Value parsers for commander options. A parser throws InvalidArgumentError; commander prefixes the flag's
 // name, so the user reads e.g. "error: option '--max-num-seqs <n>' argument '0' is invalid. expected …".
@@ -74,4 +75,19 @@ export function requestRate(value: string): number {
 export function datasetNameValue(value: string): DatasetName {
   if (!(DATASET_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${DATASET_NAMES.join(', ')}, got '${value}'.`);
   return value as DatasetName;
+}
+
+/** `--percentile-metrics ttft,itl`: the metrics whose statistics a bench result keeps. */
+export function percentileMetricList(value: string): PercentileMetric[] {
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(PERCENTILE_METRICS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new InvalidArgumentError(`expected a comma-separated list of ${PERCENTILE_METRICS.join(', ')}, got '${value}'.`);
+  return names as PercentileMetric[];
+}
+
+/** `--metric-percentiles 50,99`: percentiles between 0 and 100. */
+export function percentileList(value: string): number[] {
+  const percentiles = value.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part.trim())));
+  if (percentiles.some((p) => !Number.isFinite(p) || p < 0 || p > 100)) throw new InvalidArgumentError(`expected comma-separated percentiles between 0 and 100, got '${value}'.`);
+  return percentiles;
 }

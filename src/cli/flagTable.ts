@@ -3,10 +3,10 @@
 // a flag's name, type, default, help and environment variable are written once, in its table.
 import { Option, type Command } from 'commander';
 import type { FlagValueKind } from '../core/config/engineFlagTable.js';
-import { datasetNameValue, finiteNumber, integer, logLevel, nonNegativeInteger, portNumber, positiveInteger, positiveNumber, ratio, requestRate, taskName } from './flagParsers.js';
+import { datasetNameValue, finiteNumber, integer, logLevel, nonNegativeInteger, portNumber, positiveInteger, percentileList, percentileMetricList, positiveNumber, ratio, requestRate, taskName } from './flagParsers.js';
 
 /** The kinds of value of the engine flags, and those only other commands take. */
-export type CliValueKind = FlagValueKind | 'integer' | 'number' | 'positive number' | 'ratio' | 'request rate' | 'dataset name';
+export type CliValueKind = FlagValueKind | 'integer' | 'number' | 'positive number' | 'ratio' | 'request rate' | 'dataset name' | 'percentile metrics' | 'percentiles';
 
 export interface CliFlagRow {
   /** The key commander gives the value under (camelCase of the long flag). */
@@ -39,6 +39,8 @@ const PARSERS: Readonly<Record<CliValueKind, ((value: string) => unknown) | unde
   ratio,
   'request rate': requestRate,
   'dataset name': datasetNameValue,
+  'percentile metrics': percentileMetricList,
+  percentiles: percentileList,
   port: portNumber,
   task: taskName,
   'log level': logLevel,

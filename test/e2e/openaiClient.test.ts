@@ -150,11 +150,13 @@ describe('having the OpenAI-compatible server over the tiny model', () => {
       const lines = readPerfLines();
       expect(lines).toHaveLength(before + 1);
       const line = lines.at(-1) as Record<string, unknown>;
-      expect(line).toMatchObject({ finish_reason: 'length', generation_tokens: 6 });
-      for (const field of ['e2e_seconds', 'queued_seconds', 'prefill_seconds', 'decode_seconds', 'prefill_interrupt_seconds', 'decode_only_itl_seconds']) {
-        expect(typeof line[field]).toBe('number');
+      // vLLM-Spyre's keys (vllm_spyre/v1/metrics/stats_logger.py); finish_reason is vLLM's IntEnum (1 = length).
+      expect(line).toMatchObject({ finish_reason: 1, num_generation_tokens: 6 });
+      expect(line['timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
+      for (const field of ['e2e_latency_seconds', 'queued_time_seconds', 'prefill_time_seconds', 'inference_time_seconds', 'decode_time_seconds', 'mean_time_per_output_token_seconds', 'prefill_interrupt_seconds', 'decode_only_itl_seconds', 'num_prompt_tokens']) {
+        expect(typeof line[field], field).toBe('number');
       }
-      expect(line['e2e_seconds'] as number).toBeGreaterThanOrEqual((line['prefill_seconds'] as number) + (line['decode_seconds'] as number) - 1e-9);
+      expect(line['e2e_latency_seconds'] as number).toBeGreaterThanOrEqual((line['prefill_time_seconds'] as number) + (line['decode_time_seconds'] as number) - 1e-9);
     });
   });
 

@@ -1,7 +1,9 @@
 // `spyre bench serve`: vllm bench serve's load generator and report, against any OpenAI-compatible server.
-import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { benchResultJson, formatBenchTable } from './benchServe/benchReport.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { formatBenchTable } from './benchServe/benchReport.js';
+import { PERCENTILE_METRICS, vllmDate, vllmResultFileName, vllmResultJson, type PercentileMetric } from './benchServe/vllmResultJson.js';
 import type { DatasetName } from './benchServe/dataset.js';
 import { runBenchServe } from './benchServe/runBenchServe.js';
 import { BENCH_SERVE_FLAG_TABLE } from '../commandFlagTables.js';
@@ -27,8 +29,25 @@ interface BenchServeCommandOptions {
   readonly ignoreEos: boolean;
   readonly apiKey?: string;
   readonly saveResult: boolean;
+  readonly saveDetailed: boolean;
+  readonly resultDir?: string;
   readonly resultFilename?: string;
+  readonly label?: string;
+  readonly metadata?: readonly string[];
+  readonly percentileMetrics?: readonly PercentileMetric[];
+  readonly metricPercentiles?: readonly number[];
   readonly disableTqdm: boolean;
+}
+
+/** `--metadata KEY=VALUE …` as vLLM reads it: split at the first '='. */
+function metadataPairs(items: readonly string[] | undefined): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const at = item.indexOf('=');
+    if (at < 0) throw new InvalidArgumentError(`--metadata expects KEY=VALUE pairs, got '${item}'.`);
+    pairs[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+  }
+  return pairs;
 }
 
 async function benchServe(options: BenchServeCommandOptions): Promise<void> {
@@ -53,14 +72,17 @@ async function benchServe(options: BenchServeCommandOptions): Promise<void> {
   const firstError = result.outcomes.find((outcome) => !outcome.success)?.error;
   if (firstError !== undefined) process.stderr.write(`first error: ${firstError}\n`);
   if (options.saveResult || options.resultFilename !== undefined) {
-    const rateLabel = Number.isFinite(options.requestRate) ? String(options.requestRate) : 'inf';
-    const file = options.resultFilename ?? `spyre-bench-${rateLabel}qps-${result.model.replaceAll('/', '_')}-${new Date().toISOString().replace(/[:.]/g, '')}.json`;
-    const json = benchResultJson(result.metrics, {
-      base_url: baseUrl, model_id: result.model, dataset_name: options.datasetName, num_prompts: options.numPrompts,
-      random_input_len: options.randomInputLen, random_output_len: options.randomOutputLen, request_rate: Number.isFinite(options.requestRate) ? options.requestRate : 'inf',
-      burstiness: options.burstiness, max_concurrency: options.maxConcurrency ?? null, seed: options.seed,
-    });
-    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+    const run = {
+      backend: 'openai', label: options.label ?? null, modelId: result.model, tokenizerId: result.model, numPrompts: options.numPrompts,
+      metadata: metadataPairs(options.metadata), requestRate: options.requestRate, burstiness: options.burstiness, maxConcurrency: options.maxConcurrency,
+      percentileMetrics: options.percentileMetrics ?? PERCENTILE_METRICS, metricPercentiles: options.metricPercentiles ?? [99], saveDetailed: options.saveDetailed, date: vllmDate(new Date()),
+    };
+    let file = options.resultFilename ?? vllmResultFileName(run);
+    if (options.resultDir !== undefined) {
+      mkdirSync(options.resultDir, { recursive: true });
+      file = join(options.resultDir, file);
+    }
+    writeFileSync(file, JSON.stringify(vllmResultJson(run, result.metrics, result.outcomes, result.startedAtS)));
     process.stderr.write(`result saved to ${file}\n`);
   }
 }

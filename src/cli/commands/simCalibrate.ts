@@ -20,7 +20,7 @@ import { VirtualClock } from '../../../sim/kernel/virtualClock.js';
 import { parseNumberList } from '../../../sim/sweep/sweepPoints.js';
 import { runCliAction } from '../runCliAction.js';
 import { calibrationSummary } from './calibrationSummary.js';
-import { calibrateFromBench } from './simCalibrateFromBench.js';
+import { calibrateFromRecording } from './simCalibrateFromRecording.js';
 import { calibrateFromRealRuns } from './simCalibrateFromRuns.js';
 
 interface CalibrateFlags {
@@ -41,7 +41,9 @@ interface CalibrateFlags {
   readonly workload?: readonly string[];
   readonly fit: string;
   readonly fromBench?: string;
+  readonly fromPerfLog?: string;
   readonly scenario?: string;
+  readonly bootstrap?: string;
 }
 
 interface Subject {
@@ -134,12 +136,14 @@ export function registerSimCalibrate(sim: Command): void {
     .option('--repeats <n>', `grid: timed runs per shape, median kept (default ${DEFAULT_CALIBRATION_GRID.repeats})`)
     .option('--warmup <n>', `grid: untimed runs per shape first (default ${DEFAULT_CALIBRATION_GRID.warmup})`)
     .option('--from-bench <result.json>', 'fit by inverse simulation to the JSON of vllm bench serve --save-result --save-detailed (per-request TTFT and ITL); needs --scenario for the server config; starts from --profile')
-    .option('--scenario <file>', 'with --from-bench: the scenario whose config is the recorded server\'s')
+    .option('--from-perf-log <request_metrics.jsonl>', 'fit by inverse simulation to vLLM-Spyre\'s per-request perf log (VLLM_SPYRE_PERF_METRIC_LOGGING_ENABLED=1; times from arrival at the engine); needs --scenario; starts from --profile')
+    .option('--scenario <file>', 'with --from-bench or --from-perf-log: the scenario whose config is the recorded server\'s')
+    .option('--bootstrap <n>', 'with --from-bench or --from-perf-log: resamples of the requests refitted for each coefficient\'s 5–95% range (0: none)', '20')
     .option('--fit <kind>', 'nnls (coefficients ≥ 0) or ols (unconstrained least squares)', 'nnls')
     .action((flags: CalibrateFlags) =>
       runCliAction(async () => {
         if (flags.fit !== 'nnls' && flags.fit !== 'ols') throw new EngineError('invalid_config', `--fit must be nnls or ols; got '${flags.fit}'.`);
-        if (flags.fromBench !== undefined) return calibrateFromBench({ ...flags, fromBench: flags.fromBench });
+        if (flags.fromBench !== undefined || flags.fromPerfLog !== undefined) return calibrateFromRecording(flags);
         if (flags.workload !== undefined) return calibrateFromRealRuns({ ...flags, workload: flags.workload, fit: flags.fit });
         const grid = gridFrom(flags);
         const subject = await subjectFor(flags, grid);

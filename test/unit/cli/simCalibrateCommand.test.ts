@@ -76,6 +76,12 @@ describe('having spyre sim calibrate --from-bench (a vLLM bench serve result)', 
     expect(profile.executor).toBe('vllm-bench');
     expect(profile.fit.num_samples).toBe(2 * numRequests);
     expect(profile.linear.fixed_s).toBeGreaterThan(0);
+    expect(stdout).toContain('bootstrap 5–95% over 20 resamples of the requests (seed 1)');
+    expect(stdout).toMatch(/TTFT p99 +recorded [\d.]+ ms, simulated [\d.]+ ms/);
+    const ranges = profile.recording_fit?.bootstrap?.ranges ?? {};
+    expect(Object.keys(ranges).length).toBeGreaterThan(0);
+    for (const range of Object.values(ranges)) expect(range.p5).toBeLessThanOrEqual(range.p95);
+    expect(Object.keys(profile.recording_fit?.figures ?? {})).toEqual(['ttftP50', 'ttftP99', 'itlMean', 'itlP50']);
   });
 
   it('when the result lacks ttfts, should reject it naming the field', () => {
@@ -94,5 +100,47 @@ describe('having spyre sim calibrate --from-bench (a vLLM bench serve result)', 
     const { status, stderr } = failure(['--from-bench', join(dir, 'result.json')]);
     expect(status).toBe(2);
     expect(stderr).toContain('--from-bench needs --scenario FILE');
+  });
+});
+
+describe('having spyre sim calibrate --from-perf-log (vLLM-Spyre\'s request_metrics.jsonl)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spyre-from-perf-log-'));
+  const numRequests = 12;
+  // Lines as vLLM-Spyre's FileStatLogger writes them, one per finished request, in the order they finished.
+  const lines = Array.from({ length: numRequests }, (_, index) => {
+    const arrivalMs = 1_000 + 125 * index;
+    const e2e = 0.15 + 0.002 * index;
+    const decode = 0.1;
+    const end = new Date(Date.UTC(2025, 9, 9, 14, 3, 0, 0) + arrivalMs + e2e * 1000).toISOString().slice(0, 23);
+    return JSON.stringify({
+      timestamp: end, prefill_interrupt_seconds: 0, decode_only_itl_seconds: decode / 5, finish_reason: 1, e2e_latency_seconds: e2e,
+      num_prompt_tokens: 100 + 20 * index, num_generation_tokens: 6, max_tokens_param: 6, queued_time_seconds: 0.001,
+      prefill_time_seconds: e2e - decode - 0.001, inference_time_seconds: e2e - 0.001, decode_time_seconds: decode, mean_time_per_output_token_seconds: decode / 5,
+    });
+  });
+  writeFileSync(join(dir, 'request_metrics.jsonl'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, 'no-decode.jsonl'), [lines[0], JSON.stringify({ ...JSON.parse(lines[1]!) as object, decode_time_seconds: undefined })].join('\n') + '\n');
+
+  it('should fit by inverse simulation from the arrivals at the engine and write a profile the simulator loads', () => {
+    const out = join(dir, 'profile.json');
+    const stdout = execFileSync(process.execPath, [SPYRE, 'sim', 'calibrate', '--out', out, '--from-perf-log', join(dir, 'request_metrics.jsonl'), '--scenario', LONG_CONTEXT, '--bootstrap', '4'], { encoding: 'utf8', cwd: '/', stdio: 'pipe' });
+    expect(stdout).toContain(`${numRequests} recorded requests`);
+    expect(stdout).toContain('bootstrap 5–95% over 4 resamples');
+    expect(stdout).toContain('times in the file count from each arrival at the engine');
+    const profile = loadCalibrationProfile(out);
+    expect(profile.executor).toBe('vllm-spyre-perf-log');
+    expect(profile.fit.num_samples).toBe(2 * numRequests);
+  });
+
+  it('when a line lacks decode_time_seconds, should reject the file naming the field and the line', () => {
+    const { status, stderr } = failure(['--from-perf-log', join(dir, 'no-decode.jsonl'), '--scenario', LONG_CONTEXT]);
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('no-decode.jsonl line 2: decode_time_seconds is missing');
+  });
+
+  it('when --from-bench is given too, should say the two conflict', () => {
+    const { status, stderr } = failure(['--from-perf-log', join(dir, 'request_metrics.jsonl'), '--from-bench', join(dir, 'request_metrics.jsonl'), '--scenario', LONG_CONTEXT]);
+    expect(status).toBe(2);
+    expect(stderr).toContain('--from-bench and --from-perf-log conflict');
   });
 });

@@ -17,6 +17,16 @@ describe('having a smooth objective with a known minimum', () => {
     const result = nelderMead(objective, [1e-3, 1e-4, 0.01], { initialStep: [5e-4, 5e-5, 5e-3], maxEvaluations: 3000, valueTolerance: 1e-16 });
     result.point.forEach((value, index) => expect(Math.abs(value / truth[index]! - 1)).toBeLessThan(1e-3));
   });
+
+  it('when given a point tolerance, should stop once the simplex is that small: sooner, and that close', () => {
+    const bowl = ([x, y]: readonly number[]): number => (x! - 0.3) ** 2 + 4 * (y! + 0.2) ** 2;
+    const options = { initialStep: [0.5, 0.5], maxEvaluations: 1000, valueTolerance: 0 };
+    const exhaustive = nelderMead(bowl, [0, 0], options);
+    const early = nelderMead(bowl, [0, 0], { ...options, pointTolerance: 1e-3 });
+    expect(early.evaluations).toBeLessThan(exhaustive.evaluations / 2);
+    expect(Math.abs(early.point[0]! - 0.3)).toBeLessThan(2e-3);
+    expect(Math.abs(early.point[1]! + 0.2)).toBeLessThan(2e-3);
+  });
 });
 
 describe('having the same start and options twice', () => {

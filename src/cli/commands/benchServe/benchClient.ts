@@ -4,6 +4,10 @@ import type { BenchRequest } from './dataset.js';
 export interface RequestOutcome {
   readonly success: boolean;
   readonly error?: string;
+  /** When it was sent: `performance.now()` in seconds. */
+  readonly sentAtS: number;
+  /** The streamed text, concatenated. */
+  readonly generatedText: string;
   readonly promptLen: number;
   readonly outputTokens: number;
   readonly ttftS: number;
@@ -28,7 +32,9 @@ interface StreamEvent {
 /** Sends one streaming completion and times its chunks (vLLM bench's async_request_openai_completions). */
 export async function sendBenchRequest(target: BenchTarget, request: BenchRequest): Promise<RequestOutcome> {
   const startS = performance.now() / 1000;
-  const failed = (error: string): RequestOutcome => ({ success: false, error, promptLen: request.promptIds.length, outputTokens: 0, ttftS: 0, itlS: [], latencyS: performance.now() / 1000 - startS });
+  const failed = (error: string): RequestOutcome => ({
+    success: false, error, sentAtS: startS, generatedText: '', promptLen: request.promptIds.length, outputTokens: 0, ttftS: 0, itlS: [], latencyS: performance.now() / 1000 - startS,
+  });
   let response: Response;
   try {
     response = await fetch(target.completionsUrl, {
@@ -50,6 +56,7 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
   let lastS = startS;
   const itlS: number[] = [];
   let outputTokens = 0;
+  let generatedText = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -62,7 +69,9 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
       const event = JSON.parse(data) as StreamEvent;
       if (event.error !== undefined) return failed(event.error.message);
       if (event.usage) outputTokens = event.usage.completion_tokens;
-      if ((event.choices?.[0]?.text ?? '') === '') continue;
+      const text = event.choices?.[0]?.text ?? '';
+      if (text === '') continue;
+      generatedText += text;
       const nowS = performance.now() / 1000;
       if (ttftS === undefined) ttftS = nowS - startS;
       else itlS.push(nowS - lastS);
@@ -70,5 +79,5 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
     }
   }
   const latencyS = performance.now() / 1000 - startS;
-  return { success: true, promptLen: request.promptIds.length, outputTokens, ttftS: ttftS ?? latencyS, itlS, latencyS };
+  return { success: true, sentAtS: startS, generatedText, promptLen: request.promptIds.length, outputTokens, ttftS: ttftS ?? latencyS, itlS, latencyS };
 }

@@ -39,30 +39,3 @@ export function formatBenchTable(metrics: BenchMetrics, maxConcurrency: number |
     '='.repeat(50),
   ].join('\n');
 }
-
-/** The saved JSON, with vLLM's field names. */
-export function benchResultJson(metrics: BenchMetrics, run: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const flat = (prefix: string, summary: LatencySummaryMs): Record<string, number> => ({
-    [`mean_${prefix}_ms`]: summary.mean,
-    [`median_${prefix}_ms`]: summary.median,
-    [`std_${prefix}_ms`]: summary.std,
-    [`p99_${prefix}_ms`]: summary.p99,
-  });
-  return {
-    date: new Date().toISOString(),
-    backend: 'spyre-engine',
-    ...run,
-    duration: metrics.durationS,
-    completed: metrics.completed,
-    failed: metrics.failed,
-    total_input_tokens: metrics.totalInputTokens,
-    total_output_tokens: metrics.totalOutputTokens,
-    request_throughput: metrics.requestThroughput,
-    output_throughput: metrics.outputThroughput,
-    total_token_throughput: metrics.totalTokenThroughput,
-    ...flat('ttft', metrics.ttftMs),
-    ...flat('tpot', metrics.tpotMs),
-    ...flat('itl', metrics.itlMs),
-    ...flat('e2el', metrics.e2elMs),
-  };
-}

@@ -24,6 +24,8 @@ export interface BenchServeResult {
   readonly model: string;
   readonly metrics: BenchMetrics;
   readonly outcomes: readonly RequestOutcome[];
+  /** When the first request was due: `performance.now()` in seconds (outcomes' send times count from it). */
+  readonly startedAtS: number;
 }
 
 async function firstServedModel(baseUrl: string, headers: Record<string, string>): Promise<string> {
@@ -75,5 +77,5 @@ export async function runBenchServe(options: BenchServeOptions): Promise<BenchSe
   const outcomes = await Promise.all(tasks);
   const durationS = performance.now() / 1000 - startS;
   bar?.stop();
-  return { model, metrics: computeBenchMetrics(outcomes, durationS), outcomes };
+  return { model, metrics: computeBenchMetrics(outcomes, durationS), outcomes, startedAtS: startS };
 }

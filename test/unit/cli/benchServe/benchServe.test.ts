@@ -3,6 +3,7 @@ import { arrivalGapsS } from '../../../../src/cli/commands/benchServe/arrivals.j
 import { computeBenchMetrics, percentile } from '../../../../src/cli/commands/benchServe/benchMetrics.js';
 import { formatBenchTable } from '../../../../src/cli/commands/benchServe/benchReport.js';
 import { buildDataset, type DatasetOptions } from '../../../../src/cli/commands/benchServe/dataset.js';
+import { vllmResultFileName, vllmResultJson } from '../../../../src/cli/commands/benchServe/vllmResultJson.js';
 
 const DATASET: DatasetOptions = {
   name: 'random', numPrompts: 40, inputLen: 100, outputLen: 20, rangeRatio: 0, prefixLen: 64, numPrefixGroups: 3, firstTokenId: 10, vocabSpan: 246, seed: 7,
@@ -59,9 +60,9 @@ describe('having the bench metrics', () => {
   it('when two requests succeeded and one failed, should count tokens, throughput and TPOT of the successes only', () => {
     const metrics = computeBenchMetrics(
       [
-        { success: true, promptLen: 10, outputTokens: 5, ttftS: 0.1, itlS: [0.1, 0.1, 0.1, 0.1], latencyS: 0.5 },
-        { success: true, promptLen: 30, outputTokens: 3, ttftS: 0.3, itlS: [0.2, 0.2], latencyS: 0.7 },
-        { success: false, error: 'HTTP 400', promptLen: 99, outputTokens: 0, ttftS: 0, itlS: [], latencyS: 0.01 },
+        { success: true, sentAtS: 0, generatedText: 'abcde', promptLen: 10, outputTokens: 5, ttftS: 0.1, itlS: [0.1, 0.1, 0.1, 0.1], latencyS: 0.5 },
+        { success: true, sentAtS: 0.2, generatedText: 'abc', promptLen: 30, outputTokens: 3, ttftS: 0.3, itlS: [0.2, 0.2], latencyS: 0.7 },
+        { success: false, error: 'HTTP 400', sentAtS: 0.3, generatedText: '', promptLen: 99, outputTokens: 0, ttftS: 0, itlS: [], latencyS: 0.01 },
       ],
       2,
     );
@@ -76,5 +77,48 @@ describe('having the bench metrics', () => {
     expect(lines).toContain(`${'Request rate configured (RPS):'.padEnd(40)} inf`);
     expect(lines).toContain(`${'Mean TPOT (ms):'.padEnd(40)} 150.00`);
     expect(lines[0]).toBe('============ Serving Benchmark Result ============');
+  });
+});
+
+describe('having the result JSON in vllm bench serve\'s format', () => {
+  const outcomes = [
+    { success: true, sentAtS: 10, generatedText: 'abcde', promptLen: 10, outputTokens: 5, ttftS: 0.1, itlS: [0.1, 0.1, 0.1, 0.1], latencyS: 0.5 },
+    { success: true, sentAtS: 10.2, generatedText: 'abc', promptLen: 30, outputTokens: 3, ttftS: 0.3, itlS: [0.2, 0.2], latencyS: 0.7 },
+    { success: false, error: 'HTTP 400', sentAtS: 11.5, generatedText: '', promptLen: 99, outputTokens: 0, ttftS: 0, itlS: [], latencyS: 0.01 },
+  ];
+  const metrics = computeBenchMetrics(outcomes, 2);
+  const run = {
+    backend: 'openai', label: null, modelId: 'ibm-granite/granite-3.3-8b-instruct', tokenizerId: 'ibm-granite/granite-3.3-8b-instruct', numPrompts: 3,
+    metadata: { tp: '4' }, requestRate: 4, burstiness: 1, maxConcurrency: 8, percentileMetrics: ['ttft', 'itl'] as const, metricPercentiles: [50, 99.9],
+    saveDetailed: true, date: '20261204-020000',
+  };
+
+  it('should name the file {backend}-{rate as Python prints it}qps-concurrency{n}-{last part of the model}-{date}.json', () => {
+    expect(vllmResultFileName(run)).toBe('openai-4.0qps-concurrency8-granite-3.3-8b-instruct-20261204-020000.json');
+    expect(vllmResultFileName({ ...run, requestRate: Number.POSITIVE_INFINITY, maxConcurrency: undefined, label: 'spyre' })).toBe('spyre-infqps-granite-3.3-8b-instruct-20261204-020000.json');
+  });
+
+  it('with --save-detailed, should keep one entry per request, a failed one with TTFT 0, no ITLs, length 0 and its error', () => {
+    const json = vllmResultJson(run, metrics, outcomes, 10);
+    expect(json).toMatchObject({
+      tp: '4', max_concurrency: 8, input_lens: [10, 30, 99], output_lens: [5, 3, 0], ttfts: [0.1, 0.3, 0], itls: [[0.1, 0.1, 0.1, 0.1], [0.2, 0.2], []],
+      generated_texts: ['abcde', 'abc', ''], errors: ['', '', 'HTTP 400'],
+    });
+    expect(json['start_times']).toEqual([0, expect.closeTo(0.2, 9), expect.closeTo(1.5, 9)]);
+    expect(Object.keys(json).filter((key) => key.endsWith('_ms'))).toEqual([
+      'mean_ttft_ms', 'median_ttft_ms', 'std_ttft_ms', 'p50_ttft_ms', 'p99.9_ttft_ms', 'mean_itl_ms', 'median_itl_ms', 'std_itl_ms', 'p50_itl_ms', 'p99.9_itl_ms',
+    ]);
+    expect(json['std_ttft_ms']).toBeCloseTo(100, 6);
+  });
+
+  it('should give vLLM\'s peaks: the most output tokens in one second from the first send, and the most requests in flight then', () => {
+    // Tokens at 10.1, 10.2, 10.3, 10.4, 10.5 and 10.5, 10.7, 10.9: all eight in the first second; both requests in flight in it.
+    expect(vllmResultJson(run, metrics, outcomes, 10)).toMatchObject({ max_output_tokens_per_s: 8, max_concurrent_requests: 2 });
+  });
+
+  it('without --save-detailed, should leave the per-request lists out', () => {
+    const json = vllmResultJson({ ...run, saveDetailed: false }, metrics, outcomes, 10);
+    for (const key of ['input_lens', 'output_lens', 'start_times', 'ttfts', 'itls', 'generated_texts', 'errors']) expect(json, key).not.toHaveProperty(key);
+    expect(json).toMatchObject({ completed: 2, failed: 1, request_rate: 4, request_goodput: null });
   });
 });
