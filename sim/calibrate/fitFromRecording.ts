@@ -71,16 +71,16 @@ export function fitFromRecording(result: RecordedBenchResult, options: Recording
   };
   /** Simulated and recorded figures, pooled: every request's TTFT, then the mean ITL of each with two tokens or more. */
   const pairsAt = (logFactors: readonly number[]): { simulated: number[]; recorded: number[] } => {
-    const { metrics } = runSimulation({ config: options.config, workload, costModel: new LinearCostModel(coefficientsAt(logFactors), 'fit', options.basis) });
+    const timings = runSimulation({ config: options.config, workload, costModel: new LinearCostModel(coefficientsAt(logFactors), 'fit', options.basis), keepPerRequest: true }).metrics.perRequest!;
     const simulated: number[] = [];
     const recordedFigure: number[] = [];
     for (let position = 0; position < positionOfRecorded.length; position++) {
       const index = positionOfRecorded[position]!;
-      simulated.push(metrics.firstTokenS[position]! - metrics.arrivalS[position]!);
+      simulated.push(timings.firstTokenS[position]! - timings.arrivalS[position]!);
       recordedFigure.push(recorded.ttftS[index]!);
-      const numGaps = metrics.numOutputTokens[position]! - 1;
+      const numGaps = timings.numOutputTokens[position]! - 1;
       if (numGaps > 0 && !Number.isNaN(recorded.itlS[index]!)) {
-        simulated.push((metrics.lastTokenS[position]! - metrics.firstTokenS[position]!) / numGaps);
+        simulated.push((timings.lastTokenS[position]! - timings.firstTokenS[position]!) / numGaps);
         recordedFigure.push(recorded.itlS[index]!);
       }
     }

@@ -11,7 +11,8 @@ import type { RecordedBenchResult, RecordedRequest } from './vllmBenchResult.js'
  * on every TTFT and ITL (seeded, so a test is repeatable).
  */
 export function simulatedRecording(config: EngineConfig, workload: SimWorkload, coefficients: LinearCostCoefficients, noise: number, seed: number): RecordedBenchResult {
-  const { metrics, endTimeS } = runSimulation({ config, workload, costModel: new LinearCostModel(coefficients) });
+  const { metrics: simulated, endTimeS } = runSimulation({ config, workload, costModel: new LinearCostModel(coefficients), keepPerRequest: true });
+  const metrics = simulated.perRequest!;
   const random = new Random(seed);
   const jitter = (): number => Math.exp(noise * random.normal());
   const requests = workload.requests.map((request, position): RecordedRequest => {

@@ -16,8 +16,8 @@ import type { ReplicaSpec } from './fleet.js';
 /**
  * One replica of a simulated cluster: the real engine core (bound by registerCore, as the server binds it)
  * with the simulated backend, driven step by step by the cluster's event loop on the shared virtual clock.
- * It keeps the same per-request metrics as a single-engine run (indexed by the request's place in the
- * whole workload), so one replica behind any router is exactly the single-engine simulation.
+ * It keeps the same metrics as a single-engine run (per-request timings, when kept, indexed by the request's
+ * place in the whole workload), so one replica behind any router is exactly the single-engine simulation.
  */
 export class SimReplica {
   readonly core: EngineCore;
@@ -36,7 +36,7 @@ export class SimReplica {
     readonly spec: ReplicaSpec,
     private readonly clock: VirtualClock,
     requests: readonly SimRequestSpec[],
-    indexOf: ReadonlyMap<string, number>,
+    keepPerRequest: boolean,
   ) {
     const container = new Container();
     container.bind(EngineConfig).toConstantValue(spec.config);
@@ -47,7 +47,7 @@ export class SimReplica {
     const golden = new Map<string, readonly number[]>();
     for (const request of requests) if (request.goldenOutputTokens !== undefined) golden.set(request.id, request.goldenOutputTokens);
     this.backend = new DeterministicTokenBackend(golden);
-    this.metrics = new RequestMetrics(requests.length, indexOf);
+    this.metrics = new RequestMetrics(requests.length, { keepPerRequest });
     this.statsAfterLastStep = this.core.stats();
   }
 
@@ -61,7 +61,7 @@ export class SimReplica {
       this.metrics.rejected(index, nowS);
       return false;
     }
-    this.metrics.arrived(index, nowS, promptTokenIds.length);
+    this.metrics.arrived(index, spec.id, nowS, promptTokenIds.length);
     this.idle = false;
     return true;
   }

@@ -31,6 +31,8 @@ export interface SimulationInput {
   readonly frontendValidation?: boolean;
   /** Receives every step's trace line as it is written (for trace.jsonl); omit it and nothing is kept. */
   readonly onTrace?: (line: StepTraceLine) => void;
+  /** Keep each request's timings (`metrics.perRequest`, for calibration); a report needs none. */
+  readonly keepPerRequest?: boolean;
 }
 
 export interface SimulationOutcome {
@@ -77,14 +79,10 @@ class Simulation {
     this.core.setTracing(input.onTrace !== undefined);
     this.requests = input.workload.requests;
     const golden = new Map<string, readonly number[]>();
-    const indexOf = new Map<string, number>();
-    this.requests.forEach((spec, index) => {
-      indexOf.set(spec.id, index);
-      if (spec.goldenOutputTokens !== undefined) golden.set(spec.id, spec.goldenOutputTokens);
-    });
+    for (const spec of this.requests) if (spec.goldenOutputTokens !== undefined) golden.set(spec.id, spec.goldenOutputTokens);
     this.backend = new DeterministicTokenBackend(golden);
     this.prompts = new PromptBuilder(input.workload);
-    this.metrics = new RequestMetrics(this.requests.length, indexOf);
+    this.metrics = new RequestMetrics(this.requests.length, { keepPerRequest: input.keepPerRequest ?? false });
   }
 
   run(): SimulationOutcome {
@@ -133,7 +131,7 @@ class Simulation {
       if (!openLoop) this.scheduleNextArrival(nowS);
       return;
     }
-    this.metrics.arrived(index, nowS, promptTokenIds.length);
+    this.metrics.arrived(index, spec.id, nowS, promptTokenIds.length);
     this.engineIdle = false;
   }
 
