@@ -3,7 +3,7 @@ import { EngineError } from '../../src/core/contracts/errors.js';
 import { LinearCostModel, type LinearCostCoefficients } from '../cost/linearCostModel.js';
 import type { PrefillCostBasis } from '../cost/stepShape.js';
 import { runSimulation } from '../kernel/runSimulation.js';
-import type { SimWorkload } from '../workload/simRequest.js';
+import { requestList, type SimWorkload } from '../workload/simRequest.js';
 import { nelderMead } from './nelderMead.js';
 import type { RecordedBenchResult } from './vllmBenchResult.js';
 import { recordedWorkload } from './recordedWorkload.js';
@@ -63,7 +63,7 @@ export function fitFromRecording(result: RecordedBenchResult, options: Recording
   }
   const workload: SimWorkload = recordedWorkload(result);
   const recorded = recordedFigures(result);
-  const positionOfRecorded = workload.requests.map((request) => Number(request.id));
+  const positionOfRecorded = requestList(workload.requests).map((request) => Number(request.id));
   const coefficientsAt = (logFactors: readonly number[]): LinearCostCoefficients => {
     const coefficients: Record<string, number | undefined> = { ...options.start };
     options.fitted.forEach((name, index) => (coefficients[name] = (options.start[name] ?? 0) * Math.exp(logFactors[index]!)));

@@ -1,7 +1,7 @@
 import type { EngineConfig } from '../../src/core/contracts/config.js';
 import { LinearCostModel, type LinearCostCoefficients } from '../cost/linearCostModel.js';
 import { runSimulation } from '../kernel/runSimulation.js';
-import type { SimWorkload } from '../workload/simRequest.js';
+import { requestList, type SimWorkload } from '../workload/simRequest.js';
 import { Random } from '../workload/random.js';
 import type { RecordedBenchResult, RecordedRequest } from './vllmBenchResult.js';
 
@@ -15,7 +15,7 @@ export function simulatedRecording(config: EngineConfig, workload: SimWorkload, 
   const metrics = simulated.perRequest!;
   const random = new Random(seed);
   const jitter = (): number => Math.exp(noise * random.normal());
-  const requests = workload.requests.map((request, position): RecordedRequest => {
+  const requests = requestList(workload.requests).map((request, position): RecordedRequest => {
     const numGaps = metrics.numOutputTokens[position]! - 1;
     const itlS = numGaps > 0 ? (metrics.lastTokenS[position]! - metrics.firstTokenS[position]!) / numGaps : 0;
     return {

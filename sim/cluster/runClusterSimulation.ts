@@ -56,7 +56,7 @@ class ClusterSimulation {
   constructor(private readonly input: ClusterInput) {
     const requests = input.workload.requests;
     const keepPerRequest = input.keepPerRequest ?? false;
-    this.replicas = input.fleet.map((spec) => new SimReplica(spec, this.clock, requests, keepPerRequest));
+    this.replicas = input.fleet.map((spec) => new SimReplica(spec, this.clock, requests.length, keepPerRequest));
     this.scraped = new ScrapedMetrics(
       input.fleet.map(() => BLOCK_SIZE),
       input.fleet.map((spec) => spec.config.numBlocks),
@@ -104,13 +104,13 @@ class ClusterSimulation {
     const index = this.nextArrival;
     if (index >= this.input.workload.requests.length) return;
     this.nextArrival++;
-    const timeS = this.input.workload.closedLoopConcurrency === undefined ? this.input.workload.requests[index]!.arrivalTimeS : atS;
+    const timeS = this.input.workload.closedLoopConcurrency === undefined ? this.input.workload.requests.at(index)!.arrivalTimeS : atS;
     this.queue.push(timeS, ARRIVAL, index);
   }
 
   /** Routes the request; returns the replica it went to. */
   private arrive(index: number): number {
-    const spec = this.input.workload.requests[index]!;
+    const spec = this.input.workload.requests.at(index)!;
     const openLoop = this.input.workload.closedLoopConcurrency === undefined;
     if (openLoop) this.scheduleNextArrival(this.clock.nowS());
     const promptTokenIds = this.prompts.promptTokensOf(spec);

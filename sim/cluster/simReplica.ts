@@ -35,7 +35,7 @@ export class SimReplica {
   constructor(
     readonly spec: ReplicaSpec,
     private readonly clock: VirtualClock,
-    requests: readonly SimRequestSpec[],
+    numRequests: number,
     keepPerRequest: boolean,
   ) {
     const container = new Container();
@@ -44,16 +44,15 @@ export class SimReplica {
     registerCore(container);
     this.core = container.get(EngineCore);
     this.core.setTracing(false);
-    const golden = new Map<string, readonly number[]>();
-    for (const request of requests) if (request.goldenOutputTokens !== undefined) golden.set(request.id, request.goldenOutputTokens);
-    this.backend = new DeterministicTokenBackend(golden);
-    this.metrics = new RequestMetrics(requests.length, { keepPerRequest });
+    this.backend = new DeterministicTokenBackend();
+    this.metrics = new RequestMetrics(numRequests, { keepPerRequest });
     this.statsAfterLastStep = this.core.stats();
   }
 
   /** Hands a request to the core; false when the core refuses it (a 400: counted as rejected). */
   admit(index: number, spec: SimRequestSpec, promptTokenIds: readonly number[]): boolean {
     const nowS = this.clock.nowS();
+    if (spec.goldenOutputTokens !== undefined) this.backend.setGoldenTokens(spec.id, spec.goldenOutputTokens);
     try {
       this.core.addRequest(generationRequestOf(spec, promptTokenIds, nowS), { frontendValidation: this.spec.frontendValidation });
     } catch (error) {
@@ -102,5 +101,6 @@ export class SimReplica {
     this.numSteps++;
     this.statsAfterLastStep = this.core.stats();
     this.metrics.stepEnded(report, startS, this.clock.nowS(), this.statsAfterLastStep);
+    for (const ended of report.ended) this.backend.forget(ended.requestId);
   }
 }

@@ -11,7 +11,7 @@ import { RequestMetrics } from '../report/requestMetrics.js';
 import { DeterministicTokenBackend } from '../replay/deterministicTokenBackend.js';
 import { PromptBuilder } from '../workload/promptTokens.js';
 import { generationRequestOf } from '../workload/generationRequestOf.js';
-import type { SimRequestSpec, SimWorkload } from '../workload/simRequest.js';
+import type { RequestSequence, SimWorkload } from '../workload/simRequest.js';
 import { EventQueue } from './eventQueue.js';
 import { VirtualClock } from './virtualClock.js';
 
@@ -60,7 +60,7 @@ class Simulation {
   private readonly backend: DeterministicTokenBackend;
   private readonly prompts: PromptBuilder;
   private readonly metrics: RequestMetrics;
-  private readonly requests: readonly SimRequestSpec[];
+  private readonly requests: RequestSequence;
   private nextArrival = 0;
   private stepInFlight = false;
   private startPending = false;
@@ -78,9 +78,7 @@ class Simulation {
     // Trace lines cost more than the step itself: build them only for a caller that keeps them.
     this.core.setTracing(input.onTrace !== undefined);
     this.requests = input.workload.requests;
-    const golden = new Map<string, readonly number[]>();
-    for (const spec of this.requests) if (spec.goldenOutputTokens !== undefined) golden.set(spec.id, spec.goldenOutputTokens);
-    this.backend = new DeterministicTokenBackend(golden);
+    this.backend = new DeterministicTokenBackend();
     this.prompts = new PromptBuilder(input.workload);
     this.metrics = new RequestMetrics(this.requests.length, { keepPerRequest: input.keepPerRequest ?? false });
   }
@@ -112,16 +110,17 @@ class Simulation {
     const index = this.nextArrival;
     if (index >= this.requests.length) return;
     this.nextArrival++;
-    const timeS = this.input.workload.closedLoopConcurrency === undefined ? this.requests[index]!.arrivalTimeS : atS;
+    const timeS = this.input.workload.closedLoopConcurrency === undefined ? this.requests.at(index)!.arrivalTimeS : atS;
     this.queue.push(timeS, ARRIVAL, index);
   }
 
   private arrive(index: number): void {
-    const spec = this.requests[index]!;
+    const spec = this.requests.at(index)!;
     const nowS = this.clock.nowS();
     const openLoop = this.input.workload.closedLoopConcurrency === undefined;
     if (openLoop) this.scheduleNextArrival(nowS);
     const promptTokenIds = this.prompts.promptTokensOf(spec);
+    if (spec.goldenOutputTokens !== undefined) this.backend.setGoldenTokens(spec.id, spec.goldenOutputTokens);
     try {
       this.core.addRequest(generationRequestOf(spec, promptTokenIds, nowS), { frontendValidation: this.input.frontendValidation ?? true });
     } catch (error) {
@@ -162,6 +161,7 @@ class Simulation {
     this.numSteps++;
     const stats = this.core.stats();
     this.metrics.stepEnded(report, startS, nowS, stats);
+    for (const ended of report.ended) this.backend.forget(ended.requestId);
     if (this.input.onTrace !== undefined && report.trace !== undefined) this.input.onTrace(report.trace);
     if (this.input.workload.closedLoopConcurrency !== undefined) for (let i = 0; i < report.ended.length; i++) this.scheduleNextArrival(nowS);
   }

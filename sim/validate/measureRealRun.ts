@@ -7,7 +7,7 @@ import { buildReport } from '../report/buildReport.js';
 import { RequestMetrics } from '../report/requestMetrics.js';
 import type { SimulationReport } from '../report/simulationReport.js';
 import { PromptBuilder } from '../workload/promptTokens.js';
-import type { SimWorkload } from '../workload/simRequest.js';
+import { requestList, type SimWorkload } from '../workload/simRequest.js';
 
 /**
  * Runs a workload against a real engine on the wall clock and measures it exactly as the simulator does:
@@ -27,7 +27,7 @@ export interface RealRun {
 
 /** `onRequestFinished` is called as each request's stream ends (for progress). */
 export async function measureRealRun(engine: LlmEngine, config: EngineConfig, workload: SimWorkload, clock: Clock, onRequestFinished?: () => void): Promise<RealRun> {
-  const requests = workload.requests;
+  const requests = requestList(workload.requests);
   const metrics = new RequestMetrics(requests.length);
   const prompts = new PromptBuilder(workload);
   const originS = clock.nowS();
