@@ -20,6 +20,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as LoadScenarioModule from '../sim/scenario/loadScenario.js';
+import type * as SimulateScenarioModule from '../sim/run/simulateScenario.js';
 
 interface Case {
   readonly name: string;
@@ -71,8 +73,8 @@ const HERE = resolve(fileURLToPath(import.meta.url), '../..');
 /** Child mode: one case on the checkout at `repo`, printed as one JSON line. */
 async function runChild(repo: string, numRequests: number, rate: number): Promise<void> {
   await import('reflect-metadata');
-  const { simulateScenario } = (await import(join(repo, 'sim/run/simulateScenario.ts'))) as typeof import('../sim/run/simulateScenario.js');
-  const { parseScenario } = (await import(join(repo, 'sim/scenario/loadScenario.ts'))) as typeof import('../sim/scenario/loadScenario.js');
+  const { simulateScenario } = (await import(join(repo, 'sim/run/simulateScenario.ts'))) as typeof SimulateScenarioModule;
+  const { parseScenario } = (await import(join(repo, 'sim/scenario/loadScenario.ts'))) as typeof LoadScenarioModule;
   simulateScenario(parseScenario(scenarioJson(2000, rate), 'warm-up'), '.');
   const scenario = parseScenario(scenarioJson(numRequests, rate), 'bench');
   const cpuBefore = process.cpuUsage();
