@@ -35,7 +35,7 @@ describe('having a simulation report built from fixed-size histograms', () => {
     );
     const config = scenarioEngineConfig(scenario.config, SILENT_LOGGER);
     const workload = scenarioWorkload(scenario, '.');
-    const costModel = resolveCostModel(scenario.cost_model!, '.');
+    const costModel = resolveCostModel(scenario.cost_model!, '.', config);
     // The reference: every token's time from the trace (a line per step: its end time and who produced a token).
     const tokenTimesS = new Map<string, number[]>();
     const ended = new Map<string, number>();
