@@ -1,3 +1,4 @@
+import type { PerRequestTimings } from '../report/perRequestTimings.js';
 import type { RequestMetrics } from '../report/requestMetrics.js';
 import { quantileOfSorted } from '../report/percentiles.js';
 import type { RecordedBenchResult } from './vllmBenchResult.js';
@@ -60,18 +61,25 @@ export function figureResiduals(result: RecordedBenchResult, metrics: RequestMet
     ? Float64Array.from(result.requests.flatMap((request) => request.itlsS))
     : expandedGaps(result.requests.map((request) => request.meanItlS), result.requests.map((request) => request.outputLength - 1));
   const recorded = summaryOf(Float64Array.from(result.requests, (request) => request.ttftS), recordedGaps);
-  const numRequests = metrics.arrivalS.length;
-  const simulatedTtfts = Float64Array.from({ length: numRequests }, (_, position) => metrics.firstTokenS[position]! - metrics.arrivalS[position]!);
+  const timings = perRequestOf(metrics);
+  const numRequests = timings.arrivalS.length;
+  const simulatedTtfts = Float64Array.from({ length: numRequests }, (_, position) => timings.firstTokenS[position]! - timings.arrivalS[position]!);
   const simulatedMeans = Float64Array.from({ length: numRequests }, (_, position) =>
-    metrics.numOutputTokens[position]! < 2 ? NaN : (metrics.lastTokenS[position]! - metrics.firstTokenS[position]!) / (metrics.numOutputTokens[position]! - 1));
-  const simulatedGaps = result.itlsPerToken
-    ? metrics.interTokenS.sorted()
-    : expandedGaps(simulatedMeans, Int32Array.from(metrics.numOutputTokens, (count) => count - 1));
-  const simulated = summaryOf(simulatedTtfts, Float64Array.from(simulatedGaps));
+    timings.numOutputTokens[position]! < 2 ? NaN : (timings.lastTokenS[position]! - timings.firstTokenS[position]!) / (timings.numOutputTokens[position]! - 1));
+  const perMean = summaryOf(simulatedTtfts, expandedGaps(simulatedMeans, Int32Array.from(timings.numOutputTokens, (count) => count - 1)));
+  // Token by token, the simulated gaps are the report's ITL histogram (mean exact, p50 within its stated error).
+  const gaps = metrics.interToken.summary();
+  const simulated: Summary = result.itlsPerToken ? { ...perMean, itlMean: gaps.mean, itlP50: gaps.p50 } : perMean;
   const residual = (name: keyof Summary): FigureResidual => ({
     recordedS: recorded[name],
     simulatedS: simulated[name],
     relativeError: recorded[name] > 0 ? simulated[name] / recorded[name] - 1 : 0,
   });
   return { ttftP50: residual('ttftP50'), ttftP99: residual('ttftP99'), itlMean: residual('itlMean'), itlP50: residual('itlP50') };
+}
+
+/** The per-request timings a fit's simulations keep (`keepPerRequest`). */
+export function perRequestOf(metrics: RequestMetrics): PerRequestTimings {
+  if (metrics.perRequest === undefined) throw new Error('a fit simulates with keepPerRequest: the per-request timings are missing');
+  return metrics.perRequest;
 }

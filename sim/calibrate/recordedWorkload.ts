@@ -1,4 +1,4 @@
-import type { SimRequestSpec, SimWorkload } from '../workload/simRequest.js';
+import type { ListedWorkload, SimRequestSpec } from '../workload/simRequest.js';
 import type { RecordedBenchResult } from './vllmBenchResult.js';
 
 /**
@@ -9,7 +9,7 @@ import type { RecordedBenchResult } from './vllmBenchResult.js';
  * Prompt tokens are generated from the request's index: the file keeps lengths, not prompts, so prefix-cache
  * hits of the real run are not reproduced.
  */
-export function recordedWorkload(result: RecordedBenchResult): SimWorkload {
+export function recordedWorkload(result: RecordedBenchResult): ListedWorkload {
   const requests = result.requests.map((recorded, index): SimRequestSpec => ({
     id: String(index),
     arrivalTimeS: recorded.startTimeS ?? (Number.isFinite(result.requestRateRps) ? index / result.requestRateRps : 0),

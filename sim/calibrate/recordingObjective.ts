@@ -3,7 +3,8 @@ import { LinearCostModel, type LinearCostCoefficients } from '../cost/linearCost
 import type { PrefillCostBasis } from '../cost/stepShape.js';
 import { runSimulation } from '../kernel/runSimulation.js';
 import type { RequestMetrics } from '../report/requestMetrics.js';
-import type { SimWorkload } from '../workload/simRequest.js';
+import { requestList, type SimWorkload } from '../workload/simRequest.js';
+import { perRequestOf } from './figureResiduals.js';
 import { recordedWorkload } from './recordedWorkload.js';
 import type { RecordedBenchResult } from './vllmBenchResult.js';
 
@@ -37,7 +38,7 @@ export class RecordingObjective {
   ) {
     this.workload = recordedWorkload(result);
     const positionOfRequest = new Int32Array(result.requests.length);
-    this.workload.requests.forEach((request, position) => (positionOfRequest[Number(request.id)] = position));
+    requestList(this.workload.requests).forEach((request, position) => (positionOfRequest[Number(request.id)] = position));
     const recorded: number[] = [];
     const requestOf: number[] = [];
     const kinds: number[] = [];
@@ -64,19 +65,20 @@ export class RecordingObjective {
 
   /** Simulates the workload under `coefficients` and compares every figure with the recording. */
   simulate(coefficients: LinearCostCoefficients): SimulatedRecording {
-    const { metrics } = runSimulation({ config: this.config, workload: this.workload, costModel: new LinearCostModel(coefficients, 'fit', this.basis) });
+    const { metrics } = runSimulation({ config: this.config, workload: this.workload, costModel: new LinearCostModel(coefficients, 'fit', this.basis), keepPerRequest: true });
     return { logErrors: this.logErrorsOf(metrics), metrics };
   }
 
   /** Simulated value of every figure, seconds (NaN for a request the simulation never answered). */
   simulatedFigures(metrics: RequestMetrics): Float64Array {
+    const timings = perRequestOf(metrics);
     const simulated = new Float64Array(this.numFigures);
     for (let figure = 0; figure < simulated.length; figure++) {
       const position = this.positionOfFigure[figure]!;
-      const firstS = metrics.firstTokenS[position]!;
+      const firstS = timings.firstTokenS[position]!;
       simulated[figure] = this.kindOfFigure[figure] === 0
-        ? firstS - metrics.arrivalS[position]!
-        : (metrics.lastTokenS[position]! - firstS) / (metrics.numOutputTokens[position]! - 1);
+        ? firstS - timings.arrivalS[position]!
+        : (timings.lastTokenS[position]! - firstS) / (timings.numOutputTokens[position]! - 1);
     }
     return simulated;
   }

@@ -1,7 +1,7 @@
 import type { EngineConfig } from '../../src/core/contracts/config.js';
 import { LinearCostModel, type LinearCostCoefficients } from '../cost/linearCostModel.js';
 import { runSimulation } from '../kernel/runSimulation.js';
-import type { SimWorkload } from '../workload/simRequest.js';
+import { requestList, type SimWorkload } from '../workload/simRequest.js';
 import { Random } from '../workload/random.js';
 import { meanOf, type RecordedBenchResult, type RecordedRequest } from './vllmBenchResult.js';
 
@@ -17,8 +17,8 @@ import { meanOf, type RecordedBenchResult, type RecordedRequest } from './vllmBe
  */
 export function simulatedRecording(config: EngineConfig, workload: SimWorkload, coefficients: LinearCostCoefficients, noise: number, seed: number, arrivalJitterS = 0): RecordedBenchResult {
   const tokenTimes = new Map<string, number[]>();
-  const { metrics, endTimeS } = runSimulation({
-    config, workload, costModel: new LinearCostModel(coefficients),
+  const { metrics: simulated, endTimeS } = runSimulation({
+    config, workload, costModel: new LinearCostModel(coefficients), keepPerRequest: true,
     onTrace: (line) => {
       for (const id of line.outputs) {
         const times = tokenTimes.get(id);
@@ -27,9 +27,10 @@ export function simulatedRecording(config: EngineConfig, workload: SimWorkload, 
       }
     },
   });
+  const metrics = simulated.perRequest!;
   const random = new Random(seed);
   const jitter = (): number => Math.exp(noise * random.normal());
-  const requests = workload.requests.map((request, position): RecordedRequest => {
+  const requests = requestList(workload.requests).map((request, position): RecordedRequest => {
     const times = tokenTimes.get(request.id) ?? [];
     const ttftS = (metrics.firstTokenS[position]! - metrics.arrivalS[position]!) * jitter();
     const itlsS = times.slice(1).map((timeS, gap) => (timeS - times[gap]!) * jitter());

@@ -11,34 +11,23 @@ export interface ClusterOutcome {
   readonly owner: Int32Array;
 }
 
-function copyOwned(into: RequestMetrics, from: RequestMetrics, index: number): void {
-  into.arrivalS[index] = from.arrivalS[index]!;
-  into.firstTokenS[index] = from.firstTokenS[index]!;
-  into.lastTokenS[index] = from.lastTokenS[index]!;
-  into.endS[index] = from.endS[index]!;
-  into.numOutputTokens[index] = from.numOutputTokens[index]!;
-  into.numPromptTokens[index] = from.numPromptTokens[index]!;
-  into.prefillInterruptS[index] = from.prefillInterruptS[index]!;
-  into.state[index] = from.state[index]!;
-}
-
 /**
- * The fleet's metrics from its replicas': each request's timings from the replica it ran on, every replica's
- * inter-token gaps, step counts summed, busy time averaged over the replicas (so busy_fraction stays 0..1),
- * prefix-cache counts summed. `merged` already holds the fleet's timeline.
+ * The fleet's metrics from its replicas': their histograms and counts summed (each request ran on one
+ * replica), busy time averaged over the replicas (so busy_fraction stays 0..1), prefix-cache counts summed;
+ * kept per-request timings from the replica each request ran on. `merged` already holds the fleet's timeline.
  */
 export function mergeReplicaOutcomes(replicas: readonly SimReplica[], owner: Int32Array, merged: RequestMetrics, endTimeS: number): ClusterOutcome {
-  for (let index = 0; index < owner.length; index++) {
-    const replica = owner[index]!;
-    if (replica >= 0) copyOwned(merged, replicas[replica]!.metrics, index);
+  const timings = merged.perRequest;
+  if (timings !== undefined) {
+    for (let index = 0; index < owner.length; index++) {
+      const replica = owner[index]!;
+      if (replica >= 0) timings.copyFrom(replicas[replica]!.metrics.perRequest!, index);
+    }
   }
   let busyS = 0;
   for (const replica of replicas) {
     const metrics = replica.metrics;
-    for (const gap of metrics.interTokenS.sorted()) merged.interTokenS.push(gap);
-    merged.numPrefillSteps += metrics.numPrefillSteps;
-    merged.numDecodeSteps += metrics.numDecodeSteps;
-    merged.numIdleSteps += metrics.numIdleSteps;
+    merged.absorb(metrics);
     busyS += metrics.busyS;
     metrics.occupancy.close();
   }

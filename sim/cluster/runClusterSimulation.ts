@@ -26,6 +26,8 @@ export interface ClusterInput {
   readonly fleet: readonly ReplicaSpec[];
   readonly router: RouterSpec | undefined;
   readonly workload: SimWorkload;
+  /** Keep each request's timings (fleet and replicas' `metrics.perRequest`); a report needs none. */
+  readonly keepPerRequest?: boolean;
 }
 
 /**
@@ -46,7 +48,6 @@ class ClusterSimulation {
   private readonly scraped: ScrapedMetrics;
   private readonly prompts: PromptBuilder;
   private readonly owner: Int32Array;
-  private readonly indexOf = new Map<string, number>();
   private readonly merged: RequestMetrics;
   private nextArrival = 0;
   private numScrapes = 0;
@@ -54,8 +55,8 @@ class ClusterSimulation {
 
   constructor(private readonly input: ClusterInput) {
     const requests = input.workload.requests;
-    requests.forEach((spec, index) => this.indexOf.set(spec.id, index));
-    this.replicas = input.fleet.map((spec) => new SimReplica(spec, this.clock, requests, this.indexOf));
+    const keepPerRequest = input.keepPerRequest ?? false;
+    this.replicas = input.fleet.map((spec) => new SimReplica(spec, this.clock, requests.length, keepPerRequest));
     this.scraped = new ScrapedMetrics(
       input.fleet.map(() => BLOCK_SIZE),
       input.fleet.map((spec) => spec.config.numBlocks),
@@ -63,7 +64,7 @@ class ClusterSimulation {
     this.router = createRouter(input.router, this.scraped);
     this.prompts = new PromptBuilder(input.workload);
     this.owner = new Int32Array(requests.length).fill(-1);
-    this.merged = new RequestMetrics(requests.length, this.indexOf);
+    this.merged = new RequestMetrics(requests.length, { keepPerRequest });
   }
 
   run(): ClusterOutcome {
@@ -103,13 +104,13 @@ class ClusterSimulation {
     const index = this.nextArrival;
     if (index >= this.input.workload.requests.length) return;
     this.nextArrival++;
-    const timeS = this.input.workload.closedLoopConcurrency === undefined ? this.input.workload.requests[index]!.arrivalTimeS : atS;
+    const timeS = this.input.workload.closedLoopConcurrency === undefined ? this.input.workload.requests.at(index)!.arrivalTimeS : atS;
     this.queue.push(timeS, ARRIVAL, index);
   }
 
   /** Routes the request; returns the replica it went to. */
   private arrive(index: number): number {
-    const spec = this.input.workload.requests[index]!;
+    const spec = this.input.workload.requests.at(index)!;
     const openLoop = this.input.workload.closedLoopConcurrency === undefined;
     if (openLoop) this.scheduleNextArrival(this.clock.nowS());
     const promptTokenIds = this.prompts.promptTokensOf(spec);

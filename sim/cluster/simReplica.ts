@@ -16,8 +16,8 @@ import type { ReplicaSpec } from './fleet.js';
 /**
  * One replica of a simulated cluster: the real engine core (bound by registerCore, as the server binds it)
  * with the simulated backend, driven step by step by the cluster's event loop on the shared virtual clock.
- * It keeps the same per-request metrics as a single-engine run (indexed by the request's place in the
- * whole workload), so one replica behind any router is exactly the single-engine simulation.
+ * It keeps the same metrics as a single-engine run (per-request timings, when kept, indexed by the request's
+ * place in the whole workload), so one replica behind any router is exactly the single-engine simulation.
  */
 export class SimReplica {
   readonly core: EngineCore;
@@ -35,8 +35,8 @@ export class SimReplica {
   constructor(
     readonly spec: ReplicaSpec,
     private readonly clock: VirtualClock,
-    requests: readonly SimRequestSpec[],
-    indexOf: ReadonlyMap<string, number>,
+    numRequests: number,
+    keepPerRequest: boolean,
   ) {
     const container = new Container();
     container.bind(EngineConfig).toConstantValue(spec.config);
@@ -44,16 +44,15 @@ export class SimReplica {
     registerCore(container);
     this.core = container.get(EngineCore);
     this.core.setTracing(false);
-    const golden = new Map<string, readonly number[]>();
-    for (const request of requests) if (request.goldenOutputTokens !== undefined) golden.set(request.id, request.goldenOutputTokens);
-    this.backend = new DeterministicTokenBackend(golden);
-    this.metrics = new RequestMetrics(requests.length, indexOf);
+    this.backend = new DeterministicTokenBackend();
+    this.metrics = new RequestMetrics(numRequests, { keepPerRequest });
     this.statsAfterLastStep = this.core.stats();
   }
 
   /** Hands a request to the core; false when the core refuses it (a 400: counted as rejected). */
   admit(index: number, spec: SimRequestSpec, promptTokenIds: readonly number[]): boolean {
     const nowS = this.clock.nowS();
+    if (spec.goldenOutputTokens !== undefined) this.backend.setGoldenTokens(spec.id, spec.goldenOutputTokens);
     try {
       this.core.addRequest(generationRequestOf(spec, promptTokenIds, nowS), { frontendValidation: this.spec.frontendValidation });
     } catch (error) {
@@ -61,7 +60,7 @@ export class SimReplica {
       this.metrics.rejected(index, nowS);
       return false;
     }
-    this.metrics.arrived(index, nowS, promptTokenIds.length);
+    this.metrics.arrived(index, spec.id, nowS, promptTokenIds.length);
     this.idle = false;
     return true;
   }
@@ -102,5 +101,6 @@ export class SimReplica {
     this.numSteps++;
     this.statsAfterLastStep = this.core.stats();
     this.metrics.stepEnded(report, startS, this.clock.nowS(), this.statsAfterLastStep);
+    for (const ended of report.ended) this.backend.forget(ended.requestId);
   }
 }

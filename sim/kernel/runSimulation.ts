@@ -11,7 +11,7 @@ import { RequestMetrics } from '../report/requestMetrics.js';
 import { DeterministicTokenBackend } from '../replay/deterministicTokenBackend.js';
 import { PromptBuilder } from '../workload/promptTokens.js';
 import { generationRequestOf } from '../workload/generationRequestOf.js';
-import type { SimRequestSpec, SimWorkload } from '../workload/simRequest.js';
+import type { RequestSequence, SimWorkload } from '../workload/simRequest.js';
 import { EventQueue } from './eventQueue.js';
 import { VirtualClock } from './virtualClock.js';
 
@@ -31,6 +31,8 @@ export interface SimulationInput {
   readonly frontendValidation?: boolean;
   /** Receives every step's trace line as it is written (for trace.jsonl); omit it and nothing is kept. */
   readonly onTrace?: (line: StepTraceLine) => void;
+  /** Keep each request's timings (`metrics.perRequest`, for calibration); a report needs none. */
+  readonly keepPerRequest?: boolean;
 }
 
 export interface SimulationOutcome {
@@ -58,7 +60,7 @@ class Simulation {
   private readonly backend: DeterministicTokenBackend;
   private readonly prompts: PromptBuilder;
   private readonly metrics: RequestMetrics;
-  private readonly requests: readonly SimRequestSpec[];
+  private readonly requests: RequestSequence;
   private nextArrival = 0;
   private stepInFlight = false;
   private startPending = false;
@@ -76,15 +78,9 @@ class Simulation {
     // Trace lines cost more than the step itself: build them only for a caller that keeps them.
     this.core.setTracing(input.onTrace !== undefined);
     this.requests = input.workload.requests;
-    const golden = new Map<string, readonly number[]>();
-    const indexOf = new Map<string, number>();
-    this.requests.forEach((spec, index) => {
-      indexOf.set(spec.id, index);
-      if (spec.goldenOutputTokens !== undefined) golden.set(spec.id, spec.goldenOutputTokens);
-    });
-    this.backend = new DeterministicTokenBackend(golden);
+    this.backend = new DeterministicTokenBackend();
     this.prompts = new PromptBuilder(input.workload);
-    this.metrics = new RequestMetrics(this.requests.length, indexOf);
+    this.metrics = new RequestMetrics(this.requests.length, { keepPerRequest: input.keepPerRequest ?? false });
   }
 
   run(): SimulationOutcome {
@@ -114,16 +110,17 @@ class Simulation {
     const index = this.nextArrival;
     if (index >= this.requests.length) return;
     this.nextArrival++;
-    const timeS = this.input.workload.closedLoopConcurrency === undefined ? this.requests[index]!.arrivalTimeS : atS;
+    const timeS = this.input.workload.closedLoopConcurrency === undefined ? this.requests.at(index)!.arrivalTimeS : atS;
     this.queue.push(timeS, ARRIVAL, index);
   }
 
   private arrive(index: number): void {
-    const spec = this.requests[index]!;
+    const spec = this.requests.at(index)!;
     const nowS = this.clock.nowS();
     const openLoop = this.input.workload.closedLoopConcurrency === undefined;
     if (openLoop) this.scheduleNextArrival(nowS);
     const promptTokenIds = this.prompts.promptTokensOf(spec);
+    if (spec.goldenOutputTokens !== undefined) this.backend.setGoldenTokens(spec.id, spec.goldenOutputTokens);
     try {
       this.core.addRequest(generationRequestOf(spec, promptTokenIds, nowS), { frontendValidation: this.input.frontendValidation ?? true });
     } catch (error) {
@@ -133,7 +130,7 @@ class Simulation {
       if (!openLoop) this.scheduleNextArrival(nowS);
       return;
     }
-    this.metrics.arrived(index, nowS, promptTokenIds.length);
+    this.metrics.arrived(index, spec.id, nowS, promptTokenIds.length);
     this.engineIdle = false;
   }
 
@@ -164,6 +161,7 @@ class Simulation {
     this.numSteps++;
     const stats = this.core.stats();
     this.metrics.stepEnded(report, startS, nowS, stats);
+    for (const ended of report.ended) this.backend.forget(ended.requestId);
     if (this.input.onTrace !== undefined && report.trace !== undefined) this.input.onTrace(report.trace);
     if (this.input.workload.closedLoopConcurrency !== undefined) for (let i = 0; i < report.ended.length; i++) this.scheduleNextArrival(nowS);
   }

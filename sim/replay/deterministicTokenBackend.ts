@@ -26,8 +26,22 @@ interface ProducedSoFar {
  */
 export class DeterministicTokenBackend implements SyncStepExecutor {
   private readonly produced = new Map<RequestId, ProducedSoFar>();
+  private readonly goldenTokens: Map<string, readonly number[]>;
 
-  constructor(private readonly goldenTokens: ReadonlyMap<string, readonly number[]> = new Map()) {}
+  constructor(goldenTokens: ReadonlyMap<string, readonly number[]> = new Map()) {
+    this.goldenTokens = new Map(goldenTokens);
+  }
+
+  /** Golden tokens for a request that arrives later (a timed run registers each as it arrives). */
+  setGoldenTokens(requestId: string, tokens: readonly number[]): void {
+    this.goldenTokens.set(requestId, tokens);
+  }
+
+  /** Drops an ended request's state, so a long run keeps only its requests in flight. */
+  forget(requestId: string): void {
+    this.produced.delete(requestId as RequestId);
+    this.goldenTokens.delete(requestId);
+  }
 
   executeSync(plan: StepPlan): StepResult {
     if (plan.kind === 'prefill') return { sampled: plan.isLastChunk ? [this.next(plan.requestId)] : [] };

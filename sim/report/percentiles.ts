@@ -20,16 +20,3 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
 export function median(values: readonly number[]): number {
   return quantileOfSorted(values.slice().sort((a, b) => a - b), 0.5);
 }
-
-export function summarizeSorted(sorted: ArrayLike<number>): LatencySummary {
-  if (sorted.length === 0) return { mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
-  let sum = 0;
-  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
-  return {
-    mean: sum / sorted.length,
-    p50: quantileOfSorted(sorted, 0.5),
-    p90: quantileOfSorted(sorted, 0.9),
-    p99: quantileOfSorted(sorted, 0.99),
-    max: sorted[sorted.length - 1]!,
-  };
-}

@@ -1,59 +1,112 @@
 import type { EngineCoreStats, StepReport } from '../../src/core/engine/engineCore.js';
-import { DownsampledSeries, GrowableFloat64 } from './growableSeries.js';
+import { DownsampledSeries } from './downsampledSeries.js';
+import { LatencyHistogram } from './latencyHistogram.js';
+import { PerRequestTimings } from './perRequestTimings.js';
+
+/** Per-field arrays of the requests in flight, one slot each, reused once a request ends. */
+class InFlightSlots {
+  arrivalS = new Float64Array(64);
+  firstTokenS = new Float64Array(64);
+  lastTokenS = new Float64Array(64);
+  prefillBaseS = new Float64Array(64);
+  numOutputTokens = new Int32Array(64);
+  numPromptTokens = new Int32Array(64);
+  /** The request's place in the workload. */
+  index = new Int32Array(64);
+  private readonly free: number[] = [];
+  private used = 0;
+
+  take(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    if (this.used === this.index.length) this.grow();
+    return this.used++;
+  }
+
+  give(slot: number): void {
+    this.free.push(slot);
+  }
+
+  private grow(): void {
+    const grown = <T extends Float64Array | Int32Array>(array: T): T => {
+      const copy = new (array.constructor as new (length: number) => T)(array.length * 2);
+      copy.set(array);
+      return copy;
+    };
+    this.arrivalS = grown(this.arrivalS);
+    this.firstTokenS = grown(this.firstTokenS);
+    this.lastTokenS = grown(this.lastTokenS);
+    this.prefillBaseS = grown(this.prefillBaseS);
+    this.numOutputTokens = grown(this.numOutputTokens);
+    this.numPromptTokens = grown(this.numPromptTokens);
+    this.index = grown(this.index);
+  }
+}
 
 /**
- * Per-request timings gathered while a simulation runs, in flat typed arrays indexed by the request's
- * position in the workload (a run of 100,000 requests keeps no per-request objects).
+ * What a simulation (or a measured run) gathers for its report while it runs, in memory that does not
+ * grow with the number of requests: the requests in flight each hold a slot, and an ended request goes
+ * into fixed-size latency histograms (TTFT, TPOT, E2E, prefill interrupt; every inter-token gap into the
+ * ITL one) and counters. Per-request timings are kept only when asked for (`keepPerRequest`).
  *
  * Prefill interrupt (SPEC §4 `prefill_interrupt_seconds`): the time a decoding request (first token out, not
  * finished) spends waiting on other requests' prefill steps. Kept as the difference of one running total
  * of prefill-step time, read when the request starts decoding and when it ends.
  */
 export class RequestMetrics {
-  readonly arrivalS: Float64Array;
-  readonly firstTokenS: Float64Array;
-  readonly lastTokenS: Float64Array;
-  readonly endS: Float64Array;
-  readonly numOutputTokens: Int32Array;
-  readonly numPromptTokens: Int32Array;
-  readonly prefillInterruptS: Float64Array;
-  /** 0 pending, 1 arrived, 2 ended, 3 rejected at admission, 4 failed. */
-  readonly state: Uint8Array;
-  readonly interTokenS = new GrowableFloat64();
+  readonly ttft = new LatencyHistogram();
+  readonly tpot = new LatencyHistogram();
+  readonly e2e = new LatencyHistogram();
+  readonly prefillInterrupt = new LatencyHistogram();
+  readonly interToken = new LatencyHistogram();
   /** KV usage (0..1), waiting and running request counts after each step. */
   readonly occupancy = new DownsampledSeries(3);
+  readonly perRequest: PerRequestTimings | undefined;
+  numCompleted = 0;
+  numRejected = 0;
+  numFailed = 0;
+  /** Over completed requests. */
+  numOutputTokens = 0;
+  numPromptTokens = 0;
+  firstArrivalS = Number.POSITIVE_INFINITY;
+  lastEndS = 0;
   numPrefillSteps = 0;
   numDecodeSteps = 0;
   numIdleSteps = 0;
   busyS = 0;
   private prefillTotalS = 0;
-  private readonly prefillBaseS: Float64Array;
+  private readonly slots = new InFlightSlots();
+  private readonly slotOf = new Map<string, number>();
 
   constructor(
-    numRequests: number,
-    private readonly indexOf: ReadonlyMap<string, number>,
+    readonly numRequests: number,
+    options: { readonly keepPerRequest?: boolean } = {},
   ) {
-    this.arrivalS = new Float64Array(numRequests);
-    this.firstTokenS = new Float64Array(numRequests).fill(Number.NaN);
-    this.lastTokenS = new Float64Array(numRequests);
-    this.endS = new Float64Array(numRequests);
-    this.numOutputTokens = new Int32Array(numRequests);
-    this.numPromptTokens = new Int32Array(numRequests);
-    this.prefillInterruptS = new Float64Array(numRequests);
-    this.prefillBaseS = new Float64Array(numRequests);
-    this.state = new Uint8Array(numRequests);
+    this.perRequest = options.keepPerRequest === true ? new PerRequestTimings(numRequests) : undefined;
   }
 
-  arrived(index: number, timeS: number, numPromptTokens: number): void {
-    this.arrivalS[index] = timeS;
-    this.numPromptTokens[index] = numPromptTokens;
-    this.state[index] = 1;
+  arrived(index: number, requestId: string, timeS: number, numPromptTokens: number): void {
+    const slot = this.slots.take();
+    this.slotOf.set(requestId, slot);
+    this.slots.arrivalS[slot] = timeS;
+    this.slots.firstTokenS[slot] = Number.NaN;
+    this.slots.lastTokenS[slot] = 0;
+    this.slots.numOutputTokens[slot] = 0;
+    this.slots.numPromptTokens[slot] = numPromptTokens;
+    this.slots.index[slot] = index;
+    if (this.perRequest !== undefined) {
+      this.perRequest.arrivalS[index] = timeS;
+      this.perRequest.state[index] = 1;
+    }
   }
 
   rejected(index: number, timeS: number): void {
-    this.arrivalS[index] = timeS;
-    this.endS[index] = timeS;
-    this.state[index] = 3;
+    this.numRejected++;
+    if (this.perRequest !== undefined) {
+      this.perRequest.arrivalS[index] = timeS;
+      this.perRequest.endS[index] = timeS;
+      this.perRequest.state[index] = 3;
+    }
   }
 
   stepEnded(report: StepReport, startS: number, endS: number, stats: EngineCoreStats): void {
@@ -64,24 +117,75 @@ export class RequestMetrics {
     } else if (kind === 'decode') this.numDecodeSteps++;
     else this.numIdleSteps++;
     if (kind !== 'idle') this.busyS += endS - startS;
-    for (const token of report.produced) this.tokenProduced(this.indexOf.get(token.requestId)!, endS);
-    for (const ended of report.ended) {
-      const index = this.indexOf.get(ended.requestId)!;
-      this.endS[index] = endS;
-      this.state[index] = ended.error === undefined ? 2 : 4;
-      if (!Number.isNaN(this.firstTokenS[index]!)) this.prefillInterruptS[index] = this.prefillTotalS - this.prefillBaseS[index]!;
-    }
+    for (const token of report.produced) this.tokenProduced(this.slotOf.get(token.requestId)!, endS);
+    for (const ended of report.ended) this.requestEnded(ended.requestId, ended.error === undefined, endS);
     this.occupancy.add(endS, stats.kvCacheUsage, stats.numWaiting, stats.numRunning);
   }
 
-  private tokenProduced(index: number, timeS: number): void {
-    if (this.numOutputTokens[index]! === 0) {
-      this.firstTokenS[index] = timeS;
-      this.prefillBaseS[index] = this.prefillTotalS;
+  /** Adds another run's figures (a replica's, into its fleet's); the timeline is not merged. */
+  absorb(other: RequestMetrics): void {
+    this.ttft.merge(other.ttft);
+    this.tpot.merge(other.tpot);
+    this.e2e.merge(other.e2e);
+    this.prefillInterrupt.merge(other.prefillInterrupt);
+    this.interToken.merge(other.interToken);
+    this.numCompleted += other.numCompleted;
+    this.numRejected += other.numRejected;
+    this.numFailed += other.numFailed;
+    this.numOutputTokens += other.numOutputTokens;
+    this.numPromptTokens += other.numPromptTokens;
+    this.firstArrivalS = Math.min(this.firstArrivalS, other.firstArrivalS);
+    this.lastEndS = Math.max(this.lastEndS, other.lastEndS);
+    this.numPrefillSteps += other.numPrefillSteps;
+    this.numDecodeSteps += other.numDecodeSteps;
+    this.numIdleSteps += other.numIdleSteps;
+  }
+
+  private tokenProduced(slot: number, timeS: number): void {
+    const slots = this.slots;
+    if (slots.numOutputTokens[slot]! === 0) {
+      slots.firstTokenS[slot] = timeS;
+      slots.prefillBaseS[slot] = this.prefillTotalS;
     } else {
-      this.interTokenS.push(timeS - this.lastTokenS[index]!);
+      this.interToken.record(timeS - slots.lastTokenS[slot]!);
     }
-    this.lastTokenS[index] = timeS;
-    this.numOutputTokens[index]!++;
+    slots.lastTokenS[slot] = timeS;
+    slots.numOutputTokens[slot]!++;
+  }
+
+  private requestEnded(requestId: string, succeeded: boolean, endS: number): void {
+    const slot = this.slotOf.get(requestId)!;
+    this.slotOf.delete(requestId);
+    this.slots.give(slot);
+    const slots = this.slots;
+    const arrivalS = slots.arrivalS[slot]!;
+    const firstTokenS = slots.firstTokenS[slot]!;
+    const numTokens = slots.numOutputTokens[slot]!;
+    const interruptS = Number.isNaN(firstTokenS) ? 0 : this.prefillTotalS - slots.prefillBaseS[slot]!;
+    if (this.perRequest !== undefined) this.recordPerRequest(slots.index[slot]!, succeeded, endS, interruptS, slot);
+    if (!succeeded) {
+      this.numFailed++;
+      return;
+    }
+    this.numCompleted++;
+    this.numOutputTokens += numTokens;
+    this.numPromptTokens += slots.numPromptTokens[slot]!;
+    this.firstArrivalS = Math.min(this.firstArrivalS, arrivalS);
+    this.lastEndS = Math.max(this.lastEndS, endS);
+    this.e2e.record(endS - arrivalS);
+    this.prefillInterrupt.record(interruptS);
+    if (numTokens === 0) return;
+    this.ttft.record(firstTokenS - arrivalS);
+    if (numTokens > 1) this.tpot.record((slots.lastTokenS[slot]! - firstTokenS) / (numTokens - 1));
+  }
+
+  private recordPerRequest(index: number, succeeded: boolean, endS: number, interruptS: number, slot: number): void {
+    const perRequest = this.perRequest!;
+    perRequest.firstTokenS[index] = this.slots.firstTokenS[slot]!;
+    perRequest.lastTokenS[index] = this.slots.lastTokenS[slot]!;
+    perRequest.numOutputTokens[index] = this.slots.numOutputTokens[slot]!;
+    perRequest.endS[index] = endS;
+    perRequest.prefillInterruptS[index] = interruptS;
+    perRequest.state[index] = succeeded ? 2 : 4;
   }
 }

@@ -1,5 +1,5 @@
 import { EngineError } from '../../src/core/contracts/errors.js';
-import { generateWorkload } from '../workload/generateWorkload.js';
+import { streamWorkload } from '../workload/generateWorkload.js';
 import type { SimRequestSpec, SimWorkload } from '../workload/simRequest.js';
 import { traceWorkload } from '../workload/traceWorkload.js';
 import { generatePromptTokens } from './promptTokens.js';
@@ -14,7 +14,7 @@ export function scenarioWorkload(scenario: Scenario, baseDir: string): SimWorklo
     throw new EngineError('invalid_scenario', "A scenario gives either 'requests' or 'workload', not both.");
   }
   if (scenario.workload !== undefined) {
-    return 'trace' in scenario.workload ? traceWorkload(scenario.workload, baseDir) : generateWorkload(scenario.workload, baseDir);
+    return 'trace' in scenario.workload ? traceWorkload(scenario.workload, baseDir) : streamWorkload(scenario.workload, baseDir);
   }
   if (scenario.requests === undefined) throw new EngineError('invalid_scenario', "A timed run needs 'requests' or a 'workload'.");
   const stepped = scenario.requests.find((request) => request.arrival_step !== undefined);

@@ -7,7 +7,7 @@ import { buildReport } from '../report/buildReport.js';
 import { RequestMetrics } from '../report/requestMetrics.js';
 import type { SimulationReport } from '../report/simulationReport.js';
 import { PromptBuilder } from '../workload/promptTokens.js';
-import type { SimWorkload } from '../workload/simRequest.js';
+import { requestList, type SimWorkload } from '../workload/simRequest.js';
 
 /**
  * Runs a workload against a real engine on the wall clock and measures it exactly as the simulator does:
@@ -27,9 +27,8 @@ export interface RealRun {
 
 /** `onRequestFinished` is called as each request's stream ends (for progress). */
 export async function measureRealRun(engine: LlmEngine, config: EngineConfig, workload: SimWorkload, clock: Clock, onRequestFinished?: () => void): Promise<RealRun> {
-  const requests = workload.requests;
-  const indexOf = new Map(requests.map((spec, index) => [spec.id, index]));
-  const metrics = new RequestMetrics(requests.length, indexOf);
+  const requests = requestList(workload.requests);
+  const metrics = new RequestMetrics(requests.length);
   const prompts = new PromptBuilder(workload);
   const originS = clock.nowS();
   const now = (): number => clock.nowS() - originS;
@@ -56,7 +55,7 @@ export async function measureRealRun(engine: LlmEngine, config: EngineConfig, wo
     const promptTokenIds = prompts.promptTokensOf(spec);
     // An empty engine starts its loop at once: the next step's time counts from here, not from the last step.
     if (engine.numUnfinishedRequests === 0) lastStepEndS = now();
-    metrics.arrived(index, Math.min(arrivalS, now()), promptTokenIds.length);
+    metrics.arrived(index, spec.id, Math.min(arrivalS, now()), promptTokenIds.length);
     const stream = engine.generate({ promptTokenIds }, { ...(spec.maxTokens > 0 ? { maxTokens: spec.maxTokens } : {}), ignoreEos: true, temperature: 0 }, { requestId: spec.id });
     for await (const output of stream) void output;
     onRequestFinished?.();

@@ -24,10 +24,28 @@ export interface SimRequestSpec {
   readonly goldenOutputTokens?: readonly number[];
 }
 
+/**
+ * The requests of a run by place in arrival order. An array is one; a generated workload builds each
+ * request when it is asked for (in order), so a run of a million requests does not hold a million specs.
+ */
+export interface RequestSequence {
+  readonly length: number;
+  at(index: number): SimRequestSpec | undefined;
+}
+
+/** Every request of a sequence, as an array (for the small workloads calibration and validation run). */
+export function requestList(requests: RequestSequence): readonly SimRequestSpec[] {
+  if (Array.isArray(requests)) return requests as readonly SimRequestSpec[];
+  return Array.from({ length: requests.length }, (_, index) => requests.at(index)!);
+}
+
 /** The requests of a run, in arrival order, and the closed-loop concurrency when there is one. */
 export interface SimWorkload {
-  readonly requests: readonly SimRequestSpec[];
+  readonly requests: RequestSequence;
   readonly closedLoopConcurrency: number | undefined;
   /** Seed of the shared-prefix groups' tokens. */
   readonly prefixSeed: number;
 }
+
+/** A workload whose requests are all in memory (lists, traces, recordings). */
+export type ListedWorkload = SimWorkload & { readonly requests: readonly SimRequestSpec[] };

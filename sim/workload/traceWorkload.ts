@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { EngineError } from '../../src/core/contracts/errors.js';
 import { deriveSeed } from './random.js';
-import type { SimRequestSpec, SimWorkload } from './simRequest.js';
+import type { ListedWorkload, SimRequestSpec } from './simRequest.js';
 import type { TraceWorkloadSpec } from './workloadSchema.js';
 
 /**
@@ -27,7 +27,7 @@ const traceLineSchema = z
   .refine((line) => (line.output_len === undefined) !== (line.output_length === undefined), { message: 'give exactly one of output_len and output_length' });
 
 /** Reads a JSONL trace (relative to `baseDir`); requests are replayed in arrival order (ties in file order). */
-export function traceWorkload(spec: TraceWorkloadSpec, baseDir: string): SimWorkload {
+export function traceWorkload(spec: TraceWorkloadSpec, baseDir: string): ListedWorkload {
   const path = isAbsolute(spec.trace) ? spec.trace : resolve(baseDir, spec.trace);
   let text: string;
   try {

@@ -1,23 +1,26 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { registerSimCommands } from './commands/sim.js';
-import { registerGenerateCommands } from './commands/generate.js';
-import { registerCatalogCommands } from './commands/catalog.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerEmbedCommands } from './commands/embed.js';
-import { registerBenchCommands } from './commands/bench.js';
-import { registerModelCommands } from './commands/model.js';
+
+/**
+ * The top-level commands, in help order, each with the module that registers it. Only the command asked
+ * for is loaded (`spyre sim run` does not load the server, the ONNX runtime or the native library), all of
+ * them when none is named (`spyre --help`, a typo).
+ */
+const COMMANDS: readonly { readonly name: string; readonly load: () => Promise<(program: Command) => void | Promise<void>> }[] = [
+  { name: 'sim', load: async () => { const { registerSimCommands } = await import('./commands/sim.js'); return (program) => registerSimCommands(program, process.argv[3]); } },
+  { name: 'generate', load: async () => (await import('./commands/generate.js')).registerGenerateCommands },
+  { name: 'catalog', load: async () => (await import('./commands/catalog.js')).registerCatalogCommands },
+  { name: 'serve', load: async () => (await import('./commands/serve.js')).registerServeCommand },
+  { name: 'embed', load: async () => (await import('./commands/embed.js')).registerEmbedCommands },
+  { name: 'bench', load: async () => (await import('./commands/bench.js')).registerBenchCommands },
+  { name: 'model', load: async () => (await import('./commands/model.js')).registerModelCommands },
+];
 
 const program = new Command('spyre')
   .description('spyre-engine: a vLLM-Spyre-style LLM serving engine and simulator')
   .showHelpAfterError();
 
-registerSimCommands(program);
-registerGenerateCommands(program);
-registerCatalogCommands(program);
-registerServeCommand(program);
-registerEmbedCommands(program);
-registerBenchCommands(program);
-registerModelCommands(program);
+const asked = COMMANDS.find((command) => command.name === process.argv[2]);
+for (const command of asked === undefined ? COMMANDS : [asked]) await (await command.load())(program);
 
 await program.parseAsync(process.argv);

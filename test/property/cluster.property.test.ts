@@ -48,14 +48,14 @@ describe('having a generated cluster scenario', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const parsed = parseScenario(scenarioJson(s), 'property');
-        const outcome = runClusterSimulation({ fleet: resolveFleet(parsed, '.', SILENT_LOGGER), router: parsed.router, workload: scenarioWorkload(parsed, '.') });
+        const outcome = runClusterSimulation({ fleet: resolveFleet(parsed, '.', SILENT_LOGGER), router: parsed.router, workload: scenarioWorkload(parsed, '.'), keepPerRequest: true });
         for (const replica of outcome.owner) expect(replica >= 0 && replica < s.replicas).toBe(true);
-        const states = outcome.fleet.metrics.state;
+        const states = outcome.fleet.metrics.perRequest!.state;
         // 2 ended, 3 refused: nothing is left pending or running.
         for (const state of states) expect(state === 2 || state === 3).toBe(true);
         // Each request was admitted (or refused) by its owner alone.
         outcome.replicas.forEach((replica, index) => {
-          replica.metrics.state.forEach((state, request) => expect(state !== 0).toBe(outcome.owner[request] === index));
+          replica.metrics.perRequest!.state.forEach((state, request) => expect(state !== 0).toBe(outcome.owner[request] === index));
         });
         const first = simulateScenario(parsed, '.');
         const second = simulateScenario(parseScenario(scenarioJson(s), 'property'), '.');

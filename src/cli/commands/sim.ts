@@ -4,15 +4,22 @@ import type { Command } from 'commander';
 import { loadScenarioFile } from '../../../sim/scenario/loadScenario.js';
 import { replayScenario } from '../../../sim/replay/replayScenario.js';
 import { runCliAction } from '../runCliAction.js';
-import { registerSimCalibrate } from './simCalibrate.js';
-import { registerSimPlan } from './simPlan.js';
-import { registerSimRun } from './simRun.js';
-import { registerSimSweep } from './simSweep.js';
-import { registerSimTune } from './simTune.js';
-import { registerSimValidate } from './simValidate.js';
 
-/** `spyre sim …`: the simulator's commands. */
-export function registerSimCommands(program: Command): void {
+/**
+ * The subcommands after replay, in help order, each with the names it registers and its module. Only the
+ * one asked for is loaded (`sim run` does not load calibration's eager backend), all of them otherwise.
+ */
+const SUBCOMMANDS: readonly { readonly names: readonly string[]; readonly load: () => Promise<(sim: Command) => void> }[] = [
+  { names: ['run'], load: async () => (await import('./simRun.js')).registerSimRun },
+  { names: ['sweep'], load: async () => (await import('./simSweep.js')).registerSimSweep },
+  { names: ['tune'], load: async () => (await import('./simTune.js')).registerSimTune },
+  { names: ['plan', 'merge'], load: async () => (await import('./simPlan.js')).registerSimPlan },
+  { names: ['calibrate'], load: async () => (await import('./simCalibrate.js')).registerSimCalibrate },
+  { names: ['validate'], load: async () => (await import('./simValidate.js')).registerSimValidate },
+];
+
+/** `spyre sim …`: the simulator's commands. `subcommand` is the one named on the command line, if any. */
+export async function registerSimCommands(program: Command, subcommand: string | undefined): Promise<void> {
   const sim = program.command('sim').description('run scenarios through the engine core on a virtual clock');
   sim
     .command('replay')
@@ -35,10 +42,6 @@ export function registerSimCommands(program: Command): void {
         );
       }),
     );
-  registerSimRun(sim);
-  registerSimSweep(sim);
-  registerSimTune(sim);
-  registerSimPlan(sim);
-  registerSimCalibrate(sim);
-  registerSimValidate(sim);
+  const asked = SUBCOMMANDS.find((entry) => subcommand !== undefined && entry.names.includes(subcommand));
+  for (const entry of asked === undefined ? SUBCOMMANDS : [asked]) (await entry.load())(sim);
 }

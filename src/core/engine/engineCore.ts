@@ -123,7 +123,7 @@ export class EngineCore {
 
   stats(): EngineCoreStats {
     return {
-      numWaiting: this.scheduler.waitingRequests().length,
+      numWaiting: this.scheduler.numWaiting,
       numRunning: this.scheduler.runningRequests().length,
       kvCacheUsage: this.kv.usage(),
       prefixCacheQueriedTokens: this.kv.prefixCacheQueriedTokens,

@@ -22,7 +22,7 @@ export function prefillCandidate(state: SchedulerState, kv: KvCacheManager, limi
   const decoding = state.running.filter((request) => request.isDecoding);
   if (limits.interleaveSteps && state.previousStepWasPrefill && decoding.length > 0) return undefined;
   if (ongoing !== undefined) return mayContinue(ongoing, decoding, state, kv, limits) ? { request: ongoing, newHit: undefined } : undefined;
-  const head = state.waiting[0];
+  const head = state.waiting.first();
   if (head === undefined) return undefined;
   const hit = kv.findPrefixHit(head.tokenIds, head.numPrefillTokens, head.cacheSalt);
   if (state.running.length === 0) return { request: head, newHit: hit };

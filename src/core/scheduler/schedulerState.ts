@@ -1,10 +1,12 @@
 import type { RequestId } from '../contracts/ids.js';
 import type { FinishReason } from '../contracts/requests.js';
+import { RequestQueue } from './requestQueue.js';
 import type { SchedulerRequest } from './schedulerRequest.js';
 
 /** The scheduler's queues and the batch it is decoding; admission, preemption and the step update read and write it. */
 export interface SchedulerState {
-  waiting: SchedulerRequest[];
+  /** FCFS; a ring deque, because admission takes its head and preemption puts requests back in front. */
+  readonly waiting: RequestQueue<SchedulerRequest>;
   running: SchedulerRequest[];
   readonly requests: Map<RequestId, SchedulerRequest>;
   /** The padded context length of the current decode batch. */
@@ -16,7 +18,7 @@ export interface SchedulerState {
 }
 
 export function emptySchedulerState(): SchedulerState {
-  return { waiting: [], running: [], requests: new Map(), tkv: 0, previousStepWasPrefill: false, preemptions: 0, numEndedWhileWaiting: 0 };
+  return { waiting: new RequestQueue<SchedulerRequest>(), running: [], requests: new Map(), tkv: 0, previousStepWasPrefill: false, preemptions: 0, numEndedWhileWaiting: 0 };
 }
 
 /** Ends a request; its blocks go back when the scheduler releases it. */

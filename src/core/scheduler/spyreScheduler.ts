@@ -160,7 +160,7 @@ export class SpyreScheduler {
     // Only an abort ends a waiting request; finishing ones are running, so the (possibly long) waiting
     // queue is rebuilt only when it holds an ended request.
     if (state.numEndedWhileWaiting > 0) {
-      state.waiting = state.waiting.filter((request) => request.status !== 'finished');
+      state.waiting.retain((request) => request.status !== 'finished');
       state.numEndedWhileWaiting = 0;
     }
   }
@@ -192,8 +192,13 @@ export class SpyreScheduler {
     return this.state.preemptions;
   }
 
+  /** The waiting queue front to back (a copy: O(queue length)). */
   waitingRequests(): readonly SchedulerRequest[] {
-    return this.state.waiting;
+    return this.state.waiting.toArray();
+  }
+
+  get numWaiting(): number {
+    return this.state.waiting.length;
   }
 
   runningRequests(): readonly SchedulerRequest[] {

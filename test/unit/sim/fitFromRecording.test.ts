@@ -77,7 +77,7 @@ describe('having a recording made by the simulator with known coefficients, 2% n
   it('should predict a held-out workload (another rate, other lengths) within 2% on ITL mean and 5% on TTFT p50', () => {
     const heldOut = scenario(6, 5, 400, 40);
     const figures = (coefficients: LinearCostCoefficients): { itlMeanS: number; ttftP50S: number } => {
-      const { metrics } = runSimulation({ config: heldOut.config, workload: heldOut.workload, costModel: new LinearCostModel(coefficients) });
+      const metrics = runSimulation({ config: heldOut.config, workload: heldOut.workload, costModel: new LinearCostModel(coefficients), keepPerRequest: true }).metrics.perRequest!;
       const ttfts = Array.from(metrics.firstTokenS, (first, position) => first - metrics.arrivalS[position]!).sort((a, b) => a - b);
       let gaps = 0;
       let gapTimeS = 0;

@@ -16,7 +16,7 @@ function simulate(scenarioJson: unknown, coefficients: LinearCostCoefficients = 
   const scenario = parseScenario(scenarioJson, 'test');
   const config = scenarioEngineConfig(scenario.config, SILENT_LOGGER);
   const trace: StepTraceLine[] = [];
-  const outcome = runSimulation({ config, workload: scenarioWorkload(scenario, '.'), costModel: new LinearCostModel(coefficients), onTrace: (line) => trace.push(line) });
+  const outcome = runSimulation({ config, workload: scenarioWorkload(scenario, '.'), costModel: new LinearCostModel(coefficients), onTrace: (line) => trace.push(line), keepPerRequest: true });
   return { outcome, trace };
 }
 
@@ -39,9 +39,10 @@ describe('having a timed simulation over the real engine core', () => {
   describe('when one request of three tokens runs at one second per step', () => {
     it('should time its first token at the end of its prefill and each next one a step later', () => {
       const { outcome } = simulate({ config: CONFIG, requests: [{ id: 'x', arrival_time: 0.5, prompt: { length: 100, seed: 1 }, max_tokens: 3, ignore_eos: true }] });
-      const m = outcome.metrics;
+      const m = outcome.metrics.perRequest!;
       expect([m.firstTokenS[0], m.lastTokenS[0], m.endS[0], m.numOutputTokens[0]]).toEqual([1.5, 3.5, 3.5, 3]);
-      expect(m.interTokenS.sorted()).toEqual(Float64Array.from([1, 1]));
+      const itl = outcome.metrics.interToken;
+      expect([itl.count, itl.min, itl.max]).toEqual([2, 1, 1]);
     });
   });
 
@@ -55,9 +56,11 @@ describe('having a timed simulation over the real engine core', () => {
         ],
       });
       expect(trace.map((line) => `${line.kind}@${line.time}`)).toEqual(['prefill@1', 'decode@2', 'prefill@3', 'decode@4', 'decode@5', 'idle@5']);
-      const m = outcome.metrics;
+      const m = outcome.metrics.perRequest!;
       expect(Array.from(m.prefillInterruptS)).toEqual([1, 0]);
-      expect(Array.from(m.interTokenS.sorted())).toEqual([1, 1, 1, 2]);
+      // The gaps 1, 1, 1 and 2 s: their count, sum and extremes (the histogram keeps those exactly).
+      const itl = outcome.metrics.interToken;
+      expect([itl.count, itl.sum, itl.min, itl.max]).toEqual([4, 5, 1, 2]);
       expect(m.firstTokenS[1]! - m.arrivalS[1]!).toBe(1.5);
     });
   });
@@ -86,7 +89,7 @@ describe('having a timed simulation over the real engine core', () => {
         workload: { num_requests: 12, seed: 1, arrival: { process: 'closed', concurrency: 2 }, prompt_len: { dist: 'uniform', min: 10, max: 150 }, output_len: { dist: 'uniform', min: 1, max: 6 } },
       });
       expect(Math.max(...trace.map((line) => line.waiting.length + line.running.length))).toBe(2);
-      expect(Array.from(outcome.metrics.state).every((state) => state === 2)).toBe(true);
+      expect(Array.from(outcome.metrics.perRequest!.state).every((state) => state === 2)).toBe(true);
     });
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateWorkload } from '../../../sim/workload/generateWorkload.js';
+import { generateWorkload, streamWorkload } from '../../../sim/workload/generateWorkload.js';
 import { lengthSampler, type LengthDistribution } from '../../../sim/workload/lengthDistribution.js';
 import { PromptBuilder } from '../../../sim/workload/promptTokens.js';
 import { Random } from '../../../sim/workload/random.js';
@@ -115,6 +115,16 @@ describe('having a seeded generator', () => {
     const lognormal = { prompt_len: { dist: 'lognormal', mean: 300, std: 200 }, arrival: { process: 'gamma', rate: 2, burstiness: 0.5 } };
     expect(generateWorkload(spec(lognormal), '.')).toEqual(generateWorkload(spec(lognormal), '.'));
     expect(generateWorkload(spec({ ...lognormal, seed: 6 }), '.').requests).not.toEqual(generateWorkload(spec(lognormal), '.').requests);
+  });
+
+  it('should, streamed, build the same requests on demand in any order of asking (earlier ones regenerated)', () => {
+    const big = spec({ num_requests: 10_000, prompt_len: { dist: 'uniform', min: 16, max: 512 }, shared_prefix: { groups: 3, length: 16 } });
+    const listed = generateWorkload(big, '.').requests;
+    const streamed = streamWorkload(big, '.').requests;
+    expect(streamed.length).toBe(10_000);
+    for (const index of [9_999, 3, 5_000, 4_999, 0, 9_998]) expect(streamed.at(index)).toEqual(listed[index]);
+    expect(streamed.at(10_000)).toBeUndefined();
+    expect(new Set(listed.map((request) => request.promptLength)).size).toBeGreaterThan(100);
   });
 
   describe('when requests share prefixes', () => {

@@ -1,25 +1,3 @@
-import { sortNonNegative } from './radixSort.js';
-
-/** An append-only list of numbers in a Float64Array that doubles when full. */
-export class GrowableFloat64 {
-  private values = new Float64Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-
-  /** A sorted copy of the values. */
-  sorted(): Float64Array {
-    return sortNonNegative(this.values.slice(0, this.length));
-  }
-}
-
 /**
  * A time series kept to at most `capacity` points however long the run: when full, neighbouring points
  * are merged in pairs (keeping the first time and the larger values, so peaks survive) and from then on
