@@ -20,7 +20,8 @@ const rounds = Number(argValue('--rounds') ?? 3);
 const interleave = argValue('--interleave') ?? '1';
 
 const created = await createLlmEngine({ flags: { model: modelDir, maxModelLen: 192, maxNumSeqs: numRequests, maxNumBatchedTokens: 128 }, env: { VLLM_SPYRE_CP_INTERLEAVE_STEPS: interleave }, logger: SILENT_LOGGER });
-const session = created.model.session;
+const session = created.eagerModel?.session;
+if (session === undefined) throw new Error('eager runs the model through its onnxruntime session');
 const runner = created.container.get(EagerRunner);
 
 type Kind = StepPlan['kind'];

@@ -29,8 +29,11 @@ export interface LoadedPoolingBackend {
 
 /** How a backend serves a decoder: binds the `StepExecutor`; `close` releases what it holds beyond the model. */
 export interface DecoderBackend {
-  /** True when the device runs the model, so the onnxruntime session only read and checked the directory. */
-  readonly releasesOnnxSession: boolean;
+  /**
+   * True when the backend runs the model through the eager loader's onnxruntime session (which also checks the
+   * directory); false when it reads the directory itself (sendnn: its importer refuses what it cannot map).
+   */
+  readonly runsOnnxSession: boolean;
   bind(container: Container, config: EngineConfig, logger: Logger, env: EnvSource): { close(): void };
 }
 
@@ -83,7 +86,7 @@ function sendnnEncoder(model: EncoderModel, env: EnvSource): LoadedPoolingBacken
 export const BACKEND_REGISTRY: Readonly<Record<DynamoBackend, BackendRow>> = {
   eager: {
     decoder: {
-      releasesOnnxSession: false,
+      runsOnnxSession: true,
       bind: (container) => {
         registerEagerBackend(container);
         return { close: () => undefined };
@@ -92,7 +95,7 @@ export const BACKEND_REGISTRY: Readonly<Record<DynamoBackend, BackendRow>> = {
     encoder: { releasesOnnxSession: false, load: eagerEncoder },
   },
   sendnn: {
-    decoder: { releasesOnnxSession: true, bind: (container, config, logger, env) => startSendnnBackend(container, config, logger, sendnnOptionsFromEnv(env)) },
+    decoder: { runsOnnxSession: false, bind: (container, config, logger, env) => startSendnnBackend(container, config, logger, sendnnOptionsFromEnv(env)) },
     encoder: { releasesOnnxSession: true, load: sendnnEncoder },
   },
   sendnn_compile_only: {

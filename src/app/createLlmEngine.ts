@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { EagerModel, loadEagerModel } from '../backends/eager/eagerModel.js';
+import { readDecoderDir } from '../backends/sendnn/import/importDecoder.js';
+import { parseSpyreEnvironment } from '../core/config/envVars.js';
 import type { ModelShapeHints } from '../core/config/engineFlags.js';
 import { resolveEngineConfig, startupSummary } from '../core/config/resolveEngineConfig.js';
 import { Clock } from '../core/contracts/clock.js';
@@ -19,15 +21,27 @@ import { startEngineOf, type CreateEngineOptions, type EngineKind, type StartedO
 /** The options of a generating engine (an encoder's device memory budget does not apply). */
 export type CreateLlmEngineOptions = Omit<CreateEngineOptions, 'deviceMemoryBytes'>;
 
+/** What the engine and the server need of the model directory, whichever backend runs it. */
+export interface ServedDecoderModel {
+  /** What the directory says (config, tokenizer, generation defaults). */
+  readonly info: ModelDirInfo;
+  /**
+   * The vocabulary the logits cover: the ONNX logits' width (eager), or the config's `vocab_size` (sendnn,
+   * whose importer checks the lm head against it).
+   */
+  readonly vocabSize: number;
+}
+
 export interface CreatedLlmEngine {
   readonly engine: LlmEngine;
   readonly config: EngineConfig;
+  readonly model: ServedDecoderModel;
   /**
-   * The model directory as the eager loader reads it (config, tokenizer, ONNX I/O). With
-   * `VLLM_SPYRE_DYNAMO_BACKEND=sendnn` the device runs the model: createLlmEngine has already released this
-   * onnxruntime session, which only read and checked the directory.
+   * The eager loader's onnxruntime session and checked I/O, when eager runs the model. With
+   * `VLLM_SPYRE_DYNAMO_BACKEND=sendnn` the directory is read without onnxruntime (the sendnn importer refuses
+   * what it cannot map), so layouts only eager refuses (GPT-2's legacy stacked past) serve on sendnn.
    */
-  readonly model: EagerModel;
+  readonly eagerModel?: EagerModel;
   readonly container: Container;
   /** Aborts what runs and releases the backend (the onnxruntime session, or the sendnn programs, KV and device). */
   close(): Promise<void>;
@@ -49,7 +63,7 @@ function shapeHints(info: ModelDirInfo): ModelShapeHints {
   };
 }
 
-/** Generation: the decoder column of the backend table, over the eager loader's reading of the directory. */
+/** Generation: the decoder column of the backend table (eager over the eager loader's session, sendnn over its importer). */
 export const DECODER_ENGINE: EngineKind<CreatedLlmEngine> = {
   name: 'decoder',
   create: (options) => createLlmEngine(options),
@@ -73,18 +87,25 @@ export function startLlmEngine(options: CreateLlmEngineOptions): Promise<Started
  * logger and the tokenizer → an LlmEngine. The server and `spyre generate` both start here.
  */
 export async function createLlmEngine(options: CreateLlmEngineOptions): Promise<CreatedLlmEngine> {
+  const backend = BACKEND_REGISTRY[parseSpyreEnvironment(options.env ?? process.env).dynamoBackend].decoder;
+  if (backend?.runsOnnxSession === false) {
+    // The device runs the model: no onnxruntime session reads the directory; the backend's importer checks it.
+    const info = readDecoderDir(options.flags.model);
+    return composeOver({ info, vocabSize: info.dims.vocabSize }, undefined, options, () => Promise.resolve());
+  }
   const model = await loadEagerModel(options.flags.model, options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {});
   let releasing: Promise<void> | undefined;
   const releaseModel = (): Promise<void> => (releasing ??= model.session.release());
   try {
-    const created = composeOver(model, options, releaseModel);
-    // The device runs the model: the onnxruntime session only read and checked the directory.
-    if (BACKEND_REGISTRY[created.config.backend].decoder?.releasesOnnxSession === true) await releaseModel();
-    return created;
+    return composeOver(servedOf(model), model, options, releaseModel);
   } catch (error) {
     await releaseModel();
     throw error;
   }
+}
+
+function servedOf(model: EagerModel): ServedDecoderModel {
+  return { info: model.info, vocabSize: model.io.vocabSize };
 }
 
 /**
@@ -93,21 +114,26 @@ export async function createLlmEngine(options: CreateLlmEngineOptions): Promise<
  * startup (warmup, precompiled-catalog checks).
  */
 export function composeLlmEngine(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'intraOpNumThreads'>): CreatedLlmEngine {
-  return composeOver(model, options, () => model.session.release());
+  return composeOver(servedOf(model), model, options, () => model.session.release());
 }
 
-function composeOver(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'intraOpNumThreads'>, releaseModel: () => Promise<void>): CreatedLlmEngine {
+function composeOver(
+  model: ServedDecoderModel,
+  eagerModel: EagerModel | undefined,
+  options: Omit<CreateLlmEngineOptions, 'intraOpNumThreads'>,
+  releaseModel: () => Promise<void>,
+): CreatedLlmEngine {
   const logger = options.logger ?? stderrLogger(options.flags.logLevel);
   const env = options.env ?? process.env;
   const config = resolveEngineConfig(options.flags, env, logger, shapeHints(model.info));
   const decoderBackend = servingBackend('decoder', config.backend, 'startLlmEngine (spyre serve, spyre generate)');
-  const codec = TokenizerTextCodec.fromModelDir(model.info, model.io.vocabSize);
+  const codec = TokenizerTextCodec.fromModelDir(model.info, model.vocabSize);
   const container = new Container();
   container.bind(EngineConfig).toConstantValue(config);
   container.bind(Clock).toConstantValue(WALL_CLOCK);
   container.bind(Logger).toConstantValue(logger);
   container.bind(TextCodec).toConstantValue(codec);
-  container.bind(EagerModel).toConstantValue(model);
+  if (eagerModel !== undefined) container.bind(EagerModel).toConstantValue(eagerModel);
   registerCore(container);
   logger.info(startupSummary(config));
   const backend = decoderBackend.bind(container, config, logger, env);
@@ -116,7 +142,7 @@ function composeOver(model: EagerModel, options: Omit<CreateLlmEngineOptions, 'i
     const engine = container.get(LlmEngine);
     return {
       // the backend may have rebound the config (sendnn: the KV blocks the cards hold)
-      engine, config: container.get(EngineConfig), model, container,
+      engine, config: container.get(EngineConfig), model, ...(eagerModel !== undefined ? { eagerModel } : {}), container,
       close: async () => {
         try {
           await engine.close();

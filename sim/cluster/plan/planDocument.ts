@@ -60,7 +60,9 @@ export function buildPlanReport(settings: PlanSettingsRecord, results: readonly 
   const ranked = rankResults(ordered);
   const cheapest = ranked[0];
   const verdict =
-    cheapest === undefined
+    cheapest === undefined && ordered.every((result) => result.infeasible !== undefined)
+      ? `None of the searched configurations can run on the cards (each is infeasible; the reasons are listed). Search larger --cards-per-replica, or give the replicas larger cards.`
+      : cheapest === undefined
       ? `No fleet of up to ${settings.max_replicas} replicas of any searched configuration meets the targets at ${settings.qps} requests/s. Raise --max-replicas, loosen the targets, or widen the search.`
       : `Cheapest fleet at ${settings.qps} requests/s: ${fleetText(cheapest)}.`;
   return {

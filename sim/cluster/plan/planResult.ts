@@ -30,6 +30,11 @@ export interface CandidateResult {
   readonly probes: readonly PlanProbe[];
   /** The chosen fleet at each QPS of the curve, ascending (empty when no fleet qualified). */
   readonly curve: readonly PlanProbe[];
+  /**
+   * Why the cards cannot run this configuration at all (its tensor parallel size does not fit the model or
+   * does not divide it), when they cannot: nothing was simulated, replicas and cards are null.
+   */
+  readonly infeasible?: string;
 }
 
 const ms = (seconds: number): number => Number((seconds * 1000).toPrecision(6));

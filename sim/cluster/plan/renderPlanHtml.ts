@@ -6,11 +6,18 @@ import { renderPlanSvg } from './renderPlanSvg.js';
 
 /** plan.html: the verdict, the plot (inline SVG) and one table row per searched configuration. */
 export function renderPlanHtml(plan: PlanReport, subtitle: string): string {
-  const columns = ['configuration', 'TP', 'chunk', 'seqs', 'replicas', 'cards', 'TTFT p50 ms', 'TTFT p99 ms', 'ITL mean ms', 'ITL p99 ms', 'out tok/s', 'fleets tried', 'misses at the largest fleet tried'];
+  const columns = ['configuration', 'TP', 'chunk', 'seqs', 'replicas', 'cards', 'TTFT p50 ms', 'TTFT p99 ms', 'ITL mean ms', 'ITL p99 ms', 'out tok/s', 'fleets tried', 'misses at the largest fleet tried, or why the cards cannot run it'];
   const rows = plan.results.map((result) => {
-    const probe = chosenProbe(result) ?? result.probes[result.probes.length - 1]!;
+    const probe = chosenProbe(result) ?? result.probes[result.probes.length - 1];
     const cls = result.candidate.index === plan.cheapest ? 'recommended' : result.replicas === null ? 'misses' : '';
-    const cells = [
+    const cells = probe === undefined ? [
+      result.candidate.label,
+      result.candidate.tensorParallelSize,
+      result.candidate.maxNumBatchedTokens,
+      result.candidate.maxNumSeqs,
+      'infeasible', '–', '–', '–', '–', '–', '–', '–',
+      result.infeasible ?? '',
+    ] : [
       result.candidate.label,
       result.candidate.tensorParallelSize,
       result.candidate.maxNumBatchedTokens,

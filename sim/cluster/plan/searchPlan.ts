@@ -1,3 +1,8 @@
+import { EngineError } from '../../../src/core/contracts/errors.js';
+import { SILENT_LOGGER } from '../../../src/core/contracts/logger.js';
+import { DEFAULT_COST_MODEL_SPEC } from '../../cost/costModelSpec.js';
+import { resolveScenarioCost } from '../../cost/scenarioCost.js';
+import { scenarioEngineConfig } from '../../scenario/scenarioEngineConfig.js';
 import type { SweepOptions } from '../../sweep/runSweep.js';
 import type { SimulationReport } from '../../report/simulationReport.js';
 import type { Scenario } from '../../scenario/scenarioSchema.js';
@@ -44,7 +49,22 @@ class CountSearch {
 }
 
 /**
- * For each candidate, the fewest replicas that meet the targets at the planned QPS (assuming more replicas
+ * Why the cards cannot run `candidate`'s replica at all, by the rule a run applies (the per-card memory rule
+ * and TP divisibility, through resolveScenarioCost), or undefined when they can. Simulates nothing.
+ */
+export function infeasibleReason(scenario: Scenario, baseDir: string, candidate: PlanCandidate, qps: number): string | undefined {
+  const replica = fleetScenario(scenario, candidate, 1, qps);
+  try {
+    resolveScenarioCost(replica.cost_model ?? DEFAULT_COST_MODEL_SPEC, baseDir, scenarioEngineConfig(replica.config, SILENT_LOGGER));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    return error.message;
+  }
+}
+
+/**
+ * For each candidate the cards can run (the others are reported with {@link infeasibleReason}), the fewest replicas that meet the targets at the planned QPS (assuming more replicas
  * never hurt, so the count can be bisected), then that fleet's latency at each QPS of the curve. Runs in
  * rounds: every candidate's next probe goes to the pool together. `onRound` sees each round's size first.
  */
@@ -56,7 +76,8 @@ export async function searchPlan(
   run: ScenarioRunner,
   options: SweepOptions & { readonly onRound?: (simulations: number) => void } = {},
 ): Promise<CandidateResult[]> {
-  const searches = candidates.map((candidate) => new CountSearch(candidate, settings.maxReplicas));
+  const reasons = new Map(candidates.map((candidate) => [candidate.index, infeasibleReason(scenario, baseDir, candidate, settings.qps)]));
+  const searches = candidates.filter((candidate) => reasons.get(candidate.index) === undefined).map((candidate) => new CountSearch(candidate, settings.maxReplicas));
   for (;;) {
     const active = searches.filter((search) => search.next !== undefined);
     if (active.length === 0) break;
@@ -69,7 +90,10 @@ export async function searchPlan(
   );
   if (curveTasks.length > 0) options.onRound?.(curveTasks.length);
   const curveReports = curveTasks.length === 0 ? [] : await run(curveTasks.map((task) => ({ scenario: fleetScenario(scenario, task.search.candidate, task.replicas, task.qps), baseDir })), options);
-  return searches.map((search) => {
+  const searched = new Map(searches.map((search) => [search.candidate.index, search]));
+  return candidates.map((candidate): CandidateResult => {
+    const search = searched.get(candidate.index);
+    if (search === undefined) return { candidate, replicas: null, cards: null, probes: [], curve: [], infeasible: reasons.get(candidate.index)! };
     const replicas = search.replicas;
     if (replicas === undefined) return { candidate: search.candidate, replicas: null, cards: null, probes: search.probes, curve: [] };
     const curve = curveTasks.flatMap((task, index) => (task.search === search ? [probeOf(curveReports[index]!, replicas, task.qps, settings.targets)] : []));

@@ -33,7 +33,7 @@ export const SERVED_DECODER: ServedKind<CreatedLlmEngine, SpyreServer> = {
   watchStartup: (logger) => logger,
   warmUp: (created, onProgress) => warmUpEngine(created.engine, created.config, onProgress),
   serve: (created, logger) => {
-    const server = createServer(created.engine, created.config, { logger, version: packageVersion(), vocabSize: created.model.io.vocabSize });
+    const server = createServer(created.engine, created.config, { logger, version: packageVersion(), vocabSize: created.model.vocabSize });
     const { engine } = created;
     return {
       server,

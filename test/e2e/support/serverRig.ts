@@ -36,7 +36,7 @@ export async function startServerRig(options: ServerRigOptions = {}): Promise<Se
     logger: SILENT_LOGGER,
     intraOpNumThreads: 1,
   });
-  const server = createServer(created.engine, created.config, { vocabSize: created.model.io.vocabSize, ...options.server });
+  const server = createServer(created.engine, created.config, { vocabSize: created.model.vocabSize, ...options.server });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const address = server.app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server did not bind a TCP port');

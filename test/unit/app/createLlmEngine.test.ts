@@ -98,7 +98,9 @@ describe('createLlmEngine over a generated model', () => {
 
   describe('when the environment names an unknown backend', () => {
     it('should fail at startup listing the accepted values', () => {
-      expect(() => composeLlmEngine(created.model, { flags: { model: tiny.dir }, env: { VLLM_SPYRE_DYNAMO_BACKEND: 'cuda' }, logger: SILENT_LOGGER })).toThrow(/eager/);
+      const eagerModel = created.eagerModel;
+      if (eagerModel === undefined) throw new Error('eager runs the model through its onnxruntime session');
+      expect(() => composeLlmEngine(eagerModel, { flags: { model: tiny.dir }, env: { VLLM_SPYRE_DYNAMO_BACKEND: 'cuda' }, logger: SILENT_LOGGER })).toThrow(/eager/);
     });
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SPYRE_CARD_PROFILE } from '../../../src/device/deviceProfile.js';
 import { PLAN_TEST_SCENARIO } from '../../support/planScenario.js';
 import { REPO_ROOT } from '../../support/sharedPaths.js';
 
@@ -36,6 +37,40 @@ describe('having spyre sim plan', () => {
       const plan = JSON.parse(readFileSync(join(dir, 'whole', 'plan.json'), 'utf8')) as { cheapest: number; results: { candidate: { index: number }; cards: number | null }[] };
       const cheapest = plan.results.find((result) => result.candidate.index === plan.cheapest)!;
       for (const result of plan.results) if (result.cards !== null) expect(result.cards).toBeGreaterThanOrEqual(cheapest.cards!);
+    });
+  });
+});
+
+describe('having a scenario whose model does not fit one card', () => {
+  // Cards of 10 GB: granite-3.3-8b's 16.3 GB of fp16 weights need at least two of them.
+  writeFileSync(join(dir, 'cards.json'), JSON.stringify({ ...SPYRE_CARD_PROFILE, name: 'small-cards', memoryBytesPerCard: 10e9 }));
+  const smallCards = join(dir, 'granite-small-cards.scenario.json');
+  writeFileSync(smallCards, JSON.stringify({ ...PLAN_TEST_SCENARIO, cost_model: { device: 'cards.json' } }));
+  const search = ['sim', 'plan', smallCards, '--qps', '6', '--ttft-p99', '400', '--itl-p99', '200', '--chunk-sizes', '512', '--max-num-seqs', '4', '--max-replicas', '4', '--workers', '0'];
+
+  describe('when --cards-per-replica sweeps 1 and 2', () => {
+    it('should report TP 1 infeasible with the per-card figures, simulate nothing for it, and plan on TP 2', () => {
+      const out = join(dir, 'small-cards');
+      const planned = spyre([...search, '--cards-per-replica', '1,2', '--out', out]);
+      expect(planned.status).toBe(0);
+      expect(planned.stdout).toMatch(/^! TP1 chunk=512 seqs=4 +infeasible +– /m);
+      expect(planned.stdout).toMatch(/^! TP1 chunk=512 seqs=4: infeasible — tensor_parallel_size 1 does not fit: each card needs [\d.]+ GB but has 10\.00 GB \(its weight shard 16\.34 GB/m);
+      expect(planned.stdout).toMatch(/Cheapest fleet at 6 requests\/s: \d+ × TP2 chunk=512 seqs=4/);
+      const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { results: { candidate: { tensorParallelSize: number }; replicas: number | null; probes: unknown[]; infeasible?: string }[] };
+      const [one, two] = plan.results;
+      expect(one).toMatchObject({ candidate: { tensorParallelSize: 1 }, replicas: null, probes: [] });
+      expect(one?.infeasible).toMatch(/^tensor_parallel_size 1 does not fit/);
+      expect(two?.infeasible).toBeUndefined();
+      expect(two?.replicas).toBeGreaterThan(0);
+      expect(readFileSync(join(out, 'plan.html'), 'utf8')).toContain('tensor_parallel_size 1 does not fit');
+    });
+  });
+
+  describe('when every swept TP is infeasible', () => {
+    it('should say no searched configuration can run on the cards, and exit 1', () => {
+      const planned = spyre([...search, '--cards-per-replica', '1']);
+      expect(planned.status).toBe(1);
+      expect(planned.stdout).toContain('None of the searched configurations can run on the cards');
     });
   });
 });

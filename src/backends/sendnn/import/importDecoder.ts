@@ -50,10 +50,16 @@ function checkDims(info: ModelDirInfo, graph: OnnxGraph, traced: LlamaGraph): vo
   }
 }
 
-/** Reads `modelDir` (any layout readModelDir accepts) and maps its decoder onto the sendnn Llama program, or refuses it. */
-export function importDecoder(modelDir: string): ImportedDecoder {
+/** Reads `modelDir` (any layout readModelDir accepts) as a decoder, or refuses an encoder the way the importer does. */
+export function readDecoderDir(modelDir: string): ModelDirInfo {
   const info = readModelDir(modelDir);
   if (info.kind !== 'decoder') throw unmappable(info.dir, `model_type ${info.modelType} is an encoder, not a decoder`);
+  return info;
+}
+
+/** Reads `modelDir` (any layout readModelDir accepts) and maps its decoder onto the sendnn Llama program, or refuses it. */
+export function importDecoder(modelDir: string): ImportedDecoder {
+  const info = readDecoderDir(modelDir);
   if (info.modelType === 'gpt2') return importGpt2(info);
   if (!LLAMA_FAMILY.has(info.modelType)) {
     throw unmappable(`${info.dir}/${info.configSource}`, `model_type ${info.modelType} is not mapped (the sendnn decoder programs compute the Llama family: ${[...LLAMA_FAMILY].join(', ')}, and GPT-2)`);
