@@ -1,7 +1,7 @@
 // A Llama-style decoder recognised from its ONNX graph: which initializer is which weight, found by following
 // each projection's data flow (q meets k in the scores, v meets the probabilities, gate goes through the
-// sigmoid), not by its name; and the norms' epsilon from the graph. Anything the sendnn decoder does not
-// compute is refused by operator or shape.
+// sigmoid), not by its name; the norms' epsilon and Granite's scalar Mul/Div nodes (embedding, residual
+// branches, logits) from the graph. Anything the sendnn decoder does not compute is refused by operator or shape.
 import type { NodeProto } from '../../../models/onnx/onnxProto.js';
 import { numberAttribute, opName, type OnnxGraph } from '../../../models/onnx/onnxGraph.js';
 import { backwardNodes, forwardCone, weightProducts, type WeightProduct } from './graphWalk.js';
@@ -30,6 +30,12 @@ export interface LlamaGraph {
   readonly rmsNormEps: number | undefined;
   /** The attention scale of the attention operators, when they state one (0: their default 1/sqrt(head_dim)). */
   readonly attentionScale: number | undefined;
+  /** The scalar the embedding is multiplied by after the Gather (1: none). */
+  readonly embeddingMultiplier: number;
+  /** The distinct scalars each o and down projection's output is multiplied by before the residual Add ([1]: none). */
+  readonly residualMultipliers: readonly number[];
+  /** What the lm head's output is divided by to give the logits (1: nothing). */
+  readonly logitsScaling: number;
 }
 
 /** Operators a Llama-style decoder graph may hold: shape plumbing, masks, and the pieces the programs compute. */
@@ -141,10 +147,37 @@ function embedding(graph: OnnxGraph, hidden: number): string {
   throw unmappable(graph.path, 'no token embedding (a Gather of a [vocab, hidden] initializer by input_ids) was found');
 }
 
+/** The single value of a one-element float initializer among `node`'s inputs, and the index of its other input. */
+function scalarOperand(graph: OnnxGraph, node: NodeProto): { readonly value: number; readonly other: string } | undefined {
+  const inputs = node.input ?? [];
+  for (let i = 0; i < inputs.length && inputs.length === 2; i++) {
+    const constant = graph.floatInitializer(inputs[i]);
+    if (constant && constant.dims.reduce((a, b) => a * b, 1) === 1) return { value: graph.values(constant)[0] as number, other: inputs[1 - i] as string };
+  }
+  return undefined;
+}
+
+/** The scalar `tensor` is multiplied by in its one consumer, when that consumer is such a Mul (1 otherwise). */
+function scalarMultiplierAfter(graph: OnnxGraph, tensor: string): number {
+  const consumers = graph.consumers(tensor);
+  const only = consumers.length === 1 ? consumers[0] : undefined;
+  if (only?.opType !== 'Mul') return 1;
+  return scalarOperand(graph, only)?.value ?? 1;
+}
+
+/** A Div (or Mul) of the lm head's output by a scalar that writes the logits: the tensor before it and the divisor. */
+function logitsDivision(graph: OnnxGraph, logitsName: string): { readonly headOutput: string; readonly scaling: number } {
+  const node = graph.producer(logitsName);
+  const scalar = node && (node.opType === 'Div' || node.opType === 'Mul') ? scalarOperand(graph, node) : undefined;
+  if (!node || !scalar || (node.opType === 'Div' && scalar.other !== node.input?.[0])) return { headOutput: logitsName, scaling: 1 };
+  return { headOutput: scalar.other, scaling: node.opType === 'Div' ? scalar.value : 1 / scalar.value };
+}
+
 /** Recognises the decoder in `graph` (hidden size `hidden`), or refuses it naming what does not fit. */
-export function traceLlamaGraph(graph: OnnxGraph, hidden: number, logitsName: string): LlamaGraph {
+export function traceLlamaGraph(graph: OnnxGraph, hidden: number, graphLogits: string): LlamaGraph {
   checkOperators(graph);
   const embedTokens = embedding(graph, hidden);
+  const { headOutput: logitsName, scaling: logitsScaling } = logitsDivision(graph, graphLogits);
   const all = weightProducts(graph);
   const lmProduct = all.find((product) => product.output === logitsName || graph.consumers(product.output).some((n) => (n.output ?? []).includes(logitsName)));
   const tiedHead = graph.nodes.find((node) => node.opType === 'MatMul' && (node.output ?? []).includes(logitsName));
@@ -177,8 +210,13 @@ export function traceLlamaGraph(graph: OnnxGraph, hidden: number, logitsName: st
   const finalNorm = normBefore(graph, headInput, hidden, 'lm head');
   const attentionNode = graph.nodes.find((node) => node.opType === 'MultiHeadAttention' || node.opType === 'GroupQueryAttention');
   const firstGate = graph.floatInitializer(layers[0]?.gate);
+  const branchOutputs = groups.filter((group) => group.length === 1).map((group) => (group[0] as WeightProduct).output);
+  const lookup = graph.nodes.find((node) => node.opType === 'Gather' && node.input?.[0] === embedTokens);
   return {
     embedTokens, layers, finalNorm: finalNorm.weight, lmHead: lmProduct?.weight, intermediateSize: firstGate?.dims[1] ?? 0,
     rmsNormEps: rmsNormEps ?? finalNorm.eps, attentionScale: attentionNode ? numberAttribute(attentionNode, 'scale', 0) : undefined,
+    embeddingMultiplier: scalarMultiplierAfter(graph, lookup?.output?.[0] ?? ''),
+    residualMultipliers: [...new Set(branchOutputs.map((output) => scalarMultiplierAfter(graph, output)))],
+    logitsScaling,
   };
 }

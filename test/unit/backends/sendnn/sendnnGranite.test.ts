@@ -1,0 +1,44 @@
+// Granite on sendnn (ABI 5): the tiny-granite preset's greedy tokens equal eager's on 1 and 2 cards, first-token
+// logits within 1e-4 (the residual and embedding multipliers act after the all-reduce, so the split must not change
+// them), and the importer passes the four multipliers in the description instead of refusing them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EagerModel } from '../../../../src/backends/eager/eagerModel.js';
+import type { SamplingParams } from '../../../../src/core/contracts/requests.js';
+import { buildTinyModel, eagerCoreRig, loadEagerModel, randomIds, type TinyModelDir } from '../../../support/tinyModel.js';
+import { maxDifference, runObserved, sendnnRig, type ObservedRun } from './sendnnRig.js';
+
+const FLAGS = { maxModelLen: 512, maxNumSeqs: 3, maxNumBatchedTokens: 128 };
+const GREEDY = (): SamplingParams => ({ temperature: 0 });
+
+describe('having the tiny-granite preset on sendnn', () => {
+  let tiny: TinyModelDir;
+  let eagerModel: EagerModel;
+  let prompts: number[][];
+  let expected: ObservedRun;
+  beforeAll(async () => {
+    tiny = buildTinyModel(4, true, {}, 'tiny-granite');
+    eagerModel = await loadEagerModel(tiny.dir);
+    prompts = [5, 70, 200, 130].map((length, i) => randomIds(20 + i, length, 3, eagerModel.io.vocabSize));
+    const eager = eagerCoreRig(eagerModel, FLAGS);
+    expected = await runObserved(eager.core, eager.runner, prompts, 12, GREEDY);
+  });
+  afterAll(async () => {
+    await eagerModel.session.release();
+    tiny.remove();
+  });
+
+  for (const cards of [1, 2]) {
+    it(`should give eager's greedy tokens on ${cards} card${cards > 1 ? 's' : ''}, with first-token logits within 1e-4 of eager`, async () => {
+      expect(new Set([...expected.tokens.values()].map((t) => t.join(','))).size).toBe(prompts.length);
+      const rig = sendnnRig(tiny.dir, { ...FLAGS, tensorParallelSize: cards });
+      try {
+        expect(rig.session.model.desc.granite).toEqual({ embeddingMultiplier: 12, residualMultiplier: 0.22, attentionMultiplier: 0.03125, logitsScaling: 8 });
+        const actual = await runObserved(rig.core, rig.runner, prompts, 12, GREEDY);
+        expect(actual.tokens).toEqual(expected.tokens);
+        for (const [id, logits] of expected.firstLogits) expect(maxDifference(logits, actual.firstLogits.get(id) as Float32Array), id).toBeLessThan(1e-4);
+      } finally {
+        rig.session.close();
+      }
+    });
+  }
+});
