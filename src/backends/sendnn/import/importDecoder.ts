@@ -27,7 +27,7 @@ const sameScalar = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * 
 
 /**
  * Granite's multipliers as config.json states them, checked against the scalar Mul/Div nodes the graph applies
- * (embedding, each residual branch, logits; the attention scale where a fused operator states it): a model whose
+ * (embedding, each residual branch, logits, the attention scale): a model whose
  * config and graph disagree is refused, since the program would compute neither.
  */
 function graniteOf(info: ModelDirInfo, graph: OnnxGraph, traced: LlamaGraph, config: DecoderConfigFields): GraniteMultipliers | undefined {
@@ -41,7 +41,7 @@ function graniteOf(info: ModelDirInfo, graph: OnnxGraph, traced: LlamaGraph, con
   agree('logits_scaling (the Div that writes the logits)', granite?.logitsScaling ?? 1, traced.logitsScaling);
   const scale = traced.attentionScale;
   const headDim = info.dims.headDim;
-  if (scale !== undefined) agree('attention scale (of its attention operators)', granite?.attentionMultiplier ?? 1 / Math.sqrt(headDim), scale === 0 ? 1 / Math.sqrt(headDim) : scale);
+  if (scale !== undefined) agree("attention scale (the scalars on q, k and the scores, or the attention operators' scale attribute)", granite?.attentionMultiplier ?? 1 / Math.sqrt(headDim), scale === 0 ? 1 / Math.sqrt(headDim) : scale);
   return granite;
 }
 

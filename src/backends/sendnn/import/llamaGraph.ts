@@ -28,7 +28,10 @@ export interface LlamaGraph {
   readonly intermediateSize: number;
   /** The RMSNorm epsilon the graph uses, when the graph states it (a fused norm's attribute or the Add before Sqrt). */
   readonly rmsNormEps: number | undefined;
-  /** The attention scale of the attention operators, when they state one (0: their default 1/sqrt(head_dim)). */
+  /**
+   * The attention scale of the attention operators, when they state one (0: their default 1/sqrt(head_dim)), or the
+   * scalars a plain graph multiplies q, k or the scores by (one value for every layer; undefined if the layers differ).
+   */
   readonly attentionScale: number | undefined;
   /** The scalar the embedding is multiplied by after the Gather (1: none). */
   readonly embeddingMultiplier: number;
@@ -100,6 +103,46 @@ function plainNormEps(graph: OnnxGraph, normMul: NodeProto): number | undefined 
     }
   }
   return undefined;
+}
+
+/** The product of the scalars `nodes` multiply by (a Mul by a one-element constant, or a Div by one). */
+function scalarFactor(graph: OnnxGraph, nodes: Iterable<NodeProto>): number {
+  let factor = 1;
+  for (const node of nodes) {
+    const scalar = node.opType === 'Mul' || node.opType === 'Div' ? scalarOperand(graph, node) : undefined;
+    if (!scalar) continue;
+    if (node.opType === 'Mul') factor *= scalar.value;
+    else if (scalar.other === node.input?.[0]) factor /= scalar.value;
+  }
+  return factor;
+}
+
+/** The nodes from the scores (`scoresNode`'s output) to the Softmax, Softmax excluded. */
+function scoresToSoftmax(graph: OnnxGraph, scoresNode: NodeProto): NodeProto[] {
+  const found: NodeProto[] = [];
+  const queue = [...(scoresNode.output ?? [])];
+  while (queue.length > 0 && found.length < 32) {
+    for (const node of graph.consumers(queue.shift() as string)) {
+      if (node.opType === 'Softmax' || found.includes(node)) continue;
+      found.push(node);
+      queue.push(...(node.output ?? []));
+    }
+  }
+  return found;
+}
+
+/**
+ * The scale a plain-operator graph gives the attention scores: every scalar Mul or Div on the way from q and from
+ * k to the scores MatMul, and between it and the Softmax (exporters scale q, or q and k by a fourth root each, or
+ * the scores).
+ */
+function plainAttentionScale(graph: OnnxGraph, q: WeightProduct, k: WeightProduct, projections: ReadonlySet<NodeProto>): number | undefined {
+  const qCone = forwardCone(graph, q.output, projections);
+  const kCone = forwardCone(graph, k.output, projections);
+  const junction = [...qCone.junctions].find((j) => j.endsWith('#0') && kCone.junctions.has(`${j.split('#')[0] as string}#1`));
+  const scoresNode = junction === undefined ? undefined : graph.nodes[Number(junction.split('#')[0])];
+  if (!scoresNode || scoresNode.opType !== 'MatMul') return undefined;
+  return scalarFactor(graph, qCone.nodes) * scalarFactor(graph, kCone.nodes) * scalarFactor(graph, scoresToSoftmax(graph, scoresNode));
 }
 
 /** q, k and v by where their outputs meet: q and k in the scores (inputs 0 and 1), v after the softmax. */
@@ -193,11 +236,13 @@ export function traceLlamaGraph(graph: OnnxGraph, hidden: number, graphLogits: s
     throw unmappable(graph.path, `the projections come in groups of ${sizes} (by shared input); a Llama layer has q,k,v then o then gate,up then down (fused qkv or gate_up projections are not supported)`);
   }
   const layers: LlamaLayerWeights[] = [];
+  const plainScales = new Set<number | undefined>();
   let rmsNormEps: number | undefined;
   for (let layer = 0; layer < groups.length / 4; layer++) {
     const [attention, output, mlp, down] = groups.slice(layer * 4, layer * 4 + 4) as [WeightProduct[], WeightProduct[], WeightProduct[], WeightProduct[]];
     const [q, k, v] = attentionRoles(graph, attention, projections, layer);
     const [gate, up] = mlpRoles(graph, mlp, projections, layer);
+    plainScales.add(plainAttentionScale(graph, q, k, projections));
     const inputNorm = normBefore(graph, q.input, hidden, `layer ${layer}'s attention`);
     const postNorm = normBefore(graph, gate.input, hidden, `layer ${layer}'s MLP`);
     rmsNormEps ??= inputNorm.eps ?? postNorm.eps;
@@ -214,7 +259,8 @@ export function traceLlamaGraph(graph: OnnxGraph, hidden: number, graphLogits: s
   const lookup = graph.nodes.find((node) => node.opType === 'Gather' && node.input?.[0] === embedTokens);
   return {
     embedTokens, layers, finalNorm: finalNorm.weight, lmHead: lmProduct?.weight, intermediateSize: firstGate?.dims[1] ?? 0,
-    rmsNormEps: rmsNormEps ?? finalNorm.eps, attentionScale: attentionNode ? numberAttribute(attentionNode, 'scale', 0) : undefined,
+    rmsNormEps: rmsNormEps ?? finalNorm.eps,
+    attentionScale: attentionNode ? numberAttribute(attentionNode, 'scale', 0) : plainScales.size === 1 ? [...plainScales][0] : undefined,
     embeddingMultiplier: scalarMultiplierAfter(graph, lookup?.output?.[0] ?? ''),
     residualMultipliers: [...new Set(branchOutputs.map((output) => scalarMultiplierAfter(graph, output)))],
     logitsScaling,

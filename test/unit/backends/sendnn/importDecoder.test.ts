@@ -85,6 +85,9 @@ describe('importDecoder', () => {
       setConfigField(dir, 'residual_multiplier', 0.5);
       expect(() => importDecoder(dir)).toThrow(/the graph's residual_multiplier \(a Mul on an attention or MLP output before the residual Add\) is 0\.2199\d+, but .*config\.json says 0\.5/);
       setConfigField(dir, 'residual_multiplier', 0.22);
+      setConfigField(dir, 'attention_multiplier', 0.25);
+      expect(() => importDecoder(dir)).toThrow(`the graph's attention scale (the scalars on q, k and the scores, or the attention operators' scale attribute) is 0.03125, but ${dir}/config.json says 0.25`);
+      setConfigField(dir, 'attention_multiplier', 0.03125);
       setConfigField(dir, 'embedding_multiplier', null);
       expect(() => importDecoder(dir)).toThrow(`the graph's embedding_multiplier (the Mul after the embedding Gather) is 12, but ${dir}/config.json says 1`);
     });
