@@ -25,10 +25,10 @@ export interface TinyModelDir {
  * Builds the `tiny` preset (a few MB, well under 5 s) into a fresh temporary directory; without
  * `exportNewKv` the graph has only the Optimum outputs, like other exporters' decoders.
  */
-export function buildTinyModel(seed = 0, exportNewKv = true, presetOverrides: BuildModelOptions['presetOverrides'] = {}): TinyModelDir {
+export function buildTinyModel(seed = 0, exportNewKv = true, presetOverrides: BuildModelOptions['presetOverrides'] = {}, preset: BuildModelOptions['preset'] = 'tiny'): TinyModelDir {
   const root = mkdtempSync(join(tmpdir(), 'spyre-eager-'));
   const dir = join(root, 'model');
-  buildModel({ preset: 'tiny', outDir: dir, seed, exportNewKv, presetOverrides });
+  buildModel({ preset, outDir: dir, seed, exportNewKv, presetOverrides });
   return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 

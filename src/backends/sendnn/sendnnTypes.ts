@@ -1,10 +1,11 @@
 import { describeProgramShape, type ProgramShape } from '../../core/catalog/programShape.js';
+import type { GraniteMultipliers } from '../../models/llama/graniteMultipliers.js';
 
 // Plain data that crosses the sendnn ABI (mirrors sendnn_abi.h). No koffi here: the runner and the
 // cache glue use these types, only ffi/ knows how they are marshalled.
 
 /** `SENDNN_ABI_VERSION` of the header this engine was written against. */
-export const SENDNN_ABI_VERSION = 4;
+export const SENDNN_ABI_VERSION = 5;
 
 /** The decoder a program computes (sendnn_model_desc): Llama (RMSNorm, rotary, SwiGLU) or GPT-2 (LayerNorm, learned positions, biases, GELU). */
 export interface SendnnModelDesc {
@@ -24,6 +25,8 @@ export interface SendnnModelDesc {
   readonly rmsNormEps: number;
   /** Llama's rotary base; unused by GPT-2. */
   readonly ropeTheta: number;
+  /** A Granite's four scalars (ABI 5); absent: plain Llama (each passed as 0). */
+  readonly granite?: GraniteMultipliers;
 }
 
 /** A BERT-style encoder (sendnn_encoder_desc). `numLabels` 0: the program returns pooled hidden states. */

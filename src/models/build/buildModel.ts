@@ -65,6 +65,6 @@ export function buildModel(options: BuildModelOptions): BuiltModel {
 
   const graph = new GraphBuilder();
   buildDecoderGraph(graph, shape, options.exportNewKv ?? true);
-  writeOnnxModel(onnxDir, { name: `llama-${preset.name}`, graph, initializers, inputs: decoderInputs(shape), outputs: decoderOutputs(shape, options.exportNewKv ?? true) }, onProgress);
+  writeOnnxModel(onnxDir, { name: `${shape.granite ? 'granite' : 'llama'}-${preset.name}`, graph, initializers, inputs: decoderInputs(shape), outputs: decoderOutputs(shape, options.exportNewKv ?? true) }, onProgress);
   return { modelDir: options.outDir, shape, parameterCount: countParameters(shape), weightBytes, weightsLayout };
 }

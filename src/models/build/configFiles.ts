@@ -1,11 +1,19 @@
-// config.json and generation_config.json as transformers writes them for a LlamaForCausalLM.
+// config.json and generation_config.json as transformers writes them for a LlamaForCausalLM (or a
+// GraniteForCausalLM, when the shape carries Granite's multipliers).
 import type { DecoderShape } from '../llama/decoderShape.js';
+import { GRANITE_CONFIG_FIELDS } from '../llama/graniteMultipliers.js';
 import { SPECIAL_TOKENS } from './tokenizer/specialTokens.js';
+
+function graniteFields(shape: DecoderShape): Record<string, number> {
+  const granite = shape.granite;
+  if (granite === undefined) return {};
+  return Object.fromEntries(Object.entries(GRANITE_CONFIG_FIELDS).map(([key, field]) => [field, granite[key as keyof typeof GRANITE_CONFIG_FIELDS]]));
+}
 
 export function configJson(shape: DecoderShape): Record<string, unknown> {
   return {
-    architectures: ['LlamaForCausalLM'],
-    model_type: 'llama',
+    architectures: [shape.granite ? 'GraniteForCausalLM' : 'LlamaForCausalLM'],
+    model_type: shape.granite ? 'granite' : 'llama',
     hidden_size: shape.hiddenSize,
     intermediate_size: shape.intermediateSize,
     num_hidden_layers: shape.numHiddenLayers,
@@ -21,6 +29,7 @@ export function configJson(shape: DecoderShape): Record<string, unknown> {
     attention_bias: false,
     mlp_bias: false,
     tie_word_embeddings: shape.tieWordEmbeddings,
+    ...graniteFields(shape),
     bos_token_id: SPECIAL_TOKENS.bos.id,
     eos_token_id: SPECIAL_TOKENS.eos.id,
     pad_token_id: SPECIAL_TOKENS.pad.id,

@@ -4,7 +4,10 @@
 // [B, G, R·S, D] (row r·S + s), so each (batch, KV head) pair is one [R·S × D]·[D × T] product over the
 // shared keys — no KV repeat, and B·G matrix products instead of B·G·R single-row ones. The keys are
 // read transposed by the product itself (onnxruntime fuses the Transpose into the MatMul).
+// A Granite shape adds its four scalars as plain Mul/Div nodes: a Mul after the embedding Gather, the query
+// scale, a Mul on each attention and MLP output before its residual Add, a Div of the logits.
 import type { DecoderShape } from '../llama/decoderShape.js';
+import { attentionScale } from '../llama/graniteMultipliers.js';
 import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, ROPE_COS, ROPE_SIN, layerWeightNames } from '../llama/weightNames.js';
 import {
   ATTENTION_MASK, INPUT_IDS, LOGITS, POSITION_IDS, newKeyName, newValueName, pastKeyName, pastValueName, presentKeyName, presentValueName,
@@ -72,7 +75,7 @@ function attention(g: GraphBuilder, shape: DecoderShape, layer: number, h: strin
   let q = g.op('Reshape', [g.op('MatMul', [h, names.q_proj]), g.int64([0, 0, kvHeads, group, d])]); // [B,S,G,R,D]
   q = rotary(g, q, shared.cosForQuery, shared.sinForQuery, d);
   q = g.op('Reshape', [g.op('Transpose', [q], { perm: [0, 2, 3, 1, 4] }), g.int64([0, 0, -1, d])]); // [B,G,R·S,D]
-  q = g.op('Mul', [q, g.float32Scalar(1 / Math.sqrt(d))]);
+  q = g.op('Mul', [q, g.float32Scalar(attentionScale(shape.granite, d))]);
   let k = g.op('Reshape', [g.op('MatMul', [h, names.k_proj]), g.int64([0, 0, kvHeads, d])]); // [B,S,G,D]
   k = g.op('Transpose', [rotary(g, k, shared.cosForKey, shared.sinForKey, d)], { perm: [0, 2, 1, 3] }); // [B,G,S,D]
   const vNew = g.op('Reshape', [g.op('MatMul', [h, names.v_proj]), g.int64([0, 0, kvHeads, d])]);
@@ -101,12 +104,21 @@ function swiGlu(g: GraphBuilder, layer: number, h: string): string {
 export function buildDecoderGraph(g: GraphBuilder, shape: DecoderShape, exportNewKv: boolean): void {
   const eps = g.float32Scalar(shape.rmsNormEps);
   const shared = sharedValues(g, shape.numAttentionHeads / shape.numKeyValueHeads);
+  const granite = shape.granite;
+  const residualMultiplier = granite ? g.float32Scalar(granite.residualMultiplier) : undefined;
+  const residual = (branch: string): string => (residualMultiplier ? g.op('Mul', [branch, residualMultiplier]) : branch);
   let x = g.op('Gather', [EMBED_TOKENS, INPUT_IDS], { axis: 0 });
+  if (granite) x = g.op('Mul', [x, g.float32Scalar(granite.embeddingMultiplier)]);
   for (let layer = 0; layer < shape.numHiddenLayers; layer++) {
     const norms = layerWeightNames(layer);
-    x = g.op('Add', [x, attention(g, shape, layer, rmsNorm(g, x, norms.inputNorm, eps), shared, exportNewKv)]);
-    x = g.op('Add', [x, swiGlu(g, layer, rmsNorm(g, x, norms.postAttentionNorm, eps))]);
+    x = g.op('Add', [x, residual(attention(g, shape, layer, rmsNorm(g, x, norms.inputNorm, eps), shared, exportNewKv))]);
+    x = g.op('Add', [x, residual(swiGlu(g, layer, rmsNorm(g, x, norms.postAttentionNorm, eps)))]);
   }
   const lmHead = shape.tieWordEmbeddings ? g.op('Transpose', [EMBED_TOKENS], { perm: [1, 0] }) : LM_HEAD;
-  g.op('MatMul', [rmsNorm(g, x, FINAL_NORM, eps), lmHead], {}, LOGITS);
+  const normed = rmsNorm(g, x, FINAL_NORM, eps);
+  if (!granite) {
+    g.op('MatMul', [normed, lmHead], {}, LOGITS);
+    return;
+  }
+  g.op('Div', [g.op('MatMul', [normed, lmHead]), g.float32Scalar(granite.logitsScaling)], {}, LOGITS);
 }

@@ -13,9 +13,9 @@ export interface ModelPreset extends Omit<DecoderShape, 'vocabSize'> {
   readonly tokenizerMerges: number;
 }
 
-export type PresetName = 'tiny' | 'small-100m';
+export type PresetName = 'tiny' | 'tiny-granite' | 'small-100m';
 
-export const PRESET_NAMES: readonly PresetName[] = ['tiny', 'small-100m'];
+export const PRESET_NAMES: readonly PresetName[] = ['tiny', 'tiny-granite', 'small-100m'];
 
 const PRESETS: Readonly<Record<PresetName, ModelPreset>> = {
   // Untied lm_head, so the tests cover the path the larger preset does not take.
@@ -32,6 +32,23 @@ const PRESETS: Readonly<Record<PresetName, ModelPreset>> = {
     ropeTheta: 10000,
     tieWordEmbeddings: false,
     tokenizerMerges: 253,
+  },
+  // tiny as a Granite (config model_type "granite"), with granite-3.3-8b-instruct's multipliers except the
+  // attention one, which is 1/32 here (not 1/sqrt(16) = 0.25), so dropping any of the four changes the logits.
+  'tiny-granite': {
+    name: 'tiny-granite',
+    hiddenSize: 64,
+    intermediateSize: 176,
+    numHiddenLayers: 2,
+    numAttentionHeads: 4,
+    numKeyValueHeads: 2,
+    headDim: 16,
+    maxPositionEmbeddings: 2048,
+    rmsNormEps: 1e-5,
+    ropeTheta: 10000,
+    tieWordEmbeddings: true,
+    tokenizerMerges: 253,
+    granite: { embeddingMultiplier: 12, residualMultiplier: 0.22, attentionMultiplier: 0.03125, logitsScaling: 8 },
   },
   // Shaped like SmolLM-135M (hidden 576, 30 layers, 9 heads of 64, 3 KV heads, SwiGLU 1536, tied
   // embeddings), with a smaller vocabulary from our own BPE, which lands near 100M parameters.

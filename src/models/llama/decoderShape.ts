@@ -1,4 +1,6 @@
-// The numbers that fix a Llama decoder's tensor shapes, as read from (or written to) config.json.
+// The numbers that fix a Llama decoder's tensor shapes, as read from (or written to) config.json, and Granite's
+// multipliers when the decoder is a Granite.
+import type { GraniteMultipliers } from './graniteMultipliers.js';
 
 export interface DecoderShape {
   readonly vocabSize: number;
@@ -12,6 +14,8 @@ export interface DecoderShape {
   readonly rmsNormEps: number;
   readonly ropeTheta: number;
   readonly tieWordEmbeddings: boolean;
+  /** Present for model_type "granite": the four scalars that set it apart from Llama. */
+  readonly granite?: GraniteMultipliers;
 }
 
 /** Number of trained parameters (the rotary tables are derived, not counted). */

@@ -1,10 +1,12 @@
 // The correctness oracle: a Llama forward pass for ONE sequence, one token at a time, written as
-// the textbook equations over Float32Arrays. No batching, padding, paging or chunking, so none of
+// the textbook equations over Float32Arrays (with Granite's four multipliers from config.json when the
+// model is a Granite). No batching, padding, paging or chunking, so none of
 // the engine's machinery can hide a mistake in both places at once. Weights come from the ONNX file.
 // Logits are typed Float32Array<ArrayBuffer>: always a fresh buffer, and assignable where callers
 // hold a plain `new Float32Array(n)`.
 import { join } from 'node:path';
 import type { DecoderShape } from '../llama/decoderShape.js';
+import { attentionScale } from '../llama/graniteMultipliers.js';
 import { readLlamaShape } from '../llama/llamaConfig.js';
 import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, layerWeightNames, type ProjectionName } from '../llama/weightNames.js';
 import { applyRotary, argmax, matVec, rmsNorm, silu, softmaxInPlace } from './kernels.js';
@@ -45,13 +47,14 @@ function attention(model: ReferenceModel, layer: number, h: Float32Array, positi
   context.values.push(v);
   const headsPerKv = s.numAttentionHeads / s.numKeyValueHeads;
   const out = new Float32Array(s.numAttentionHeads * d);
+  const scale = attentionScale(s.granite, d);
   for (let head = 0; head < s.numAttentionHeads; head++) {
     const kvOffset = Math.floor(head / headsPerKv) * d; // grouped-query: query head -> its KV head
     const scores = new Float64Array(context.keys.length);
     context.keys.forEach((key, t) => {
       let dot = 0;
       for (let i = 0; i < d; i++) dot += (q[head * d + i] as number) * (key[kvOffset + i] as number);
-      scores[t] = dot / Math.sqrt(d);
+      scores[t] = dot * scale;
     });
     softmaxInPlace(scores);
     context.values.forEach((value, t) => {
@@ -70,11 +73,19 @@ function mlp(model: ReferenceModel, layer: number, h: Float32Array): Float32Arra
   return matVec(activated, weight(model, names.down_proj), model.shape.hiddenSize);
 }
 
-function addInPlace(x: Float32Array, y: Float32Array): void {
-  for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + (y[i] as number);
+/** x += scale · y: Granite scales each branch before it joins the residual stream (Llama: 1). */
+function addInPlace(x: Float32Array, y: Float32Array, scale: number): void {
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + scale * (y[i] as number);
 }
 
 function lmHead(model: ReferenceModel, h: Float32Array): Float32Array<ArrayBuffer> {
+  const logits = unscaledLogits(model, h);
+  const scaling = model.shape.granite?.logitsScaling ?? 1;
+  for (let i = 0; i < logits.length; i++) logits[i] = (logits[i] as number) / scaling;
+  return logits;
+}
+
+function unscaledLogits(model: ReferenceModel, h: Float32Array): Float32Array<ArrayBuffer> {
   const s = model.shape;
   if (!s.tieWordEmbeddings) return matVec(h, weight(model, LM_HEAD), s.vocabSize);
   const embed = weight(model, EMBED_TOKENS); // [vocab, hidden]: each row is the output vector of a token
@@ -101,12 +112,14 @@ export class ReferenceSequence {
     const s = this.model.shape;
     if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= s.vocabSize) throw new Error(`reference model: token id ${tokenId} outside vocabulary of ${s.vocabSize}`);
     const embed = weight(this.model, EMBED_TOKENS);
-    const x = embed.slice(tokenId * s.hiddenSize, (tokenId + 1) * s.hiddenSize);
+    const embeddingMultiplier = s.granite?.embeddingMultiplier ?? 1;
+    const residualMultiplier = s.granite?.residualMultiplier ?? 1;
+    const x = embed.slice(tokenId * s.hiddenSize, (tokenId + 1) * s.hiddenSize).map((value) => value * embeddingMultiplier);
     for (let layer = 0; layer < s.numHiddenLayers; layer++) {
       const names = layerWeightNames(layer);
       const context = this.contexts[layer] as LayerContext;
-      addInPlace(x, attention(this.model, layer, rmsNorm(x, weight(this.model, names.inputNorm), s.rmsNormEps), this.position, context));
-      addInPlace(x, mlp(this.model, layer, rmsNorm(x, weight(this.model, names.postAttentionNorm), s.rmsNormEps)));
+      addInPlace(x, attention(this.model, layer, rmsNorm(x, weight(this.model, names.inputNorm), s.rmsNormEps), this.position, context), residualMultiplier);
+      addInPlace(x, mlp(this.model, layer, rmsNorm(x, weight(this.model, names.postAttentionNorm), s.rmsNormEps)), residualMultiplier);
     }
     this.position++;
     return lmHead(this.model, rmsNorm(x, weight(this.model, FINAL_NORM), s.rmsNormEps));

@@ -99,7 +99,7 @@ describe('having the build progress listener', () => {
 
 describe('having the presets', () => {
   it('should list tiny and small-100m', () => {
-    expect(PRESET_NAMES).toEqual(['tiny', 'small-100m']);
+    expect(PRESET_NAMES).toEqual(['tiny', 'tiny-granite', 'small-100m']);
   });
 
   it('should put small-100m at about 100M parameters, over 100 MB so with external data', () => {

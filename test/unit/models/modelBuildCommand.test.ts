@@ -40,7 +40,7 @@ describe('having the `spyre model build` command', () => {
   it('when the preset is unknown, should fail and list the valid presets', async () => {
     const run = await runCli(['model', 'build', '--preset', 'huge', '--out', join(root, 'm')]);
     expect(run.error).toBeDefined();
-    expect(run.stderr).toContain('unknown preset "huge"; valid presets: tiny, small-100m, tiny-embed, tiny-cross-encoder.');
+    expect(run.stderr).toContain('unknown preset "huge"; valid presets: tiny, tiny-granite, small-100m, tiny-embed, tiny-cross-encoder.');
     expect(existsSync(join(root, 'm'))).toBe(false);
   });
 

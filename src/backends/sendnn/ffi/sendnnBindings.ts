@@ -72,6 +72,10 @@ export interface NativeModelDesc {
   readonly rope_theta: number;
   readonly family: number;
   readonly max_positions: number;
+  readonly embedding_multiplier: number;
+  readonly residual_multiplier: number;
+  readonly attention_multiplier: number;
+  readonly logits_scaling: number;
 }
 
 export interface NativeProgramShape {
@@ -100,6 +104,7 @@ function declareTypes(): void {
   koffi.struct('sendnn_model_desc', {
     vocab_size: 'int32_t', hidden_size: 'int32_t', intermediate_size: 'int32_t', num_layers: 'int32_t', num_heads: 'int32_t',
     num_kv_heads: 'int32_t', head_dim: 'int32_t', tie_word_embeddings: 'int32_t', rms_norm_eps: 'double', rope_theta: 'double', family: 'int32_t', max_positions: 'int32_t',
+    embedding_multiplier: 'double', residual_multiplier: 'double', attention_multiplier: 'double', logits_scaling: 'double',
   });
   koffi.struct('sendnn_encoder_desc', {
     vocab_size: 'int32_t', hidden_size: 'int32_t', intermediate_size: 'int32_t', num_layers: 'int32_t', num_heads: 'int32_t',

@@ -37,6 +37,8 @@ function nativeModel(model: SendnnModelDesc): NativeModelDesc {
     vocab_size: model.vocabSize, hidden_size: model.hiddenSize, intermediate_size: model.intermediateSize, num_layers: model.numLayers,
     num_heads: model.numHeads, num_kv_heads: model.numKvHeads, head_dim: model.headDim, tie_word_embeddings: model.tieWordEmbeddings ? 1 : 0,
     rms_norm_eps: model.rmsNormEps, rope_theta: model.ropeTheta, family: model.family === 'gpt2' ? 1 : 0, max_positions: model.maxPositions ?? 0,
+    embedding_multiplier: model.granite?.embeddingMultiplier ?? 0, residual_multiplier: model.granite?.residualMultiplier ?? 0,
+    attention_multiplier: model.granite?.attentionMultiplier ?? 0, logits_scaling: model.granite?.logitsScaling ?? 0,
   };
 }
 

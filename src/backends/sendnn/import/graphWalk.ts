@@ -36,6 +36,8 @@ export interface ForwardCone {
   readonly junctions: ReadonlySet<string>;
   /** The operator types met on the way (junctions and projections excluded). */
   readonly ops: ReadonlySet<string>;
+  /** The nodes met on the way (junctions and projections excluded). */
+  readonly nodes: ReadonlySet<NodeProto>;
 }
 
 /** Follows `tensor` forward until each path meets a junction or another projection. */
@@ -58,7 +60,7 @@ export function forwardCone(graph: OnnxGraph, tensor: string, projections: Reado
       for (const output of node.output ?? []) if (output) queue.push(output);
     }
   }
-  return { junctions, ops };
+  return { junctions, ops, nodes: seen };
 }
 
 /** The nodes `tensor` comes from, nearest first, up to `limit` nodes back. */

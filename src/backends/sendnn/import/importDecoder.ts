@@ -7,7 +7,8 @@ import { packWeights } from '../packedWeights.js';
 import type { SendnnModelDesc } from '../sendnnTypes.js';
 import { traceGpt2Graph } from './gpt2Graph.js';
 import { traceLlamaGraph, type LlamaGraph } from './llamaGraph.js';
-import { refuseUnmappedConfig } from './configChecks.js';
+import { refuseUnmappedConfig, type DecoderConfigFields } from './configChecks.js';
+import type { GraniteMultipliers } from '../../../models/llama/graniteMultipliers.js';
 import { ropeThetaOf } from './rotaryTables.js';
 import { unmappable } from './unmappable.js';
 
@@ -20,6 +21,29 @@ export interface ImportedDecoder {
 }
 
 const LLAMA_FAMILY = new Set(['llama', 'mistral', 'qwen2', 'granite']);
+
+/** Equal up to float32 rounding (the graph holds the config's multipliers as float32 constants). */
+const sameScalar = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+
+/**
+ * Granite's multipliers as config.json states them, checked against the scalar Mul/Div nodes the graph applies
+ * (embedding, each residual branch, logits, the attention scale): a model whose
+ * config and graph disagree is refused, since the program would compute neither.
+ */
+function graniteOf(info: ModelDirInfo, graph: OnnxGraph, traced: LlamaGraph, config: DecoderConfigFields): GraniteMultipliers | undefined {
+  const granite = config.granite;
+  const source = granite ? `${info.dir}/config.json says` : `model_type ${info.modelType} means`;
+  const agree = (field: string, inConfig: number, inGraph: number): void => {
+    if (!sameScalar(inGraph, inConfig)) throw unmappable(graph.path, `the graph's ${field} is ${inGraph}, but ${source} ${inConfig}; config.json and the graph must agree`);
+  };
+  agree('embedding_multiplier (the Mul after the embedding Gather)', granite?.embeddingMultiplier ?? 1, traced.embeddingMultiplier);
+  for (const multiplier of traced.residualMultipliers) agree('residual_multiplier (a Mul on an attention or MLP output before the residual Add)', granite?.residualMultiplier ?? 1, multiplier);
+  agree('logits_scaling (the Div that writes the logits)', granite?.logitsScaling ?? 1, traced.logitsScaling);
+  const scale = traced.attentionScale;
+  const headDim = info.dims.headDim;
+  if (scale !== undefined) agree("attention scale (the scalars on q, k and the scores, or the attention operators' scale attribute)", granite?.attentionMultiplier ?? 1 / Math.sqrt(headDim), scale === 0 ? 1 / Math.sqrt(headDim) : scale);
+  return granite;
+}
 
 function checkDims(info: ModelDirInfo, graph: OnnxGraph, traced: LlamaGraph): void {
   const d = info.dims;
@@ -44,10 +68,6 @@ function checkDims(info: ModelDirInfo, graph: OnnxGraph, traced: LlamaGraph): vo
     expected(layer.up, [d.hiddenSize, i], 'the up projection');
     expected(layer.down, [i, d.hiddenSize], 'the down projection');
   }
-  const scale = traced.attentionScale;
-  if (scale !== undefined && scale !== 0 && Math.abs(scale - 1 / Math.sqrt(d.headDim)) > 1e-6) {
-    throw unmappable(graph.path, `the attention scale ${scale} is not 1/sqrt(head_dim ${d.headDim})`);
-  }
 }
 
 /** Reads `modelDir` (any layout readModelDir accepts) as a decoder, or refuses an encoder the way the importer does. */
@@ -68,11 +88,12 @@ export function importDecoder(modelDir: string): ImportedDecoder {
   const graph = OnnxGraph.read(info.onnxModelPath);
   const traced = traceLlamaGraph(graph, info.dims.hiddenSize, info.decoderIo?.logits ?? 'logits');
   checkDims(info, graph, traced);
+  const granite = graniteOf(info, graph, traced, config);
   const d = info.dims;
   const desc: SendnnModelDesc = {
     family: 'llama', maxPositions: 0, vocabSize: d.vocabSize, hiddenSize: d.hiddenSize, intermediateSize: traced.intermediateSize, numLayers: d.numHiddenLayers,
     numHeads: d.numAttentionHeads, numKvHeads: d.numKeyValueHeads, headDim: d.headDim, tieWordEmbeddings: traced.lmHead === undefined,
-    rmsNormEps: traced.rmsNormEps ?? config.rmsNormEps ?? 1e-6, ropeTheta: ropeThetaOf(graph, d.headDim),
+    rmsNormEps: traced.rmsNormEps ?? config.rmsNormEps ?? 1e-6, ropeTheta: ropeThetaOf(graph, d.headDim), ...(granite ? { granite } : {}),
   };
   const names = [traced.embedTokens];
   for (const l of traced.layers) names.push(l.inputNorm, l.q, l.k, l.v, l.o, l.postNorm, l.gate, l.up, l.down);

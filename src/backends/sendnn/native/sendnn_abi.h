@@ -22,7 +22,9 @@
  *
  * Version history: 1 decoders; 2 encoders (sendnn_encoder_desc, encoder calls); 3 cards (sendnn_device_open
  * takes a card count and a per-card capacity, sendnn_device_memory a card, the size queries a card count and
- * return bytes per card); 4 decoder families (sendnn_model_desc gains family and max_positions: GPT-2).
+ * return bytes per card); 4 decoder families (sendnn_model_desc gains family and max_positions: GPT-2); 5 Granite
+ * (sendnn_model_desc gains embedding_multiplier, residual_multiplier, attention_multiplier and logits_scaling at
+ * its end; 0 in each means plain Llama, so a description zero-filled past max_positions means what it did in 4).
  *
  * Bump SENDNN_ABI_VERSION on any change of a signature, struct layout or documented meaning.
  */
@@ -35,7 +37,7 @@
 extern "C" {
 #endif
 
-#define SENDNN_ABI_VERSION 4u
+#define SENDNN_ABI_VERSION 5u
 #define SENDNN_BLOCK_SIZE 64
 
 /* Status codes. */
@@ -74,6 +76,11 @@ typedef struct sendnn_program sendnn_program;
  *              v bias [K] (G), o [Q,H], o bias [H] (G), post-attention norm [H], its bias [H] (G),
  *              gate [H,I] (L), up [H,I], up bias [I] (G), down [I,H], down bias [H] (G);
  *   final norm [H], its bias [H] (G); lm_head [H,V] (absent when tie_word_embeddings: logits use embed_tokens rows).
+ * Granite (ABI 5, Llama family only; each 0 = the Llama value, each else > 0): the embedding rows are multiplied
+ * by embedding_multiplier after the lookup (after the embedding's all-reduce); each attention output projection's
+ * and each MLP down projection's output by residual_multiplier before it is added to the residual stream (after
+ * their all-reduce); the attention scores q.k by attention_multiplier instead of 1/sqrt(head_dim); the logits are
+ * divided by logits_scaling. GPT-2 descriptions must leave the four at 0.
  */
 #define SENDNN_FAMILY_LLAMA 0
 #define SENDNN_FAMILY_GPT2 1
@@ -91,6 +98,10 @@ typedef struct sendnn_model_desc {
   double rope_theta;
   int32_t family;        /* SENDNN_FAMILY_LLAMA or SENDNN_FAMILY_GPT2 (ABI 4) */
   int32_t max_positions; /* GPT-2: rows of the position table; 0 for Llama (ABI 4) */
+  double embedding_multiplier; /* Granite; 0: 1 (ABI 5) */
+  double residual_multiplier;  /* Granite; 0: 1 (ABI 5) */
+  double attention_multiplier; /* Granite; 0: 1/sqrt(head_dim) (ABI 5) */
+  double logits_scaling;       /* Granite; 0: 1 (ABI 5) */
 } sendnn_model_desc;
 
 /*

@@ -65,10 +65,31 @@ describe('importDecoder', () => {
       expect(() => importDecoder(dir)).toThrow('field "rope_scaling" ({"type":"linear","factor":2}) is not supported');
       setConfigField(dir, 'rope_scaling', null);
       setConfigField(dir, 'residual_multiplier', 0.22);
-      expect(() => importDecoder(dir)).toThrow('field "residual_multiplier" = 0.22 is not supported (only 1)');
+      expect(() => importDecoder(dir)).toThrow('field "residual_multiplier" = 0.22 is not supported for model_type "llama" (only 1; model_type granite reads it)');
       setConfigField(dir, 'residual_multiplier', 1);
       setConfigField(dir, 'sliding_window', 128);
       expect(() => importDecoder(dir)).toThrow('field "sliding_window" = 128 is not supported');
+    });
+
+    it('when the model is a Granite, should pass its four multipliers from config.json', () => {
+      tiny = buildTinyModel(8, true, {}, 'tiny-granite');
+      expect(importDecoder(tiny.dir).desc.granite).toEqual({ embeddingMultiplier: 12, residualMultiplier: 0.22, attentionMultiplier: 0.03125, logitsScaling: 8 });
+    });
+
+    it("when a Granite's config.json and graph disagree on a multiplier, should refuse naming both values", () => {
+      tiny = buildTinyModel(8, true, {}, 'tiny-granite');
+      const dir = tiny.dir;
+      setConfigField(dir, 'logits_scaling', 4);
+      expect(() => importDecoder(dir)).toThrow(`the graph's logits_scaling (the Div that writes the logits) is 8, but ${dir}/config.json says 4`);
+      setConfigField(dir, 'logits_scaling', 8);
+      setConfigField(dir, 'residual_multiplier', 0.5);
+      expect(() => importDecoder(dir)).toThrow(/the graph's residual_multiplier \(a Mul on an attention or MLP output before the residual Add\) is 0\.2199\d+, but .*config\.json says 0\.5/);
+      setConfigField(dir, 'residual_multiplier', 0.22);
+      setConfigField(dir, 'attention_multiplier', 0.25);
+      expect(() => importDecoder(dir)).toThrow(`the graph's attention scale (the scalars on q, k and the scores, or the attention operators' scale attribute) is 0.03125, but ${dir}/config.json says 0.25`);
+      setConfigField(dir, 'attention_multiplier', 0.03125);
+      setConfigField(dir, 'embedding_multiplier', null);
+      expect(() => importDecoder(dir)).toThrow(`the graph's embedding_multiplier (the Mul after the embedding Gather) is 12, but ${dir}/config.json says 1`);
     });
 
     it('should name a model type outside the mapped families, and an encoder', () => {

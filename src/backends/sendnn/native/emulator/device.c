@@ -1,4 +1,5 @@
 /* The device: finite memory, buffers, and the validation of models and shapes. */
+#include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,8 +77,22 @@ void emu_release(sendnn_device *device, uint64_t card_bytes) {
   device->open_objects -= 1;
 }
 
+/* Granite's scalars: 0 (the Llama value) or a positive finite number; GPT-2 has none. */
+static int granite_ok(const sendnn_model_desc *model) {
+  const double values[4] = {model->embedding_multiplier, model->residual_multiplier, model->attention_multiplier, model->logits_scaling};
+  for (int i = 0; i < 4; i++) {
+    if (!(values[i] >= 0) || isinf(values[i]) || (model->family == SENDNN_FAMILY_GPT2 && values[i] != 0)) return 0;
+  }
+  return 1;
+}
+
 int32_t emu_check_model(const sendnn_model_desc *model) {
   if (model == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "model description is null");
+  if (!granite_ok(model)) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT,
+                    "invalid Granite multipliers (family %d: embedding %g, residual %g, attention %g, logits scaling %g; each must be 0 or a positive finite number, and 0 for GPT-2)",
+                    model->family, model->embedding_multiplier, model->residual_multiplier, model->attention_multiplier, model->logits_scaling);
+  }
   if (model->vocab_size <= 0 || model->hidden_size <= 0 || model->intermediate_size <= 0 || model->num_layers <= 0 ||
       model->num_heads <= 0 || model->num_kv_heads <= 0 || model->head_dim <= 0 || model->head_dim % 2 != 0 ||
       model->num_heads % model->num_kv_heads != 0 || model->rms_norm_eps <= 0 ||

@@ -2,7 +2,9 @@
  * device at once. Each card computes its shard (layout.c) on its replica of the residual stream; the partial
  * outputs of the attention output projection and of the MLP's down projection (and of the vocabulary-split
  * embedding) are all-reduced: after a barrier every card adds the partials of cards 0, 1, …, N-1 in that order to
- * its replica, so the replicas stay bitwise equal and the result never depends on thread timing. */
+ * its replica, so the replicas stay bitwise equal and the result never depends on thread timing. Granite's
+ * multipliers apply to the reduced sums (the embedding's, each branch's before it joins the residual), its
+ * attention multiplier to the scores and its logits scaling to each card's logit columns. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +74,11 @@ static int32_t validate(const run_shared *s, const sendnn_buffer *kv) {
   return SENDNN_OK;
 }
 
-/* The barrier, then x += partial of card 0 + partial of card 1 + … (always in card order). */
-static void all_reduce(const card_state *c, int32_t which) {
+/* A Granite multiplier, or the Llama value when the description leaves it 0. */
+static float or_default(double value, float llama) { return value > 0 ? (float)value : llama; }
+
+/* The barrier, then x += scale · (partial of card 0 + partial of card 1 + …) (always in card order). */
+static void all_reduce(const card_state *c, int32_t which, float scale) {
   const run_shared *r = c->r;
   emu_cards_sync(r->cards);
   size_t n = (size_t)r->rows * (size_t)r->slots * c->d.h;
@@ -81,7 +86,7 @@ static void all_reduce(const card_state *c, int32_t which) {
   for (size_t i = 0; i < n; i++) {
     float sum = r->partial[which][0][i];
     for (int32_t k = 1; k < cards; k++) sum += r->partial[which][k][i];
-    c->x[i] += sum;
+    c->x[i] += scale == 1.0f ? sum : sum * scale;
   }
 }
 
@@ -128,7 +133,7 @@ static void attend_one(const card_state *c, int32_t layer, int32_t row, int32_t 
   int32_t context_start = r->row_info[3 * b], last = r->row_info[3 * b + 1] + j;
   const float *query = c->q + (size_t)row * (size_t)(heads * d) + (size_t)head * d;
   float *out = c->attn + (size_t)row * (size_t)(heads * d) + (size_t)head * d;
-  float scale = 1.0f / sqrtf((float)d), max = -INFINITY;
+  float scale = or_default(m->attention_multiplier, 1.0f / sqrtf((float)d)), max = -INFINITY;
   for (int32_t u = context_start; u <= last; u++) {
     const float *key = context_vector(c, layer, b, u, g, 0);
     float score = -INFINITY;
@@ -200,6 +205,7 @@ static void layer_forward(const card_state *c, int32_t layer) {
   int32_t rows = r->rows * r->slots, h = m->hidden_size, inter = (int32_t)c->d.i, tile = r->p->tile_rows;
   int32_t qw = (int32_t)c->d.q, kw = (int32_t)c->d.k;
   int first_card = c->shard.card == 0; /* o's and down's biases are added once, before the all-reduce */
+  float residual = or_default(m->residual_multiplier, 1.0f);
   norm_rows(c, o.input_norm, o.input_norm_b, rows);
   emu_matmul(c->hn, rows, h, c->w + o.q, qw, c->q, tile);
   emu_matmul(c->hn, rows, h, c->w + o.k, kw, c->k, tile);
@@ -216,7 +222,7 @@ static void layer_forward(const card_state *c, int32_t layer) {
   attention(c, layer);
   emu_matmul(c->attn, rows, qw, c->w + o.o, h, c->mine[0], tile);
   if (first_card) add_bias(c, c->mine[0], rows, h, o.o_b);
-  all_reduce(c, 0);
+  all_reduce(c, 0, residual);
   norm_rows(c, o.post_norm, o.post_norm_b, rows);
   if (c->d.gpt2) {
     emu_matmul(c->hn, rows, h, c->w + o.up, inter, c->gate, tile);
@@ -232,7 +238,7 @@ static void layer_forward(const card_state *c, int32_t layer) {
   }
   emu_matmul(c->gate, rows, inter, c->w + o.down, h, c->mine[1], tile);
   if (first_card) add_bias(c, c->mine[1], rows, h, o.down_b);
-  all_reduce(c, 1);
+  all_reduce(c, 1, residual);
 }
 
 /* The embedding is split by vocabulary rows: each card contributes the rows it holds, zeros elsewhere. */
@@ -247,7 +253,7 @@ static void embed(const card_state *c) {
     if (token >= 0 && token < c->shard.vocab) memcpy(out, c->w + (size_t)token * h, sizeof(float) * h);
     else memset(out, 0, sizeof(float) * h);
   }
-  all_reduce(c, 1);
+  all_reduce(c, 1, or_default(r->p->model.embedding_multiplier, 1.0f));
   if (!c->d.gpt2) return;
   /* GPT-2's learned positions: the table is replicated, so every card adds the same rows to its replica. */
   const float *table = c->w + emu_positions_at(&c->d);
@@ -274,6 +280,10 @@ static void sample_logits(const card_state *c) {
   }
   if (count == 0) return;
   emu_matmul(c->final_rows, count, h, c->w + emu_lm_head_at(&c->d, m->num_layers), c->shard.vocab, c->final_logits, r->p->tile_rows);
+  float scaling = or_default(m->logits_scaling, 1.0f);
+  if (scaling != 1.0f) {
+    for (size_t i = 0; i < (size_t)count * (size_t)c->shard.vocab; i++) c->final_logits[i] /= scaling;
+  }
   count = 0;
   for (int32_t b = 0; b < r->rows; b++) {
     int32_t slot = r->row_info[3 * b + 2];
