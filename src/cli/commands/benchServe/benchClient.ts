@@ -20,7 +20,7 @@ export interface BenchTarget {
 }
 
 interface StreamEvent {
-  readonly choices?: readonly { readonly text?: string }[];
+  readonly choices?: readonly { readonly text?: string; readonly finish_reason?: string | null }[];
   readonly usage?: { readonly completion_tokens: number } | null;
   readonly error?: { readonly message: string };
 }
@@ -62,7 +62,10 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
       const event = JSON.parse(data) as StreamEvent;
       if (event.error !== undefined) return failed(event.error.message);
       if (event.usage) outputTokens = event.usage.completion_tokens;
-      if ((event.choices?.[0]?.text ?? '') === '') continue;
+      // A token's chunk, even one whose text is still held back (vLLM's client counts those too); not the
+      // closing chunk that only carries the finish reason.
+      const choice = event.choices?.[0];
+      if (choice === undefined || ((choice.text ?? '') === '' && (choice.finish_reason ?? null) !== null)) continue;
       const nowS = performance.now() / 1000;
       if (ttftS === undefined) ttftS = nowS - startS;
       else itlS.push(nowS - lastS);

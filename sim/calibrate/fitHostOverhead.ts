@@ -1,0 +1,49 @@
+import { fitLeastSquares } from '../cost/leastSquares.js';
+import { requestsServedBy, type HostOverhead } from '../cost/hostOverhead.js';
+import type { StepCostModel, StepShape } from '../cost/stepShape.js';
+
+/** One executed step of a real run: its shape, its wall time, and whether it ran right after another step. */
+export interface TimedStep {
+  readonly shape: StepShape;
+  /** End of the previous step to the end of this one. */
+  readonly wallS: number;
+  /** The engine was busy: the previous step ran something too, so no idle wait is in `wallS`. */
+  readonly backToBack: boolean;
+}
+
+/** What the fit saw of the client's and the engine's time to first token, per finished request. */
+export interface FrontendSamples {
+  readonly clientTtftS: readonly number[];
+  readonly engineTtftS: readonly number[];
+}
+
+export interface HostOverheadFit {
+  readonly host: HostOverhead;
+  readonly numSteps: number;
+  readonly numRequests: number;
+  readonly rmsResidualS: number;
+}
+
+const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+
+/**
+ * The host's terms from real runs on timed cards. The device time of every step is known (the profile gives
+ * it), so what a busy step takes beyond it is the host's: fitted, non-negative, as `per_step_s` +
+ * `per_request_s` × the requests the step served. The front-end latency is the mean client TTFT less the mean
+ * engine TTFT (arrival at the engine to its first token) over the same requests: what the HTTP round trip and
+ * the server add to a request before the engine sees it and after its first token.
+ */
+export function fitHostOverhead(steps: readonly TimedStep[], device: StepCostModel, frontend: FrontendSamples): HostOverheadFit {
+  const busy = steps.filter((step) => step.backToBack);
+  if (busy.length < 2) throw new Error(`fitting the host overhead needs at least 2 steps that ran back to back; the runs had ${busy.length}: give the calibration load more requests or a higher rate`);
+  const rows = busy.map((step) => [1, requestsServedBy(step.shape)]);
+  const hostS = busy.map((step) => step.wallS - device.stepLatencyS(step.shape));
+  const fit = fitLeastSquares(rows, hostS, { nonNegative: true });
+  const frontendS = Math.max(0, mean(frontend.clientTtftS) - mean(frontend.engineTtftS));
+  return {
+    host: { per_step_s: fit.coefficients[0]!, per_request_s: fit.coefficients[1]!, frontend_s: frontendS },
+    numSteps: busy.length,
+    numRequests: frontend.clientTtftS.length,
+    rmsResidualS: fit.rmsResidual,
+  };
+}
