@@ -24,14 +24,22 @@ export interface HostOverheadFit {
   readonly rmsResidualS: number;
 }
 
-const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+/** Residual quantiles kept as the host's step jitter. */
+const JITTER_QUANTILES = 64;
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
 
 /**
  * The host's terms from real runs on timed cards. The device time of every step is known (the profile gives
  * it), so what a busy step takes beyond it is the host's: fitted, non-negative, as `per_step_s` +
- * `per_request_s` × the requests the step served. The front-end latency is the mean client TTFT less the mean
- * engine TTFT (arrival at the engine to its first token) over the same requests: what the HTTP round trip and
- * the server add to a request before the engine sees it and after its first token.
+ * `per_request_s` × the requests the step served (least squares: the line carries the mean), and how the steps
+ * scatter around that line (64 residual quantiles, the jitter the simulator draws from). The front-end
+ * latency is the median client TTFT less the median engine TTFT (arrival at the engine to its first token) over
+ * the same requests: what the HTTP round trip and the server add to a request before the engine sees it and
+ * after its first token (medians: the TTFT targets are quantiles, and a few stalled requests would pull a mean).
  */
 export function fitHostOverhead(steps: readonly TimedStep[], device: StepCostModel, frontend: FrontendSamples): HostOverheadFit {
   const busy = steps.filter((step) => step.backToBack);
@@ -39,9 +47,12 @@ export function fitHostOverhead(steps: readonly TimedStep[], device: StepCostMod
   const rows = busy.map((step) => [1, requestsServedBy(step.shape)]);
   const hostS = busy.map((step) => step.wallS - device.stepLatencyS(step.shape));
   const fit = fitLeastSquares(rows, hostS, { nonNegative: true });
-  const frontendS = Math.max(0, mean(frontend.clientTtftS) - mean(frontend.engineTtftS));
+  const residuals = busy.map((step, index) => hostS[index]! - (fit.coefficients[0]! + fit.coefficients[1]! * requestsServedBy(step.shape))).sort((a, b) => a - b);
+  const numQuantiles = Math.min(JITTER_QUANTILES, residuals.length);
+  const jitter = Array.from({ length: numQuantiles }, (_, k) => residuals[Math.floor(((k + 0.5) / numQuantiles) * residuals.length)]!);
+  const frontendS = Math.max(0, median(frontend.clientTtftS) - median(frontend.engineTtftS));
   return {
-    host: { per_step_s: fit.coefficients[0]!, per_request_s: fit.coefficients[1]!, frontend_s: frontendS },
+    host: { per_step_s: fit.coefficients[0]!, per_request_s: fit.coefficients[1]!, frontend_s: frontendS, step_jitter_s: jitter },
     numSteps: busy.length,
     numRequests: frontend.clientTtftS.length,
     rmsResidualS: fit.rmsResidual,

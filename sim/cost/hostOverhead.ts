@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EngineError } from '../../src/core/contracts/errors.js';
+import { mulberry32 } from '../../src/core/util/mulberry32.js';
 import type { StepCostModel, StepShape } from './stepShape.js';
 
 export const HOST_OVERHEAD_FORMAT = 'spyre-sim-host-overhead/1';
@@ -18,11 +19,18 @@ export const hostOverheadSchema = z.strictObject({
   per_step_s: z.number().finite().nonnegative(),
   per_request_s: z.number().finite().nonnegative(),
   frontend_s: z.number().finite().nonnegative(),
+  /**
+   * How the measured host time of a step scatters around `per_step_s + per_request_s × n`: equally likely
+   * quantiles of the residuals (mean ≈ 0). Each simulated step adds one, drawn by a seeded generator, so the
+   * simulated ITLs spread as the real ones do (a shared CPU's occasional long step) and the run stays
+   * deterministic. Empty: the host time is the fitted line alone.
+   */
+  step_jitter_s: z.array(z.number().finite()).default([]),
 });
 
 export type HostOverhead = z.infer<typeof hostOverheadSchema>;
 
-export const NO_HOST_OVERHEAD: HostOverhead = { per_step_s: 0, per_request_s: 0, frontend_s: 0 };
+export const NO_HOST_OVERHEAD: HostOverhead = { per_step_s: 0, per_request_s: 0, frontend_s: 0, step_jitter_s: [] };
 
 /** What `spyre sim calibrate --host-overhead` writes: the terms, how they were fitted, and from what. */
 export const hostOverheadFileSchema = z.strictObject({
@@ -45,24 +53,34 @@ export function requestsServedBy(shape: StepShape): number {
   return shape.kind === 'decode' ? shape.batchSize : 1;
 }
 
-/** The host's time in one step. */
+/** The host's time in one step by the fitted line (no jitter). */
 export function hostStepS(host: HostOverhead, shape: StepShape): number {
   return host.per_step_s + host.per_request_s * requestsServedBy(shape);
 }
 
-/** A device cost model plus the host's per-step and per-request terms: what one step takes on the wall clock. */
+/**
+ * A device cost model plus the host's per-step and per-request terms: what one step takes on the wall clock.
+ * With `step_jitter_s`, each call adds the next draw of a seeded generator (so the model is deterministic for
+ * a run, which prices its steps in order, not per shape); the host's share never goes below zero.
+ */
 export class HostOverheadCostModel implements StepCostModel {
   readonly name: string;
+  private readonly nextUniform: () => number;
 
   constructor(
     readonly device: StepCostModel,
     readonly host: HostOverhead,
+    seed = 1,
   ) {
-    this.name = `${device.name} + host ${(host.per_step_s * 1e3).toFixed(2)} ms/step + ${(host.per_request_s * 1e3).toFixed(2)} ms/request`;
+    this.nextUniform = mulberry32(seed);
+    const jitter = host.step_jitter_s.length > 0 ? ` ± measured jitter (${host.step_jitter_s.length} quantiles)` : '';
+    this.name = `${device.name} + host ${(host.per_step_s * 1e3).toFixed(2)} ms/step + ${(host.per_request_s * 1e3).toFixed(3)} ms/request${jitter}`;
   }
 
   stepLatencyS(shape: StepShape): number {
-    return this.device.stepLatencyS(shape) + hostStepS(this.host, shape);
+    const jitter = this.host.step_jitter_s;
+    const drawn = jitter.length === 0 ? 0 : jitter[Math.floor(this.nextUniform() * jitter.length)]!;
+    return this.device.stepLatencyS(shape) + Math.max(0, hostStepS(this.host, shape) + drawn);
   }
 }
 

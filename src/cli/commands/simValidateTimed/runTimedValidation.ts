@@ -70,7 +70,7 @@ export async function runTimedValidation(options: TimedValidationOptions): Promi
       hostSource = `fitted on a separate load (${load.numPrompts} requests at ${load.requestRate.toFixed(2)}/s, lengths ±50%, seed ${load.seed}; ${calibrated.fit.numSteps} steps)`;
     }
     options.log(`TP ${tensorParallelSize}: host ${(1e3 * host.per_step_s).toFixed(2)} ms/step + ${(1e3 * host.per_request_s).toFixed(3)} ms/request, front end ${(1e3 * host.frontend_s).toFixed(2)} ms (${hostSource})`);
-    const capacity = capacityRequestsPerS(setup, options.inputLen, options.outputLen, new HostOverheadCostModel(device, host));
+    const capacity = capacityRequestsPerS(setup, options.inputLen, options.outputLen, new HostOverheadCostModel(device, { ...host, step_jitter_s: [] }));
     const done: TimedWorkloadResult[] = [];
     for (const workload of workloads) {
       const load: TimedLoad = { label: workload.label, numPrompts: options.numPrompts, inputLen: options.inputLen, outputLen: options.outputLen, rangeRatio: 0, requestRate: workload.loadFactor * capacity, seed: options.seed };

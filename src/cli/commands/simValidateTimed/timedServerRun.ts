@@ -28,6 +28,16 @@ export function benchDataset(load: TimedLoad): BenchServeOptions['dataset'] {
   return { name: 'random', numPrompts: load.numPrompts, inputLen: load.inputLen, outputLen: load.outputLen, rangeRatio: load.rangeRatio, prefixLen: 0, numPrefixGroups: 1, firstTokenId: 10, vocabSpan: 246, seed: load.seed };
 }
 
+function perfLinesOf(dir: string): Record<string, number | null>[] {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, PERF_LOG_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, number | null>);
+}
+
 function runClient(options: BenchServeOptions): Promise<{ outcomes: RequestOutcome[]; durationS: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./benchWorkerBoot.js', import.meta.url), { workerData: options });
@@ -72,22 +82,27 @@ export async function runTimedServer(setup: TimedServerSetup, load: TimedLoad): 
     try {
       const address = server.app.server.address();
       if (address === null || typeof address === 'string') throw new Error('the server did not bind a TCP port');
+      const baseUrl = `http://127.0.0.1:${address.port}`;
+      const client = (of: TimedLoad): Promise<{ outcomes: RequestOutcome[]; durationS: number }> =>
+        runClient({ baseUrl, model: undefined, dataset: benchDataset(of), requestRate: of.requestRate, burstiness: 1, maxConcurrency: undefined, ignoreEos: true, apiKey: undefined, seed: of.seed, progress: undefined });
+      // Warm the served path up first (the JIT compiles the server's and the engine's hot code on its first
+      // requests), unrecorded: two full batches, all at once.
+      await client({ ...load, label: 'warm-up', numPrompts: 2 * setup.maxNumSeqs, requestRate: Number.POSITIVE_INFINITY, seed: load.seed + 7919 });
+      const warmUpLines = perfLinesOf(perfDir).length;
       const steps: TimedStep[] = [];
       let lastEndS: number | undefined;
       let previousRan = false;
       created.engine.onStep((report) => {
         const endS = performance.now() / 1000;
         if (report.plan !== undefined && lastEndS !== undefined) steps.push({ shape: stepShapeOf(report.plan), wallS: endS - lastEndS, backToBack: previousRan });
-        previousRan = report.plan !== undefined;
+        // The engine sleeps (reporting nothing) once no request is left: the next step's time then holds that wait.
+        const stats = created.engine.core.stats();
+        previousRan = report.plan !== undefined && stats.numRunning + stats.numWaiting > 0;
         lastEndS = endS;
       });
-      const client = await runClient({
-        baseUrl: `http://127.0.0.1:${address.port}`, model: undefined, dataset: benchDataset(load), requestRate: load.requestRate, burstiness: 1,
-        maxConcurrency: undefined, ignoreEos: true, apiKey: undefined, seed: load.seed, progress: undefined,
-      });
-      const perfLines = readFileSync(join(perfDir, PERF_LOG_FILE), 'utf8').trim().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, number | null>);
-      const engineTtftS = perfLines.map((line) => (line.queued_seconds ?? 0) + (line.prefill_seconds ?? 0));
-      return { outcomes: client.outcomes, durationS: client.durationS, steps, engineTtftS };
+      const measured = await client(load);
+      const engineTtftS = perfLinesOf(perfDir).slice(warmUpLines).map((line) => (line.queued_seconds ?? 0) + (line.prefill_seconds ?? 0));
+      return { outcomes: measured.outcomes, durationS: measured.durationS, steps, engineTtftS };
     } finally {
       await server.app.close();
     }
