@@ -1,19 +1,25 @@
+import type { HostOverhead } from '../cost/hostOverhead.js';
 import { escapeHtml } from '../report/html/renderReportHtml.js';
 import { REPORT_STYLE } from '../report/html/reportStyle.js';
-import type { LatencySamples, TimedRow } from './timedProtocol.js';
+import type { LatencySamples, TimedLoad, TimedRow } from './timedProtocol.js';
 
 /** One workload of the protocol as the report shows it. */
 export interface TimedWorkloadResult {
   readonly label: string;
   /** e.g. "TP 4, 300 requests at 12.3/s, 64 + 16 tokens". */
   readonly description: string;
+  /** The load the bench client sent (its requests are those the simulation ran). */
+  readonly load: TimedLoad;
   readonly real: readonly LatencySamples[];
   readonly simulated: LatencySamples;
   readonly rows: readonly TimedRow[];
+  /** The same simulation with the host's terms fitted on this workload's own real runs. */
+  readonly inSitu?: { readonly host: HostOverhead; readonly simulated: LatencySamples; readonly rows: readonly TimedRow[] };
 }
 
 const REAL = '#9ca3af';
 const SIMULATED = '#2563eb';
+const IN_SITU = '#16a34a';
 const W = 440;
 const H = 260;
 const M = { left: 56, right: 14, top: 30, bottom: 40 };
@@ -31,11 +37,12 @@ function cdfPoints(values: readonly number[]): [number, number][] {
 }
 
 /** One CDF panel (linear time axis in ms, 0–1): the real runs in grey, the simulation in blue, overlaid. */
-function cdfPanel(title: string, realRuns: readonly (readonly number[])[], simulated: readonly number[]): string {
+function cdfPanel(title: string, realRuns: readonly (readonly number[])[], simulated: readonly number[], inSitu: readonly number[] | undefined): string {
   const ms = (values: readonly number[]): number[] => values.map((value) => value * 1000);
   const realCurves = realRuns.map((run) => cdfPoints(ms(run)));
   const simCurve = cdfPoints(ms(simulated));
-  const all = [...realCurves.flat(), ...simCurve].map(([x]) => x);
+  const inSituCurve = inSitu === undefined ? [] : cdfPoints(ms(inSitu));
+  const all = [...realCurves.flat(), ...simCurve, ...inSituCurve].map(([x]) => x);
   const maxX = Math.max(1, ...all) * 1.02;
   const minX = Math.min(0, ...all);
   const w = W - M.left - M.right;
@@ -56,12 +63,18 @@ function cdfPanel(title: string, realRuns: readonly (readonly number[])[], simul
   }
   parts.push(`<text x="${M.left + w / 2}" y="${M.top + h + 32}" font-size="11" text-anchor="middle" fill="#374151">ms</text>`);
   for (const curve of realCurves) parts.push(`<path class="real" d="${path(curve)}" fill="none" stroke="${REAL}" stroke-width="1.5"/>`);
+  if (inSituCurve.length > 0) {
+    parts.push(`<path class="in-situ" d="${path(inSituCurve)}" fill="none" stroke="${IN_SITU}" stroke-width="1.5" stroke-dasharray="5 3"/>`);
+    parts.push(`<rect x="${M.left + 10}" y="${M.top + 38}" width="12" height="3" fill="${IN_SITU}"/><text x="${M.left + 26}" y="${M.top + 42}" font-size="10">simulated, host fitted in situ</text>`);
+  }
   parts.push(`<path class="simulated" d="${path(simCurve)}" fill="none" stroke="${SIMULATED}" stroke-width="2.5"/>`);
   parts.push(`<rect x="${M.left + 10}" y="${M.top + 10}" width="12" height="3" fill="${REAL}"/><text x="${M.left + 26}" y="${M.top + 14}" font-size="10">real (${realRuns.length} run${realRuns.length > 1 ? 's' : ''})</text>`);
   parts.push(`<rect x="${M.left + 10}" y="${M.top + 24}" width="12" height="3" fill="${SIMULATED}"/><text x="${M.left + 26}" y="${M.top + 28}" font-size="10">simulated</text>`);
   parts.push('</svg>');
   return parts.join('\n');
 }
+
+const hostText = (host: HostOverhead): string => `${(1e3 * host.per_step_s).toFixed(2)} ms/step + ${(1e3 * host.per_request_s).toFixed(3)} ms/request, front end ${(1e3 * host.frontend_s).toFixed(2)} ms`;
 
 const pct = (value: number): string => `${value >= 0 ? '+' : ''}${(100 * value).toFixed(1)}%`;
 
@@ -80,10 +93,12 @@ export function renderTimedReportHtml(results: readonly TimedWorkloadResult[], s
   const sections = results.map(
     (result) => `<section class="card"><h2>${escapeHtml(result.label)}</h2><p class="hint">${escapeHtml(result.description)}</p>
 <div class="plots">
-${cdfPanel('TTFT, CDF', result.real.map((run) => run.ttftS), result.simulated.ttftS)}
-${cdfPanel('ITL, CDF', result.real.map((run) => run.itlS), result.simulated.itlS)}
+${cdfPanel('TTFT, CDF', result.real.map((run) => run.ttftS), result.simulated.ttftS, result.inSitu?.simulated.ttftS)}
+${cdfPanel('ITL, CDF', result.real.map((run) => run.itlS), result.simulated.itlS, result.inSitu?.simulated.itlS)}
 </div>
+<h3>Simulated with the host overhead of the calibration</h3>
 ${errorTable(result.rows)}
+${result.inSitu === undefined ? '' : `<h3>Simulated with the host overhead fitted in situ (this workload's real runs: ${escapeHtml(hostText(result.inSitu.host))})</h3>\n${errorTable(result.inSitu.rows)}`}
 </section>`,
   );
   return `<!doctype html>

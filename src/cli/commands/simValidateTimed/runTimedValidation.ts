@@ -4,6 +4,7 @@ import { HostOverheadCostModel, loadHostOverheadFile, type HostOverhead } from '
 import { renderTimedReportHtml, type TimedWorkloadResult } from '../../../../sim/validate/renderTimedReportHtml.js';
 import { capacityRequestsPerS, simulateTimedLoad } from '../../../../sim/validate/simulateTimedLoad.js';
 import { compareTimed, formatTimedRows, type LatencySamples, type TimedLoad, type TimedServerSetup } from '../../../../sim/validate/timedProtocol.js';
+import { fitHostOverhead, type TimedStep } from '../../../../sim/calibrate/fitHostOverhead.js';
 import { calibrateHostOverhead, emulatedCardsOf, requestsOfLoad, samplesOfOutcomes } from './timedLoads.js';
 import { runTimedServer } from './timedServerRun.js';
 
@@ -75,20 +76,33 @@ export async function runTimedValidation(options: TimedValidationOptions): Promi
     for (const workload of workloads) {
       const load: TimedLoad = { label: workload.label, numPrompts: options.numPrompts, inputLen: options.inputLen, outputLen: options.outputLen, rangeRatio: 0, requestRate: workload.loadFactor * capacity, seed: options.seed };
       const real: LatencySamples[] = [];
+      const steps: TimedStep[] = [];
+      const frontend = { clientTtftS: [] as number[], engineTtftS: [] as number[] };
       for (let repeat = 0; repeat < options.repeats; repeat++) {
         options.log(`TP ${tensorParallelSize}, ${workload.label}: real run ${repeat + 1}/${options.repeats} (${load.numPrompts} requests at ${load.requestRate.toFixed(2)}/s) …`);
         const run = await runTimedServer(setup, load);
         real.push(samplesOfOutcomes(run.outcomes, run.durationS));
+        steps.push(...run.steps);
+        frontend.clientTtftS.push(...real[real.length - 1]!.ttftS);
+        frontend.engineTtftS.push(...run.engineTtftS);
       }
       const simulated = simulateTimedLoad(setup, requestsOfLoad(load), device, host);
       const rows = compareTimed(real, simulated);
-      options.log(`TP ${tensorParallelSize}, ${workload.label}:\n${formatTimedRows(rows)}`);
+      options.log(`TP ${tensorParallelSize}, ${workload.label} (host from ${options.hostOverheadPath !== undefined ? 'the file' : 'the separate calibration'}):\n${formatTimedRows(rows)}`);
+      // In situ: the host's terms fitted on this workload's own real runs, so that the machine's load drifting
+      // between the calibration and these runs does not hide what the simulator itself gets right or wrong.
+      const inSituHost = fitHostOverhead(steps, device, frontend).host;
+      const inSituSimulated = simulateTimedLoad(setup, requestsOfLoad(load), device, inSituHost);
+      const inSituRows = compareTimed(real, inSituSimulated);
+      options.log(`TP ${tensorParallelSize}, ${workload.label} (host fitted in situ: ${(1e3 * inSituHost.per_step_s).toFixed(2)} ms/step + ${(1e3 * inSituHost.per_request_s).toFixed(3)} ms/request, front end ${(1e3 * inSituHost.frontend_s).toFixed(2)} ms):\n${formatTimedRows(inSituRows)}`);
       done.push({
         label: `TP ${tensorParallelSize} · ${workload.label}`,
         description: `${load.numPrompts} requests, Poisson ${load.requestRate.toFixed(2)}/s (${workload.loadFactor}× the estimated capacity), ${load.inputLen} prompt + ${load.outputLen} output tokens, max_num_seqs ${setup.maxNumSeqs}, chunk ${setup.maxNumBatchedTokens}; ${options.repeats} real run${options.repeats > 1 ? 's' : ''}; ${device.name}; host ${hostSource}`,
+        load,
         real,
         simulated,
         rows,
+        inSitu: { host: inSituHost, simulated: inSituSimulated, rows: inSituRows },
       });
     }
     results.push({ tensorParallelSize, host, hostSource, workloads: done });
@@ -98,7 +112,7 @@ export async function runTimedValidation(options: TimedValidationOptions): Promi
     tensor_parallel_size: result.tensorParallelSize,
     host_overhead: result.host,
     host_overhead_source: result.hostSource,
-    workloads: result.workloads.map((workload) => ({ label: workload.label, description: workload.description, rows: workload.rows })),
+    workloads: result.workloads.map((workload) => ({ label: workload.label, description: workload.description, rows: workload.rows, in_situ: workload.inSitu === undefined ? undefined : { host_overhead: workload.inSitu.host, rows: workload.inSitu.rows } })),
   }));
   writeFileSync(join(options.out, 'validation.json'), `${JSON.stringify({ format: 'spyre-sim-timed-validation/1', model: options.modelDir, device_profile: options.profilePath, results: tables }, null, 2)}\n`);
   const subtitle = `${options.modelDir} · device profile ${options.profilePath} · TP ${options.tensorParallelSizes.join(', ')} · seed ${options.seed}`;
