@@ -11,7 +11,7 @@ export interface TimedStep {
   readonly backToBack: boolean;
 }
 
-/** What the fit saw of the client's and the engine's time to first token, per finished request. */
+/** The client's and the engine's time to first token of the same requests, in the same order. */
 export interface FrontendSamples {
   readonly clientTtftS: readonly number[];
   readonly engineTtftS: readonly number[];
@@ -37,9 +37,9 @@ const median = (values: readonly number[]): number => {
  * it), so what a busy step takes beyond it is the host's: fitted, non-negative, as `per_step_s` +
  * `per_request_s` × the requests the step served (least squares: the line carries the mean), and how the steps
  * scatter around that line (64 residual quantiles, the jitter the simulator draws from). The front-end
- * latency is the median client TTFT less the median engine TTFT (arrival at the engine to its first token) over
- * the same requests: what the HTTP round trip and the server add to a request before the engine sees it and
- * after its first token (medians: the TTFT targets are quantiles, and a few stalled requests would pull a mean).
+ * latency is the median over requests of the client's TTFT less the engine's (arrival at the engine to its
+ * first token): what the HTTP round trip and the server add to a request before the engine sees it and after
+ * its first token (a median: the TTFT targets are quantiles, and a few stalled requests would pull a mean).
  */
 export function fitHostOverhead(steps: readonly TimedStep[], device: StepCostModel, frontend: FrontendSamples): HostOverheadFit {
   const busy = steps.filter((step) => step.backToBack);
@@ -50,7 +50,8 @@ export function fitHostOverhead(steps: readonly TimedStep[], device: StepCostMod
   const residuals = busy.map((step, index) => hostS[index]! - (fit.coefficients[0]! + fit.coefficients[1]! * requestsServedBy(step.shape))).sort((a, b) => a - b);
   const numQuantiles = Math.min(JITTER_QUANTILES, residuals.length);
   const jitter = Array.from({ length: numQuantiles }, (_, k) => residuals[Math.floor(((k + 0.5) / numQuantiles) * residuals.length)]!);
-  const frontendS = Math.max(0, median(frontend.clientTtftS) - median(frontend.engineTtftS));
+  if (frontend.clientTtftS.length !== frontend.engineTtftS.length) throw new Error(`the front end needs the client's and the engine's TTFT of the same requests (${frontend.clientTtftS.length} and ${frontend.engineTtftS.length})`);
+  const frontendS = Math.max(0, median(frontend.clientTtftS.map((clientS, index) => clientS - frontend.engineTtftS[index]!)));
   return {
     host: { per_step_s: fit.coefficients[0]!, per_request_s: fit.coefficients[1]!, frontend_s: frontendS, step_jitter_s: jitter },
     numSteps: busy.length,

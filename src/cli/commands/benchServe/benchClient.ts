@@ -10,6 +10,8 @@ export interface RequestOutcome {
   /** Gaps between consecutive streamed chunks after the first. */
   readonly itlS: readonly number[];
   readonly latencyS: number;
+  /** The server's id of the request (the chunks' `id`), when it answered with a stream. */
+  readonly requestId?: string;
 }
 
 export interface BenchTarget {
@@ -20,6 +22,7 @@ export interface BenchTarget {
 }
 
 interface StreamEvent {
+  readonly id?: string;
   readonly choices?: readonly { readonly text?: string; readonly finish_reason?: string | null }[];
   readonly usage?: { readonly completion_tokens: number } | null;
   readonly error?: { readonly message: string };
@@ -50,6 +53,7 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
   let lastS = startS;
   const itlS: number[] = [];
   let outputTokens = 0;
+  let requestId: string | undefined;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -61,6 +65,7 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
       if (data === '[DONE]' || data === '') continue;
       const event = JSON.parse(data) as StreamEvent;
       if (event.error !== undefined) return failed(event.error.message);
+      requestId ??= event.id;
       if (event.usage) outputTokens = event.usage.completion_tokens;
       // A token's chunk, even one whose text is still held back (vLLM's client counts those too); not the
       // closing chunk that only carries the finish reason.
@@ -73,5 +78,5 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
     }
   }
   const latencyS = performance.now() / 1000 - startS;
-  return { success: true, promptLen: request.promptIds.length, outputTokens, ttftS: ttftS ?? latencyS, itlS, latencyS };
+  return { success: true, promptLen: request.promptIds.length, outputTokens, ttftS: ttftS ?? latencyS, itlS, latencyS, ...(requestId !== undefined ? { requestId } : {}) };
 }

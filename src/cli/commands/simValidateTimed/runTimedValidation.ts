@@ -4,9 +4,9 @@ import { HostOverheadCostModel, loadHostOverheadFile, type HostOverhead } from '
 import { renderTimedReportHtml, type TimedWorkloadResult } from '../../../../sim/validate/renderTimedReportHtml.js';
 import { capacityRequestsPerS, simulateTimedLoad } from '../../../../sim/validate/simulateTimedLoad.js';
 import { compareTimed, formatTimedRows, type LatencySamples, type TimedLoad, type TimedServerSetup } from '../../../../sim/validate/timedProtocol.js';
-import { fitHostOverhead, type TimedStep } from '../../../../sim/calibrate/fitHostOverhead.js';
+import { fitHostOverhead } from '../../../../sim/calibrate/fitHostOverhead.js';
 import { calibrateHostOverhead, emulatedCardsOf, requestsOfLoad, samplesOfOutcomes } from './timedLoads.js';
-import { runTimedServer } from './timedServerRun.js';
+import { frontendPairs, runTimedServer } from './timedServerRun.js';
 
 /** The three workloads, as fractions of the estimated capacity of a full batch. */
 export const TIMED_WORKLOADS: readonly { readonly label: string; readonly loadFactor: number }[] = [
@@ -76,22 +76,20 @@ export async function runTimedValidation(options: TimedValidationOptions): Promi
     for (const workload of workloads) {
       const load: TimedLoad = { label: workload.label, numPrompts: options.numPrompts, inputLen: options.inputLen, outputLen: options.outputLen, rangeRatio: 0, requestRate: workload.loadFactor * capacity, seed: options.seed };
       const real: LatencySamples[] = [];
-      const steps: TimedStep[] = [];
-      const frontend = { clientTtftS: [] as number[], engineTtftS: [] as number[] };
+      const inSituFits: HostOverhead[] = [];
       for (let repeat = 0; repeat < options.repeats; repeat++) {
         options.log(`TP ${tensorParallelSize}, ${workload.label}: real run ${repeat + 1}/${options.repeats} (${load.numPrompts} requests at ${load.requestRate.toFixed(2)}/s) …`);
         const run = await runTimedServer(setup, load);
         real.push(samplesOfOutcomes(run.outcomes, run.durationS));
-        steps.push(...run.steps);
-        frontend.clientTtftS.push(...real[real.length - 1]!.ttftS);
-        frontend.engineTtftS.push(...run.engineTtftS);
+        inSituFits.push(fitHostOverhead(run.steps, device, frontendPairs(run)).host);
       }
       const simulated = simulateTimedLoad(setup, requestsOfLoad(load), device, host);
       const rows = compareTimed(real, simulated);
       options.log(`TP ${tensorParallelSize}, ${workload.label} (host from ${options.hostOverheadPath !== undefined ? 'the file' : 'the separate calibration'}):\n${formatTimedRows(rows)}`);
-      // In situ: the host's terms fitted on this workload's own real runs, so that the machine's load drifting
-      // between the calibration and these runs does not hide what the simulator itself gets right or wrong.
-      const inSituHost = fitHostOverhead(steps, device, frontend).host;
+      // In situ: the host's terms fitted on this workload's own real runs (those of the run with the median
+      // per-step term: the runs are compared by their median), so that the machine's load drifting between the
+      // calibration and these runs does not hide what the simulator itself gets right or wrong.
+      const inSituHost = [...inSituFits].sort((a, b) => a.per_step_s - b.per_step_s)[Math.floor((inSituFits.length - 1) / 2)]!;
       const inSituSimulated = simulateTimedLoad(setup, requestsOfLoad(load), device, inSituHost);
       const inSituRows = compareTimed(real, inSituSimulated);
       options.log(`TP ${tensorParallelSize}, ${workload.label} (host fitted in situ: ${(1e3 * inSituHost.per_step_s).toFixed(2)} ms/step + ${(1e3 * inSituHost.per_request_s).toFixed(3)} ms/request, front end ${(1e3 * inSituHost.frontend_s).toFixed(2)} ms):\n${formatTimedRows(inSituRows)}`);

@@ -10,7 +10,7 @@ import type { LatencySamples, TimedLoad, TimedServerSetup } from '../../../../si
 import { arrivalGapsS } from '../benchServe/arrivals.js';
 import type { RequestOutcome } from '../benchServe/benchClient.js';
 import { buildDataset } from '../benchServe/dataset.js';
-import { benchDataset, runTimedServer, type TimedServerRun } from './timedServerRun.js';
+import { benchDataset, frontendPairs, runTimedServer, type TimedServerRun } from './timedServerRun.js';
 
 /** The device time of the emulated cards, as the simulator prices it: the same profile file, model and card count. */
 export function emulatedCardsOf(setup: TimedServerSetup): EmulatedCardsCostModel {
@@ -52,6 +52,6 @@ export function samplesOfOutcomes(outcomes: readonly RequestOutcome[], durationS
 /** Host overhead fitted from one real run of `load` (device time known from the profile). */
 export async function calibrateHostOverhead(setup: TimedServerSetup, load: TimedLoad): Promise<{ fit: HostOverheadFit; run: TimedServerRun }> {
   const run = await runTimedServer(setup, load);
-  const fit = fitHostOverhead(run.steps, emulatedCardsOf(setup), { clientTtftS: run.outcomes.filter((outcome) => outcome.success).map((outcome) => outcome.ttftS), engineTtftS: run.engineTtftS });
+  const fit = fitHostOverhead(run.steps, emulatedCardsOf(setup), frontendPairs(run));
   return { fit, run };
 }

@@ -14,13 +14,30 @@ import type { BenchServeOptions } from '../benchServe/runBenchServe.js';
 import type { TimedLoad, TimedServerSetup } from '../../../../sim/validate/timedProtocol.js';
 
 /** What one run of the real server measured: the client's view, the engine's steps and its own TTFTs. */
+export interface FrontendPairs {
+  readonly clientTtftS: number[];
+  readonly engineTtftS: number[];
+}
+
+/** The client's and the engine's TTFT of the same requests (matched by the server's request id), in the same order. */
+export function frontendPairs(run: TimedServerRun): FrontendPairs {
+  const pairs: FrontendPairs = { clientTtftS: [], engineTtftS: [] };
+  for (const outcome of run.outcomes) {
+    const engine = outcome.requestId === undefined ? undefined : run.engineTtftS.get(outcome.requestId);
+    if (!outcome.success || engine === undefined) continue;
+    pairs.clientTtftS.push(outcome.ttftS);
+    pairs.engineTtftS.push(engine);
+  }
+  return pairs;
+}
+
 export interface TimedServerRun {
   readonly outcomes: readonly RequestOutcome[];
   /** The client's duration: its start to the last request's end. */
   readonly durationS: number;
   readonly steps: readonly TimedStep[];
-  /** Per finished request, arrival at the engine to its first token (the perf log's queued + prefill seconds). */
-  readonly engineTtftS: readonly number[];
+  /** Per request id, arrival at the engine to its first token (the perf log's queued + prefill seconds). */
+  readonly engineTtftS: ReadonlyMap<string, number>;
 }
 
 /** The bench client's dataset for a load: vLLM's random dataset, exact lengths over byte tokens. */
@@ -28,14 +45,14 @@ export function benchDataset(load: TimedLoad): BenchServeOptions['dataset'] {
   return { name: 'random', numPrompts: load.numPrompts, inputLen: load.inputLen, outputLen: load.outputLen, rangeRatio: load.rangeRatio, prefixLen: 0, numPrefixGroups: 1, firstTokenId: 10, vocabSpan: 246, seed: load.seed };
 }
 
-function perfLinesOf(dir: string): Record<string, number | null>[] {
+function perfLinesOf(dir: string): Record<string, unknown>[] {
   let text: string;
   try {
     text = readFileSync(join(dir, PERF_LOG_FILE), 'utf8');
   } catch {
     return [];
   }
-  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, number | null>);
+  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 function runClient(options: BenchServeOptions): Promise<{ outcomes: RequestOutcome[]; durationS: number }> {
@@ -101,7 +118,7 @@ export async function runTimedServer(setup: TimedServerSetup, load: TimedLoad): 
         lastEndS = endS;
       });
       const measured = await client(load);
-      const engineTtftS = perfLinesOf(perfDir).slice(warmUpLines).map((line) => (line.queued_seconds ?? 0) + (line.prefill_seconds ?? 0));
+      const engineTtftS = new Map(perfLinesOf(perfDir).slice(warmUpLines).map((line) => [String(line.request_id), (Number(line.queued_seconds) || 0) + (Number(line.prefill_seconds) || 0)] as const));
       return { outcomes: measured.outcomes, durationS: measured.durationS, steps, engineTtftS };
     } finally {
       await server.app.close();
