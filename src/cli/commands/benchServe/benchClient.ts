@@ -77,6 +77,9 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
       lastS = nowS;
     }
   }
+  // A stream may end with a chunk that carries only the text held back at the end (no new token): with the
+  // usage known, keep one gap per token after the first.
+  if (outputTokens > 0 && itlS.length > outputTokens - 1) itlS.length = outputTokens - 1;
   const latencyS = performance.now() / 1000 - startS;
   return { success: true, promptLen: request.promptIds.length, outputTokens, ttftS: ttftS ?? latencyS, itlS, latencyS, ...(requestId !== undefined ? { requestId } : {}) };
 }
