@@ -12,6 +12,8 @@ export interface RequestOutcome {
   readonly latencyS: number;
   /** The server's id of the request (the chunks' `id`), when it answered with a stream. */
   readonly requestId?: string;
+  /** When it was sent, seconds from the benchmark's start (its scheduled time plus the timers' drift). */
+  readonly sendOffsetS?: number;
 }
 
 export interface BenchTarget {

@@ -76,31 +76,35 @@ export async function runTimedValidation(options: TimedValidationOptions): Promi
     for (const workload of workloads) {
       const load: TimedLoad = { label: workload.label, numPrompts: options.numPrompts, inputLen: options.inputLen, outputLen: options.outputLen, rangeRatio: 0, requestRate: workload.loadFactor * capacity, seed: options.seed };
       const real: LatencySamples[] = [];
+      const simulated: LatencySamples[] = [];
+      const inSituSimulated: LatencySamples[] = [];
       const inSituFits: HostOverhead[] = [];
       for (let repeat = 0; repeat < options.repeats; repeat++) {
         options.log(`TP ${tensorParallelSize}, ${workload.label}: real run ${repeat + 1}/${options.repeats} (${load.numPrompts} requests at ${load.requestRate.toFixed(2)}/s) …`);
         const run = await runTimedServer(setup, load);
         real.push(samplesOfOutcomes(run.outcomes, run.durationS));
-        inSituFits.push(fitHostOverhead(run.steps, device, frontendPairs(run)).host);
+        // The simulations take the run's own send times: the client's timers drift behind the schedule.
+        const requests = requestsOfLoad(load).map((request, index) => ({ ...request, arrivalS: run.outcomes[index]?.sendOffsetS ?? request.arrivalS }));
+        simulated.push(simulateTimedLoad(setup, requests, device, host));
+        const inSitu = fitHostOverhead(run.steps, device, frontendPairs(run)).host;
+        inSituFits.push(inSitu);
+        inSituSimulated.push(simulateTimedLoad(setup, requests, device, inSitu));
       }
-      const simulated = simulateTimedLoad(setup, requestsOfLoad(load), device, host);
       const rows = compareTimed(real, simulated);
       options.log(`TP ${tensorParallelSize}, ${workload.label} (host from ${options.hostOverheadPath !== undefined ? 'the file' : 'the separate calibration'}):\n${formatTimedRows(rows)}`);
-      // In situ: the host's terms fitted on this workload's own real runs (those of the run with the median
-      // per-step term: the runs are compared by their median), so that the machine's load drifting between the
-      // calibration and these runs does not hide what the simulator itself gets right or wrong.
+      // In situ: each run simulated with the host's terms fitted on that run itself, so that the machine's load
+      // drifting between the calibration and the runs does not hide what the simulator itself gets right or wrong.
       const inSituHost = [...inSituFits].sort((a, b) => a.per_step_s - b.per_step_s)[Math.floor((inSituFits.length - 1) / 2)]!;
-      const inSituSimulated = simulateTimedLoad(setup, requestsOfLoad(load), device, inSituHost);
       const inSituRows = compareTimed(real, inSituSimulated);
-      options.log(`TP ${tensorParallelSize}, ${workload.label} (host fitted in situ: ${(1e3 * inSituHost.per_step_s).toFixed(2)} ms/step + ${(1e3 * inSituHost.per_request_s).toFixed(3)} ms/request, front end ${(1e3 * inSituHost.frontend_s).toFixed(2)} ms):\n${formatTimedRows(inSituRows)}`);
+      options.log(`TP ${tensorParallelSize}, ${workload.label} (host fitted in situ, per run; median run: ${(1e3 * inSituHost.per_step_s).toFixed(2)} ms/step + ${(1e3 * inSituHost.per_request_s).toFixed(3)} ms/request, front end ${(1e3 * inSituHost.frontend_s).toFixed(2)} ms):\n${formatTimedRows(inSituRows)}`);
       done.push({
         label: `TP ${tensorParallelSize} · ${workload.label}`,
-        description: `${load.numPrompts} requests, Poisson ${load.requestRate.toFixed(2)}/s (${workload.loadFactor}× the estimated capacity), ${load.inputLen} prompt + ${load.outputLen} output tokens, max_num_seqs ${setup.maxNumSeqs}, chunk ${setup.maxNumBatchedTokens}; ${options.repeats} real run${options.repeats > 1 ? 's' : ''}; ${device.name}; host ${hostSource}`,
+        description: `${load.numPrompts} requests, Poisson ${load.requestRate.toFixed(2)}/s (${workload.loadFactor}× the estimated capacity), ${load.inputLen} prompt + ${load.outputLen} output tokens, max_num_seqs ${setup.maxNumSeqs}, chunk ${setup.maxNumBatchedTokens}; ${options.repeats} real run${options.repeats > 1 ? 's' : ''}, each simulated at its own send times (figures: the medians; curves: the first run's); ${device.name}; host ${hostSource}`,
         load,
         real,
-        simulated,
+        simulated: simulated[0]!,
         rows,
-        inSitu: { host: inSituHost, simulated: inSituSimulated, rows: inSituRows },
+        inSitu: { host: inSituHost, simulated: inSituSimulated[0]!, rows: inSituRows },
       });
     }
     results.push({ tensorParallelSize, host, hostSource, workloads: done });
