@@ -5,11 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSendnnModel } from '../../../src/backends/sendnn/sendnnModel.js';
-import { stepTimeModelOf } from '../../../src/backends/sendnn/timing/deviceTimer.js';
 import { runTimedValidation, type TimedValidationResult } from '../../../src/cli/commands/simValidateTimed/runTimedValidation.js';
 import { requestsOfLoad } from '../../../src/cli/commands/simValidateTimed/timedLoads.js';
 import type { DeviceProfile } from '../../../src/device/deviceProfile.js';
-import { EmulatedCardsCostModel } from '../../../sim/validate/emulatedCardsCostModel.js';
+import { RooflineCostModel } from '../../../sim/cost/rooflineCostModel.js';
 import { simulateTimedLoad } from '../../../sim/validate/simulateTimedLoad.js';
 import { compareTimed, TIMED_FIGURES } from '../../../sim/validate/timedProtocol.js';
 import { buildTinyModel, type TinyModelDir } from '../../support/tinyModel.js';
@@ -58,7 +57,7 @@ describe('spyre sim validate --against sendnn-timed', () => {
   });
 
   it('should track the real engine with the cards\' own profile and miss by far with a wrong one', () => {
-    const device = (profile: DeviceProfile): EmulatedCardsCostModel => new EmulatedCardsCostModel(profile, stepTimeModelOf(loadSendnnModel(tiny.dir).desc), 1, 4);
+    const device = (profile: DeviceProfile): RooflineCostModel => new RooflineCostModel(profile.name, profile, loadSendnnModel(tiny.dir).desc, tiny.dir, 1, 4);
     const setup = { modelDir: tiny.dir, profilePath: join(work, 'card.json'), tensorParallelSize: 1, maxModelLen: 256, maxNumSeqs: 4, maxNumBatchedTokens: 64 };
     for (const workload of results[0]!.workloads) {
       const right = workload.rows.find((row) => row.figure === 'ITL mean')!;

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { loadSendnnModel } from '../../../backends/sendnn/sendnnModel.js';
-import { stepTimeModelOf } from '../../../backends/sendnn/timing/deviceTimer.js';
 import { EngineError } from '../../../core/contracts/errors.js';
 import { parseDeviceProfile } from '../../../device/deviceProfile.js';
 import { fitHostOverhead, type HostOverheadFit } from '../../../../sim/calibrate/fitHostOverhead.js';
 import type { TimedRequest } from '../../../../sim/validate/simulateTimedLoad.js';
-import { EmulatedCardsCostModel } from '../../../../sim/validate/emulatedCardsCostModel.js';
+import { RooflineCostModel } from '../../../../sim/cost/rooflineCostModel.js';
 import type { LatencySamples, TimedLoad, TimedServerSetup } from '../../../../sim/validate/timedProtocol.js';
 import { arrivalGapsS } from '../benchServe/arrivals.js';
 import type { RequestOutcome } from '../benchServe/benchClient.js';
@@ -13,7 +12,7 @@ import { buildDataset } from '../benchServe/dataset.js';
 import { benchDataset, frontendPairs, runTimedServer, type TimedServerRun } from './timedServerRun.js';
 
 /** The device time of the emulated cards, as the simulator prices it: the same profile file, model and card count. */
-export function emulatedCardsOf(setup: TimedServerSetup): EmulatedCardsCostModel {
+export function emulatedCardsOf(setup: TimedServerSetup): RooflineCostModel {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(setup.profilePath, 'utf8'));
@@ -22,7 +21,8 @@ export function emulatedCardsOf(setup: TimedServerSetup): EmulatedCardsCostModel
   }
   const profile = parseDeviceProfile(json, setup.profilePath);
   if (typeof profile === 'string') throw new EngineError('invalid_config', profile);
-  return new EmulatedCardsCostModel(profile, stepTimeModelOf(loadSendnnModel(setup.modelDir).desc), setup.tensorParallelSize, setup.maxNumSeqs);
+  const cards = setup.tensorParallelSize;
+  return new RooflineCostModel(`device profile ${profile.name} on ${cards} card(s)`, profile, loadSendnnModel(setup.modelDir).desc, setup.modelDir, cards, setup.maxNumSeqs);
 }
 
 /** The requests the bench client sends for a load, as the simulator takes them: its seeded send times and lengths. */
