@@ -22,9 +22,11 @@ import { runCliAction } from '../runCliAction.js';
 import { calibrationSummary } from './calibrationSummary.js';
 import { calibrateFromRecording } from './simCalibrateFromRecording.js';
 import { calibrateFromRealRuns } from './simCalibrateFromRuns.js';
+import { calibrateHostOverheadCommand, type HostOverheadCalibrateFlags } from './simValidateTimed/timedValidationCommand.js';
 
-interface CalibrateFlags {
+interface CalibrateFlags extends HostOverheadCalibrateFlags {
   readonly out: string;
+  readonly hostOverhead?: boolean;
   readonly executor: string;
   readonly model?: string;
   readonly profile: string;
@@ -140,9 +142,14 @@ export function registerSimCalibrate(sim: Command): void {
     .option('--scenario <file>', 'with --from-bench or --from-perf-log: the scenario whose config is the recorded server\'s')
     .option('--bootstrap <n>', 'with --from-bench or --from-perf-log: resamples of the requests refitted for each coefficient\'s 5–95% range (0: none)', '20')
     .option('--fit <kind>', 'nnls (coefficients ≥ 0) or ols (unconstrained least squares)', 'nnls')
+    .option('--host-overhead', 'fit the host overhead (per step, per request served, front end) from a run of the real server on the sendnn emulator with device timing; needs --model and --device-profile; writes a spyre-sim-host-overhead/1 file', false)
+    .option('--device-profile <file>', 'with --host-overhead: the device profile of the emulated cards (SPYRE_DEVICE_PROFILE)')
+    .option('--tensor-parallel-size <n>', 'with --host-overhead: emulated cards (default 1)')
+    .option('--requests <n>', 'with --host-overhead: requests of the calibration load (default 150)')
     .action((flags: CalibrateFlags) =>
       runCliAction(async () => {
         if (flags.fit !== 'nnls' && flags.fit !== 'ols') throw new EngineError('invalid_config', `--fit must be nnls or ols; got '${flags.fit}'.`);
+        if (flags.hostOverhead === true) return calibrateHostOverheadCommand(flags);
         if (flags.fromBench !== undefined || flags.fromPerfLog !== undefined) return calibrateFromRecording(flags);
         if (flags.workload !== undefined) return calibrateFromRealRuns({ ...flags, workload: flags.workload, fit: flags.fit });
         const grid = gridFrom(flags);

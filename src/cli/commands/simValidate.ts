@@ -9,24 +9,31 @@ import { fitProfile } from '../../../sim/calibrate/fitProfile.js';
 import { compareReports, formatValidation } from '../../../sim/validate/compareReports.js';
 import type { SimulationReport } from '../../../sim/report/simulationReport.js';
 import { measureRealRun, type RealRun } from '../../../sim/validate/measureRealRun.js';
+import { EngineError } from '../../core/contracts/errors.js';
 import { positiveInteger } from '../flagParsers.js';
 import { runCliAction } from '../runCliAction.js';
 import { createScenarioEagerEngine } from './createScenarioEagerEngine.js';
+import { registerTimedValidationOptions, runTimedValidationCommand, type TimedValidationFlags } from './simValidateTimed/timedValidationCommand.js';
 
 /** `spyre sim validate SCENARIO --model DIR --profile PROFILE.json`: the real eager engine vs the calibrated simulator. */
 export function registerSimValidate(sim: Command): void {
-  sim
+  const command = sim
     .command('validate')
     .description('run a scenario on the real engine (eager backend, wall clock) and in the simulator with a calibrated profile; print the relative errors')
-    .argument('<scenario>', 'scenario JSON file (SPEC §8); its config is used for both runs')
-    .requiredOption('--model <dir>', 'model directory for the eager backend')
+    .argument('[scenario]', 'scenario JSON file (SPEC §8); its config is used for both runs (not with --against sendnn-timed)')
+    .requiredOption('--model <dir>', 'model directory for the eager backend (or the sendnn emulator with --against sendnn-timed)')
+    .option('--against <engine>', 'eager (the scenario on the eager engine, wall clock) or sendnn-timed (the protocol: light, near-saturation and overloaded loads through the HTTP server on timed emulated cards)', 'eager')
     .option('--profile <file>', 'profile written by spyre sim calibrate on this machine (compared in addition to the in-situ fit)')
     .option('--use <model>', 'linear (the fit) or table (interpolated measurements)', 'linear')
     .option('--threads <n>', 'onnxruntime intra-op threads')
     .option('--out <dir>', 'write measured.json (measured-1.json … with --repeats), in-situ-profile.json and validation.json here')
-    .option('--repeats <n>', 'run the real engine this many times (a fresh engine each) and compare with the median; also shows how far the real runs spread', positiveInteger, 1)
-    .action((scenarioPath: string, options: { model: string; profile?: string; use: string; threads?: string; out?: string; repeats: number }) =>
+    .option('--repeats <n>', 'run the real engine this many times (a fresh engine each) and compare with the median; also shows how far the real runs spread', positiveInteger, 1);
+  registerTimedValidationOptions(command);
+  command.action((scenarioPath: string | undefined, options: { model: string; against: string; profile?: string; use: string; threads?: string; out?: string; repeats: number } & TimedValidationFlags) =>
       runCliAction(async () => {
+        if (options.against === 'sendnn-timed') return runTimedValidationCommand(scenarioPath, options);
+        if (options.against !== 'eager') throw new EngineError('invalid_config', `--against must be eager or sendnn-timed; got '${options.against}'.`);
+        if (scenarioPath === undefined) throw new EngineError('invalid_config', 'spyre sim validate needs a scenario file (or --against sendnn-timed, which builds its own workloads).');
         const scenario = loadScenarioFile(scenarioPath);
         const runs: RealRun[] = [];
         for (let repeat = 0; repeat < options.repeats; repeat++) {

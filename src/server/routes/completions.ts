@@ -46,7 +46,9 @@ async function streamCompletion(started: StartedGeneration, request: CompletionR
       if (!sse.isOpen) continue;
       if (output.kind === 'delta') {
         const logprobs = deltaLogprobs(output, formatter);
-        if (output.text !== '' || logprobs !== null) sse.send({ ...base, choices: [choice(output.text, logprobs, null)], ...usageField });
+        // A chunk per token, even when its text is still held back (an incomplete UTF-8 sequence): as vLLM
+        // streams, so a client times every token.
+        if (output.text !== '' || output.tokenIds.length > 0 || logprobs !== null) sse.send({ ...base, choices: [choice(output.text, logprobs, null)], ...usageField });
       } else {
         sse.send({ ...base, choices: [choice('', null, output.finishReason, output.stopReason ?? null)], ...usageField });
         if (includeUsage) sse.send({ ...base, choices: [], usage: toOpenAiUsage(output.usage) });

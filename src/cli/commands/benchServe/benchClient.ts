@@ -14,6 +14,10 @@ export interface RequestOutcome {
   /** Gaps between consecutive streamed chunks after the first. */
   readonly itlS: readonly number[];
   readonly latencyS: number;
+  /** The server's id of the request (the chunks' `id`), when it answered with a stream. */
+  readonly requestId?: string;
+  /** When it was sent, seconds from the benchmark's start (its scheduled time plus the timers' drift). */
+  readonly sendOffsetS?: number;
 }
 
 export interface BenchTarget {
@@ -24,7 +28,8 @@ export interface BenchTarget {
 }
 
 interface StreamEvent {
-  readonly choices?: readonly { readonly text?: string }[];
+  readonly id?: string;
+  readonly choices?: readonly { readonly text?: string; readonly finish_reason?: string | null }[];
   readonly usage?: { readonly completion_tokens: number } | null;
   readonly error?: { readonly message: string };
 }
@@ -57,6 +62,7 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
   const itlS: number[] = [];
   let outputTokens = 0;
   let generatedText = '';
+  let requestId: string | undefined;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -68,16 +74,22 @@ export async function sendBenchRequest(target: BenchTarget, request: BenchReques
       if (data === '[DONE]' || data === '') continue;
       const event = JSON.parse(data) as StreamEvent;
       if (event.error !== undefined) return failed(event.error.message);
+      requestId ??= event.id;
       if (event.usage) outputTokens = event.usage.completion_tokens;
-      const text = event.choices?.[0]?.text ?? '';
-      if (text === '') continue;
-      generatedText += text;
+      // A token's chunk, even one whose text is still held back (vLLM's client counts those too); not the
+      // closing chunk that only carries the finish reason.
+      const choice = event.choices?.[0];
+      if (choice === undefined || ((choice.text ?? '') === '' && (choice.finish_reason ?? null) !== null)) continue;
+      generatedText += choice.text ?? '';
       const nowS = performance.now() / 1000;
       if (ttftS === undefined) ttftS = nowS - startS;
       else itlS.push(nowS - lastS);
       lastS = nowS;
     }
   }
+  // A stream may end with a chunk that carries only the text held back at the end (no new token): with the
+  // usage known, keep one gap per token after the first.
+  if (outputTokens > 0 && itlS.length > outputTokens - 1) itlS.length = outputTokens - 1;
   const latencyS = performance.now() / 1000 - startS;
-  return { success: true, sentAtS: startS, generatedText, promptLen: request.promptIds.length, outputTokens, ttftS: ttftS ?? latencyS, itlS, latencyS };
+  return { success: true, sentAtS: startS, generatedText, promptLen: request.promptIds.length, outputTokens, ttftS: ttftS ?? latencyS, itlS, latencyS, ...(requestId !== undefined ? { requestId } : {}) };
 }

@@ -69,7 +69,10 @@ export async function runBenchServe(options: BenchServeOptions): Promise<BenchSe
   for (const [index, request] of requests.entries()) {
     const gapS = gaps[index] ?? 0;
     if (gapS > 0) await sleep(gapS * 1000);
-    tasks.push(limit(() => sendBenchRequest(target, request)).then((outcome) => {
+    tasks.push(limit(() => {
+      const sendOffsetS = performance.now() / 1000 - startS;
+      return sendBenchRequest(target, request).then((outcome) => ({ ...outcome, sendOffsetS }));
+    }).then((outcome) => {
       bar?.increment();
       return outcome;
     }));
