@@ -1,6 +1,7 @@
 import type { PerRequestTimings } from '../report/perRequestTimings.js';
 import type { RequestMetrics } from '../report/requestMetrics.js';
 import { quantileOfSorted } from '../report/percentiles.js';
+import type { SimulatedRecording } from './recordingObjective.js';
 import type { RecordedBenchResult } from './vllmBenchResult.js';
 
 /** One summary figure, recorded and simulated at the fitted point, seconds. */
@@ -56,7 +57,8 @@ function expandedGaps(means: ArrayLike<number>, counts: ArrayLike<number>): Floa
  * recording keeps every gap (a bench result); where it keeps one mean per request (a perf log), both sides
  * count each request's mean once per gap, so the two figures are computed alike.
  */
-export function figureResiduals(result: RecordedBenchResult, metrics: RequestMetrics): FigureResiduals {
+export function figureResiduals(result: RecordedBenchResult, simulation: SimulatedRecording): FigureResiduals {
+  const { metrics } = simulation;
   const recordedGaps = result.itlsPerToken
     ? Float64Array.from(result.requests.flatMap((request) => request.itlsS))
     : expandedGaps(result.requests.map((request) => request.meanItlS), result.requests.map((request) => request.outputLength - 1));
@@ -67,15 +69,18 @@ export function figureResiduals(result: RecordedBenchResult, metrics: RequestMet
   const simulatedMeans = Float64Array.from({ length: numRequests }, (_, position) =>
     timings.numOutputTokens[position]! < 2 ? NaN : (timings.lastTokenS[position]! - timings.firstTokenS[position]!) / (timings.numOutputTokens[position]! - 1));
   const perMean = summaryOf(simulatedTtfts, expandedGaps(simulatedMeans, Int32Array.from(timings.numOutputTokens, (count) => count - 1)));
-  // Token by token, the simulated gaps are the report's ITL histogram (mean exact, p50 within its stated error).
-  const gaps = metrics.interToken.summary();
-  const simulated: Summary = result.itlsPerToken ? { ...perMean, itlMean: gaps.mean, itlP50: gaps.p50 } : perMean;
+  const simulated = result.itlsPerToken ? summaryOf(simulatedTtfts, Float64Array.from(exactGapsOf(simulation))) : perMean;
   const residual = (name: keyof Summary): FigureResidual => ({
     recordedS: recorded[name],
     simulatedS: simulated[name],
     relativeError: recorded[name] > 0 ? simulated[name] / recorded[name] - 1 : 0,
   });
   return { ttftP50: residual('ttftP50'), ttftP99: residual('ttftP99'), itlMean: residual('itlMean'), itlP50: residual('itlP50') };
+}
+
+function exactGapsOf(simulation: SimulatedRecording): readonly number[] {
+  if (simulation.gapsS === undefined) throw new Error('figureResiduals compares token by token: simulate with withGaps');
+  return simulation.gapsS;
 }
 
 /** The per-request timings a fit's simulations keep (`keepPerRequest`). */

@@ -131,7 +131,7 @@ export function fitFromRecording(result: RecordedBenchResult, options: Recording
   const bootstrapEvaluations = simulated.size - searchEvaluations;
 
   const coefficients = coefficientsAt(best.point);
-  const final = objective.simulate(coefficients);
+  const final = objective.simulate(coefficients, true);
   const finalFigures = objective.simulatedFigures(final.metrics);
   const recorded = objective.recorded;
   let meanRecorded = 0;
@@ -151,6 +151,6 @@ export function fitFromRecording(result: RecordedBenchResult, options: Recording
     evaluations: simulated.size + 1,
     evaluationsByStage: { search: searchEvaluations, bootstrap: bootstrapEvaluations },
     uncertainty,
-    figures: figureResiduals(result, final.metrics),
+    figures: figureResiduals(result, final),
   };
 }

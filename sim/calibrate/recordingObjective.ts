@@ -2,6 +2,7 @@ import type { EngineConfig } from '../../src/core/contracts/config.js';
 import { LinearCostModel, type LinearCostCoefficients } from '../cost/linearCostModel.js';
 import type { PrefillCostBasis } from '../cost/stepShape.js';
 import { runSimulation } from '../kernel/runSimulation.js';
+import type { StepTraceLine } from '../../src/core/contracts/trace.js';
 import type { RequestMetrics } from '../report/requestMetrics.js';
 import { requestList, type SimWorkload } from '../workload/simRequest.js';
 import { perRequestOf } from './figureResiduals.js';
@@ -13,6 +14,8 @@ export interface SimulatedRecording {
   /** log(simulated / recorded) per figure, in the order of `RecordingObjective.recorded`. */
   readonly logErrors: Float64Array;
   readonly metrics: RequestMetrics;
+  /** Every gap between two tokens of a request, seconds (when asked for). */
+  readonly gapsS?: readonly number[];
 }
 
 /**
@@ -63,10 +66,26 @@ export class RecordingObjective {
     return this.recorded.length;
   }
 
-  /** Simulates the workload under `coefficients` and compares every figure with the recording. */
-  simulate(coefficients: LinearCostCoefficients): SimulatedRecording {
-    const { metrics } = runSimulation({ config: this.config, workload: this.workload, costModel: new LinearCostModel(coefficients, 'fit', this.basis), keepPerRequest: true });
-    return { logErrors: this.logErrorsOf(metrics), metrics };
+  /**
+   * Simulates the workload under `coefficients` and compares every figure with the recording. With
+   * `withGaps`, also every gap between two tokens of a request, exactly (read from the step trace; the
+   * report's ITL histogram keeps them within its stated error only).
+   */
+  simulate(coefficients: LinearCostCoefficients, withGaps = false): SimulatedRecording {
+    const lastTokenS = new Map<string, number>();
+    const gapsS: number[] = [];
+    const onTrace = (line: StepTraceLine): void => {
+      for (const id of line.outputs) {
+        const previousS = lastTokenS.get(id);
+        if (previousS !== undefined) gapsS.push(line.time - previousS);
+        lastTokenS.set(id, line.time);
+      }
+    };
+    const { metrics } = runSimulation({
+      config: this.config, workload: this.workload, costModel: new LinearCostModel(coefficients, 'fit', this.basis), keepPerRequest: true,
+      ...(withGaps ? { onTrace } : {}),
+    });
+    return { logErrors: this.logErrorsOf(metrics), metrics, ...(withGaps ? { gapsS } : {}) };
   }
 
   /** Simulated value of every figure, seconds (NaN for a request the simulation never answered). */

@@ -19,7 +19,7 @@ const workload = scenarioWorkload(parsed, '.');
 
 function residualsOf(recording: RecordedBenchResult, coefficients = COEFFICIENTS): ReturnType<typeof figureResiduals> {
   const objective = new RecordingObjective(recording, config, undefined);
-  return figureResiduals(recording, objective.simulate(coefficients).metrics);
+  return figureResiduals(recording, objective.simulate(coefficients, true));
 }
 
 describe('having a recording made without noise by the simulator under known coefficients', () => {
