@@ -30,7 +30,8 @@ export class DeterministicTokenBackend implements SyncStepExecutor {
   constructor(private readonly goldenTokens: ReadonlyMap<string, readonly number[]> = new Map()) {}
 
   executeSync(plan: StepPlan): StepResult {
-    if (plan.kind === 'prefill') return { sampled: plan.isLastChunk ? [this.next(plan.requestId)] : [] };
+    // A last chunk samples the request's first token and one for each copy it forks (parallel sampling).
+    if (plan.kind === 'prefill') return { sampled: plan.isLastChunk ? [plan, ...(plan.forks ?? [])].map((row) => this.next(row.requestId)) : [] };
     return { sampled: plan.rows.map((row) => this.next(row.requestId)) };
   }
 
