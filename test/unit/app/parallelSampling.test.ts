@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLlmEngine, type CreatedLlmEngine } from '../../../src/app/createLlmEngine.js';
+import { composeLlmEngine, createLlmEngine, type CreatedLlmEngine } from '../../../src/app/createLlmEngine.js';
 import { SILENT_LOGGER } from '../../../src/core/contracts/logger.js';
 import type { FinalOutput, GenerateParams, GenerationOutput, PromptInput } from '../../../src/core/engine/generationTypes.js';
 import { buildTinyModel, randomIds, type TinyModelDir } from '../../support/tinyModel.js';
@@ -66,6 +66,30 @@ describe.each([
     const second = finals(outputs).find((final) => final.index === 1)!;
     const [alone] = finals(await collect(created.engine.generate(aligned, { ...SEEDED, seed: SEEDED.seed! + 1 })));
     expect(second.tokenIds).toEqual(alone!.tokenIds);
+  });
+
+  it('should give every copy its tokens when a copy is preempted and recomputed alone (a pool too small for all)', async () => {
+    const tight = composeLlmEngine(created.model, {
+      flags: { model: tiny.dir, maxModelLen: 512, maxNumSeqs: 4, maxNumBatchedTokens: 128, numBlocks: 16 },
+      env: {},
+      logger: SILENT_LOGGER,
+    });
+    const other: PromptInput = { promptTokenIds: randomIds(9, 10, 5, 200) };
+    const otherParams: GenerateParams = { temperature: 1, seed: 5, maxTokens: 300, ignoreEos: true };
+    const group: GenerateParams = { ...SEEDED, maxTokens: 200 };
+    // The older request grows to 5 blocks, the copies to 2 shared + 4 each: 19 > 15, so the newest copy is preempted.
+    const [otherFinal, copies] = await Promise.all([
+      collect(tight.engine.generate(other, otherParams)).then((outputs) => finals(outputs)[0]!),
+      collect(tight.engine.generate(PROMPT, { ...group, n: 3 })).then((outputs) => finals(outputs).sort((a, b) => a.index! - b.index!)),
+    ]);
+    expect(tight.engine.core.stats().numPreemptions).toBeGreaterThan(0);
+    expect(tight.engine.core.stats().kvCacheUsage).toBe(0);
+    const [otherAlone] = finals(await collect(created.engine.generate(other, otherParams)));
+    expect(otherFinal.tokenIds).toEqual(otherAlone!.tokenIds);
+    for (const copy of copies) {
+      const [alone] = finals(await collect(created.engine.generate(PROMPT, { ...group, seed: group.seed! + copy.index! })));
+      expect(copy.tokenIds, `copy ${copy.index}`).toEqual(alone!.tokenIds);
+    }
   });
 
   it('should abort every copy and free every block when the consumer leaves early', async () => {
