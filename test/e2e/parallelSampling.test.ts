@@ -88,6 +88,17 @@ describe('having the server over the tiny model (max_num_seqs 8, 128-token chunk
     });
   });
 
+  describe('when an n=2 completion asks for logprobs', () => {
+    it("should give each choice its own tokens' logprobs, as n=1 with seed + index does", async () => {
+      const both = await complete({ prompt: PROMPT, n: 2, seed: SEED, logprobs: 2, ...sampling });
+      for (const choice of both.choices) {
+        const alone = await complete({ prompt: PROMPT, seed: SEED + choice.index, logprobs: 2, ...sampling });
+        expect(choice.logprobs?.tokens).toHaveLength(MAX_TOKENS);
+        expect(choice.logprobs).toEqual(alone.choices[0]?.logprobs);
+      }
+    });
+  });
+
   describe('when a chat completion asks for n=3 with a seed', () => {
     it('should answer three messages, each the one n=1 gives with seed + index, and count the prompt once', async () => {
       const answer = await chat({ n: 3, seed: SEED, ...sampling });
@@ -143,6 +154,9 @@ describe('having the server over the tiny model (max_num_seqs 8, 128-token chunk
       await expect(complete({ prompt: 'Hi', n: 0, max_tokens: 2 })).rejects.toMatchObject({ status: 400, param: 'n' });
       await expect(complete({ prompt: 'Hi', n: 9, max_tokens: 2 })).rejects.toMatchObject({ status: 400, param: 'n', message: expect.stringMatching(/max_num_seqs=8/) });
       await expect(chat({ n: 2, temperature: 0, max_tokens: 2 })).rejects.toMatchObject({ status: 400, param: 'n', message: expect.stringMatching(/greedy sampling/) });
+      await expect(complete({ prompt: 'Hi', n: 2, best_of: 3, max_tokens: 2 })).rejects.toMatchObject({ status: 400, param: 'best_of' });
+      const asMany = await complete({ prompt: 'Hi', n: 2, best_of: 2, seed: SEED, max_tokens: 2, ignore_eos: true });
+      expect(asMany.choices).toHaveLength(2);
       expect(rig.created.engine.numUnfinishedRequests).toBe(0);
     });
   });

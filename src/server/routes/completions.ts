@@ -28,13 +28,14 @@ function choice(index: number, text: string, logprobs: CompletionLogprobs | null
 }
 
 interface LogprobsRequest {
-  readonly formatter: LogprobsFormatter;
+  /** One per choice: each counts its own text offsets. */
+  readonly formatters: readonly LogprobsFormatter[];
   readonly topN: number;
 }
 
 function deltaLogprobs(output: GenerationOutput, wanted: LogprobsRequest | undefined): CompletionLogprobs | null {
   if (wanted === undefined || output.kind !== 'delta' || output.logprobs === undefined) return null;
-  return wanted.formatter.completion(output.tokenIds, output.logprobs, wanted.topN);
+  return wanted.formatters[choiceIndexOf(output)]!.completion(output.tokenIds, output.logprobs, wanted.topN);
 }
 
 async function streamCompletion(started: StartedGeneration, request: CompletionRequest, reply: FastifyReply, formatter: LogprobsRequest | undefined, model: string): Promise<void> {
@@ -93,7 +94,8 @@ export function registerCompletionsRoute(app: FastifyInstance, context: ServerCo
     requireKnownTokenIds(promptIds, context.vocabSize, 'prompt');
     const topN = request.logprobs ?? undefined;
     const params = toGenerateParams(request, request.max_tokens, engineLogprobs(topN));
-    const formatter = topN !== undefined ? { formatter: new LogprobsFormatter(context.engine.codec), topN } : undefined;
+    const numChoices = params.n ?? 1;
+    const formatter = topN !== undefined ? { formatters: Array.from({ length: numChoices }, () => new LogprobsFormatter(context.engine.codec)), topN } : undefined;
     const started = startGeneration(context, reply, newRequestId('cmpl'), promptIds, params);
     if (request.stream === true) return streamCompletion(started, request, reply, formatter, request.model);
     return completeAtOnce(started, formatter, request.model);
