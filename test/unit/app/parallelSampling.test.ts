@@ -60,6 +60,23 @@ describe.each([
     expect(created.engine.core.stats().kvCacheUsage).toBe(0);
   });
 
+  // One copy stops at ' a' while the others run to their length; one ends at EOS after min_tokens.
+  it.each<[string, GenerateParams]>([
+    ['a stop string', { stop: [' a', 'e '] }],
+    ['penalties', { frequencyPenalty: 0.6, presencePenalty: 0.4, repetitionPenalty: 1.3 }],
+    ['min_tokens with EOS', { minTokens: 6, ignoreEos: false, stopTokenIds: [7, 9, 11] }],
+    ['logprobs', { logprobs: 3 }],
+  ])('should end each copy as a single run with seed + index ends, with %s', async (_name, extra) => {
+    const params: GenerateParams = { ...SEEDED, ...extra };
+    const copies = finals(await collect(created.engine.generate(PROMPT, { ...params, n: 3 }))).sort((a, b) => a.index! - b.index!);
+    for (const copy of copies) {
+      const [alone] = finals(await collect(created.engine.generate(PROMPT, { ...params, seed: params.seed! + copy.index! })));
+      const { kind, text, tokenIds, finishReason, stopReason } = alone!;
+      expect(copy).toMatchObject({ kind, text, tokenIds, finishReason, ...(stopReason !== undefined ? { stopReason } : {}) });
+    }
+    expect(created.engine.core.stats().kvCacheUsage).toBe(0);
+  });
+
   it('should share the prefill with a block-aligned prompt too (no partial block to copy)', async () => {
     const aligned: PromptInput = { promptTokenIds: randomIds(8, 128, 5, 200) };
     const outputs = await collect(created.engine.generate(aligned, { ...SEEDED, n: 2 }));
