@@ -24,7 +24,8 @@ export class SyntheticStepExecutor implements StepExecutor {
   execute(plan: StepPlan): Promise<StepResult> {
     const factor = this.noise === 0 ? 1 : Math.max(0, 1 + this.noise * this.random.normal());
     this.clock.advanceTo(this.clock.nowS() + this.costModel.stepLatencyS(stepShapeOf(plan)) * factor);
-    const sampled = plan.kind === 'prefill' ? (plan.isLastChunk ? [{ requestId: plan.requestId, tokenId: 1 }] : []) : plan.rows.map((row) => ({ requestId: row.requestId, tokenId: 1 }));
+    const rows = plan.kind === 'prefill' ? (plan.isLastChunk ? [plan, ...(plan.forks ?? [])] : []) : plan.rows;
+    const sampled = rows.map((row) => ({ requestId: row.requestId, tokenId: 1 }));
     return Promise.resolve({ sampled });
   }
 }

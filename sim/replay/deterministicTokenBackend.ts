@@ -44,7 +44,8 @@ export class DeterministicTokenBackend implements SyncStepExecutor {
   }
 
   executeSync(plan: StepPlan): StepResult {
-    if (plan.kind === 'prefill') return { sampled: plan.isLastChunk ? [this.next(plan.requestId)] : [] };
+    // A last chunk samples the request's first token and one for each copy it forks (parallel sampling).
+    if (plan.kind === 'prefill') return { sampled: plan.isLastChunk ? [plan, ...(plan.forks ?? [])].map((row) => this.next(row.requestId)) : [] };
     return { sampled: plan.rows.map((row) => this.next(row.requestId)) };
   }
 

@@ -15,6 +15,8 @@ interface RequestSpec {
   readonly promptLength: number;
   readonly maxTokens: number;
   readonly ignoreEos: boolean;
+  /** Parallel sampling: `n` copies of the request (one prefill, forked at its last chunk). */
+  readonly copies: number;
 }
 
 interface WorkloadCase {
@@ -41,6 +43,7 @@ const requestSpec = fc.record({
   promptLength: fc.integer({ min: 1, max: 480 }),
   maxTokens: fc.integer({ min: 1, max: 200 }),
   ignoreEos: fc.boolean(),
+  copies: fc.constantFrom(1, 1, 1, 2, 3),
 });
 
 const workloadCase: fc.Arbitrary<WorkloadCase> = fc.record({
@@ -75,6 +78,11 @@ function promptFor(spec: RequestSpec, index: number, maxModelLen: number): numbe
   return [...shared, ...own];
 }
 
+/** The ids of a request's `n` copies: the request itself first. */
+function copyIdsOf(index: number, copies: number): RequestId[] {
+  return Array.from({ length: copies }, (_, copy) => asRequestId(copy === 0 ? `r${index}` : `r${index}.${copy}`));
+}
+
 /** Runs a random workload through the real core, checking the invariants after every step. */
 function runWorkload(workload: WorkloadCase): RunOutcome {
   const maxBatchTkvLimit = Math.max(workload.maxModelLen, Math.floor(workload.maxModelLen * workload.maxNumSeqs * workload.volumeFraction));
@@ -96,6 +104,8 @@ function runWorkload(workload: WorkloadCase): RunOutcome {
   const expectedLengths = new Map<RequestId, number>();
   const aborted = new Set<RequestId>();
   const refused = new Map<RequestId, string>();
+  /** A request → its further copies (parallel sampling). */
+  const groups = new Map<RequestId, readonly RequestId[]>();
   const pending = workload.requests.map((spec, index) => ({ spec, index })).sort((a, b) => a.spec.arrivalStep - b.spec.arrivalStep);
   let random = workload.seed + 1;
   const nextRandom = (): number => {
@@ -109,17 +119,22 @@ function runWorkload(workload: WorkloadCase): RunOutcome {
     while (pending.length > 0 && pending[0]!.spec.arrivalStep <= step) {
       const { spec, index } = pending.shift()!;
       const id = asRequestId(`r${index}`);
+      const copyIds = copyIdsOf(index, spec.copies);
+      const forks = copyIds.slice(1).map((requestId) => ({ requestId }));
       try {
         core.addRequest(
-          { requestId: id, promptTokenIds: promptFor(spec, index, workload.maxModelLen), maxTokens: spec.maxTokens, ignoreEos: spec.ignoreEos, eosTokenIds: [EOS] },
+          { requestId: id, promptTokenIds: promptFor(spec, index, workload.maxModelLen), maxTokens: spec.maxTokens, ignoreEos: spec.ignoreEos, eosTokenIds: [EOS], forks },
           { frontendValidation: workload.frontendValidation },
         );
-        expectedLengths.set(id, spec.ignoreEos ? spec.maxTokens : -1);
-        outputs.set(id, 0);
+        for (const copyId of copyIds) {
+          expectedLengths.set(copyId, spec.ignoreEos ? spec.maxTokens : -1);
+          outputs.set(copyId, 0);
+        }
+        groups.set(id, copyIds.slice(1));
         arrived = true;
       } catch (error) {
         if (!(error instanceof EngineError) || error.kind !== 'invalid_request') throw error;
-        refused.set(id, error.message);
+        for (const copyId of copyIds) refused.set(copyId, error.message);
       }
     }
     if (workload.abortSteps.includes(step) && outputs.size > 0) {
@@ -128,6 +143,13 @@ function runWorkload(workload: WorkloadCase): RunOutcome {
       if (victim !== undefined && core.abortRequest(victim)) {
         aborted.add(victim);
         finishReasons.set(victim, 'abort');
+        // A request aborted before its prefill forked its copies ends them too.
+        for (const copyId of groups.get(victim) ?? []) {
+          if (scheduler.get(copyId) === undefined && !finishReasons.has(copyId)) {
+            aborted.add(copyId);
+            finishReasons.set(copyId, 'abort');
+          }
+        }
       }
     }
     const decodingBefore = scheduler.runningRequests().some((request) => request.isDecoding);
@@ -164,8 +186,9 @@ describe('having random workloads and configurations', () => {
         const outcome = runWorkload(workload);
         for (const message of outcome.refused.values()) expect(message).toMatch(/^Could not add request: /);
         for (let index = 0; index < workload.requests.length; index++) {
-          const requestId = asRequestId(`r${index}`);
-          expect(outcome.finishReasons.has(requestId) || outcome.refused.has(requestId), `request ${requestId} was lost`).toBe(true);
+          for (const requestId of copyIdsOf(index, workload.requests[index]!.copies)) {
+            expect(outcome.finishReasons.has(requestId) || outcome.refused.has(requestId), `request ${requestId} was lost`).toBe(true);
+          }
         }
       }),
       { numRuns: Number(process.env.FC_RUNS ?? 150), seed: Number(process.env.FC_SEED ?? Date.now()) },

@@ -37,7 +37,8 @@ export function createCoreHarness(flags: Omit<EngineFlags, 'model'>, env: Record
 /** Emits `tokenOf(requestId, outputIndex)` for every token a step samples. */
 export function sampleWith(plan: StepPlan | undefined, tokenOf: (requestId: RequestId) => number): StepResult {
   if (plan === undefined) return { sampled: [] };
-  const rows = plan.kind === 'prefill' ? (plan.isLastChunk ? [plan.requestId] : []) : plan.rows.map((row) => row.requestId);
+  // A last chunk samples the request and each copy it forks (parallel sampling), in that order.
+  const rows = plan.kind === 'prefill' ? (plan.isLastChunk ? [plan.requestId, ...(plan.forks ?? []).map((fork) => fork.requestId)] : []) : plan.rows.map((row) => row.requestId);
   return { sampled: rows.map((requestId): SampledToken => ({ requestId, tokenId: tokenOf(requestId) })) };
 }
 

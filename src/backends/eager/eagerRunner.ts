@@ -62,7 +62,9 @@ export class EagerRunner implements StepExecutor {
     const numNew = plan.endValidSlot - plan.firstValidSlot;
     const pastLength = plan.firstTokenIndex;
     const io = this.model.io;
-    this.decodePast.storeBlocks(plan.blockTable); // the blocks of its past and its own: all the chunk reads or writes
+    // The blocks of its past and its own, and the copies' blocks of a fork: all the chunk reads or writes.
+    const copies = plan.blockCopies ?? [];
+    this.decodePast.storeBlocks(copies.length === 0 ? plan.blockTable : [...plan.blockTable, ...copies.map((copy) => copy.target)]);
     for (let layer = 0; layer < io.numLayers; layer++) {
       const past = this.prefillBuffers.past(layer, io.numKvHeads * pastLength * io.headDim);
       this.kv.gather(this.kv.keys[layer] as KvArray, plan.blockTable, plan.paddingBlocks, pastLength, past.key, 0, pastLength);
@@ -74,9 +76,13 @@ export class EagerRunner implements StepExecutor {
     if (oneCall) await this.runChunk(plan, 0, numNew, pastLength, 'gathered', newKvOnly);
     else await this.runTokenByToken(plan, numNew, pastLength);
     this.scatterPrefill(plan, newKvOnly ? 0 : pastLength, numNew, newKvOnly);
+    for (const copy of copies) this.kv.copyBlock(copy.source, copy.target);
     if (!plan.isLastChunk) return { sampled: [] };
-    // A request prefilled again after a preemption keeps its state (generator, counts).
-    return { sampled: [this.sample(plan.requestId, plan.sampling, this.prefillBuffers.lastLogits(), oneCall ? numNew - 1 : 0)] };
+    // A request prefilled again after a preemption keeps its state (generator, counts). The copies it forks
+    // (parallel sampling) sample their first tokens from the same logits, each with its own state.
+    const logits = this.prefillBuffers.lastLogits();
+    const row = oneCall ? numNew - 1 : 0;
+    return { sampled: [plan, ...(plan.forks ?? [])].map((sequence) => this.sample(sequence.requestId, sequence.sampling, logits, row)) };
   }
 
   /**

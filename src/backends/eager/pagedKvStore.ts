@@ -73,6 +73,13 @@ export class PagedKvStore {
     }
   }
 
+  /** Copies every layer's keys and values of block `source` into block `target` (a fork's copy on write). Block 0 is never written. */
+  copyBlock(source: BlockId, target: BlockId): void {
+    if (target === NULL_BLOCK_ID || target === source) return;
+    const from = source * this.blockStride;
+    for (const pool of [...this.keys, ...this.values]) pool.copyWithin(target * this.blockStride, from, from + this.blockStride);
+  }
+
   /**
    * Writes one token's KV from a `present` tensor laid out [heads][sourceLength][head dim] (from
    * `sourceOffset`, token index `sourceIndex`) into `blockId` at `slot`. Block 0 is dropped.

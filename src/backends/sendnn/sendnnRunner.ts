@@ -62,9 +62,15 @@ export class SendnnRunner implements StepExecutor {
     }
     const inputs = this.prefillBuffers.fillPrefill(plan);
     this.session.library.runProgram(this.session.prefill.handle, this.session.kv, inputs);
+    const copies = plan.blockCopies ?? [];
+    if (copies.length > 0) {
+      const sources = Int32Array.from(copies, (copy) => copy.source);
+      this.session.library.copyKvBlocks(this.session.kv, sources, Int32Array.from(copies, (copy) => copy.target));
+    }
     if (!plan.isLastChunk) return { sampled: [] };
-    // A request prefilled again after a preemption keeps its state (generator, counts).
-    return { sampled: [this.sample(plan.requestId, plan.sampling, inputs.logits, 0)] };
+    // A request prefilled again after a preemption keeps its state (generator, counts). The copies it forks
+    // (parallel sampling) sample their first tokens from the same logits, each with its own state.
+    return { sampled: [plan, ...(plan.forks ?? [])].map((sequence) => this.sample(sequence.requestId, sequence.sampling, inputs.logits, 0)) };
   }
 
   private decode(plan: DecodeBatchPlan): StepResult {

@@ -5,7 +5,7 @@ import type { GraniteMultipliers } from '../../models/llama/graniteMultipliers.j
 // cache glue use these types, only ffi/ knows how they are marshalled.
 
 /** `SENDNN_ABI_VERSION` of the header this engine was written against. */
-export const SENDNN_ABI_VERSION = 5;
+export const SENDNN_ABI_VERSION = 6;
 
 /** The decoder a program computes (sendnn_model_desc): Llama (RMSNorm, rotary, SwiGLU) or GPT-2 (LayerNorm, learned positions, biases, GELU). */
 export interface SendnnModelDesc {

@@ -25,6 +25,17 @@ export interface GenerationRequest {
   /** Mixed into the first block's hash so that tenants do not share prefix-cache entries. */
   readonly cacheSalt?: string;
   readonly sampling?: SamplingParams;
+  /**
+   * Parallel sampling (`n > 1`): further copies of this request, with the same prompt, limits and stop rules.
+   * They share its prefill (run once) and its prompt's full KV blocks, and each samples its own tokens.
+   */
+  readonly forks?: readonly ForkedCopy[];
   /** When the request reached the engine, on the engine's clock. Defaults to the clock's now. */
   readonly arrivalTimeS?: number;
+}
+
+/** One further copy of a request sampled `n > 1` times: its own id and sampling (its seed). */
+export interface ForkedCopy {
+  readonly requestId: RequestId;
+  readonly sampling?: SamplingParams;
 }

@@ -29,6 +29,28 @@ export interface PrefillChunkPlan {
   readonly slotBlocks: readonly BlockId[];
   /** Only the last chunk samples a token (the request's first output token). */
   readonly isLastChunk: boolean;
+  /**
+   * Parallel sampling (`n > 1`), last chunk only: the request's copies forked from it at this chunk. Each
+   * samples its own first token from the same logits as the request (its own sampling state: its seed).
+   */
+  readonly forks?: readonly ForkedCopyPlan[];
+  /**
+   * KV blocks to copy after the chunk's writes, in order: the prompt's partially filled last block, once per
+   * copy, into the copy's own block (copy on write: each copy decodes on into its own last block).
+   */
+  readonly blockCopies?: readonly BlockCopy[];
+}
+
+/** A copy of a request that shares its prefill (and its prompt's full KV blocks). */
+export interface ForkedCopyPlan {
+  readonly requestId: RequestId;
+  readonly sampling: SamplingParams;
+}
+
+/** Copy the KV of every layer of block `source` into block `target`. */
+export interface BlockCopy {
+  readonly source: BlockId;
+  readonly target: BlockId;
 }
 
 /** One row of a decode batch. */

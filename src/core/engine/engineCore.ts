@@ -63,11 +63,20 @@ export class EngineCore {
     this.tracing = enabled;
   }
 
-  /** Validates and queues a request; throws EngineError('invalid_request') with the reason. */
+  /**
+   * Validates and queues a request; throws EngineError('invalid_request') with the reason. Its `forks`
+   * (parallel sampling) are queued with it: its prefill runs once and forks them at its last chunk.
+   */
   addRequest(request: GenerationRequest, options: AddRequestOptions = {}): void {
     const limits = validateGenerationRequest(request, this.config, options);
     const arrivalTimeS = request.arrivalTimeS ?? this.clock.nowS();
-    this.scheduler.add(new SchedulerRequest(request.requestId, request.promptTokenIds, limits, request.sampling ?? {}, request.cacheSalt, arrivalTimeS));
+    const of = (requestId: RequestId, sampling: GenerationRequest['sampling']): SchedulerRequest =>
+      new SchedulerRequest(requestId, request.promptTokenIds, limits, sampling ?? {}, request.cacheSalt, arrivalTimeS);
+    const scheduled = of(request.requestId, request.sampling);
+    const forks = (request.forks ?? []).map((fork) => of(fork.requestId, fork.sampling));
+    for (const copy of forks) copy.awaitingForkOf = scheduled;
+    scheduled.pendingForks = forks;
+    this.scheduler.add(scheduled);
   }
 
   /** Aborts a request now, or at the end of the step in flight. Returns whether the request was known. */
@@ -144,8 +153,7 @@ export class EngineCore {
       if (!this.deferredEnds.has(requestId)) this.deferredEnds.set(requestId, reason);
       return true;
     }
-    this.scheduler.finish(request, reason);
-    this.scheduler.release([request]);
+    this.scheduler.release(this.scheduler.finish(request, reason));
     return true;
   }
 
@@ -154,9 +162,9 @@ export class EngineCore {
     for (const [requestId, reason] of this.deferredEnds) {
       const request = this.scheduler.get(requestId);
       if (request === undefined || request.status === 'finished') continue;
-      this.scheduler.finish(request, reason);
-      this.scheduler.release([request]);
-      ended.push(this.ended(request));
+      const endedNow = this.scheduler.finish(request, reason);
+      this.scheduler.release(endedNow);
+      for (const each of endedNow) ended.push(this.ended(each));
     }
     this.deferredEnds.clear();
     return ended;

@@ -1,5 +1,5 @@
 import { EngineError } from '../contracts/errors.js';
-import type { RequestId } from '../contracts/ids.js';
+import { asRequestId, type RequestId } from '../contracts/ids.js';
 import type { GenerationRequest } from '../contracts/requests.js';
 import type { TextCodec } from '../contracts/textCodec.js';
 import type { GenerateParams, PromptInput } from './generationTypes.js';
@@ -21,11 +21,38 @@ export function stopStrings(params: GenerateParams): readonly string[] {
   return stops;
 }
 
+/** Below this temperature sampling is greedy (vLLM's `_SAMPLING_EPS`). */
+const GREEDY_TEMPERATURE = 1e-5;
+
+/**
+ * How many copies `params` asks for (`n`, default 1), checked as vLLM checks it: a positive integer, and 1
+ * when sampling greedily (every copy would be the same).
+ */
+export function numCopiesOf(params: GenerateParams): number {
+  const n = params.n ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new EngineError('invalid_request', `'n' must be a positive integer, got ${n}.`);
+  if (n > 1 && (params.temperature ?? 1) < GREEDY_TEMPERATURE) {
+    throw new EngineError('invalid_request', `'n' must be 1 when using greedy sampling (temperature 0), got ${n}.`);
+  }
+  return n;
+}
+
+/** The engine ids of a request's `n` copies: vLLM's child ids `{index}_{id}`, or the id itself when `n` is 1. */
+export function copyRequestIds(requestId: string, n: number): RequestId[] {
+  return Array.from({ length: n }, (_, index) => asRequestId(n === 1 ? requestId : `${index}_${requestId}`));
+}
+
 /**
  * The core's request for `params`: limits and stop ids for the scheduler, sampling options as plain data
  * for the backend. Sampling options are checked here, so a bad value is refused before it is queued.
  */
-export function buildGenerationRequest(requestId: RequestId, promptIds: readonly number[], params: GenerateParams, codec: TextCodec): GenerationRequest {
+export function buildGenerationRequest(
+  requestId: RequestId,
+  promptIds: readonly number[],
+  params: GenerateParams,
+  codec: TextCodec,
+  forkIds: readonly RequestId[] = [],
+): GenerationRequest {
   const eosTokenIds = params.ignoreEos ? [] : codec.eosTokenIds;
   const stopTokenIds = params.stopTokenIds ?? [];
   const sampling: SamplingOptions = {
@@ -53,5 +80,9 @@ export function buildGenerationRequest(requestId: RequestId, promptIds: readonly
     stopTokenIds,
     ...(params.cacheSalt !== undefined ? { cacheSalt: params.cacheSalt } : {}),
     sampling,
+    // Copy i samples with seed + i (vLLM's rule); unseeded copies each draw a seed from the engine's seed.
+    ...(forkIds.length > 0
+      ? { forks: forkIds.map((forkId, index) => ({ requestId: forkId, sampling: params.seed === undefined ? sampling : { ...sampling, seed: params.seed + index + 1 } })) }
+      : {}),
   };
 }

@@ -27,6 +27,11 @@ export interface GenerateParams {
   /** Top log-probabilities per output token (0–20). */
   readonly logprobs?: number;
   readonly cacheSalt?: string;
+  /**
+   * Parallel sampling: `n` copies of the completion (default 1), prefilled once. With a seed, copy `i`
+   * samples with `seed + i` (vLLM's rule); greedy sampling needs `n = 1`, as in vLLM.
+   */
+  readonly n?: number;
 }
 
 export interface GenerateOptions {
@@ -46,6 +51,8 @@ export interface Usage {
 export interface DeltaOutput {
   readonly kind: 'delta';
   readonly requestId: string;
+  /** With `n > 1`: which copy (0 … n − 1) this output belongs to; `requestId` is then the copy's own id. */
+  readonly index?: number;
   readonly text: string;
   readonly tokenIds: readonly number[];
   readonly logprobs?: readonly SampledLogprobs[];
@@ -55,6 +62,8 @@ export interface DeltaOutput {
 export interface FinalOutput {
   readonly kind: 'final';
   readonly requestId: string;
+  /** With `n > 1`: which copy (0 … n − 1) ended; each copy ends with a final output of its own. */
+  readonly index?: number;
   readonly text: string;
   readonly tokenIds: readonly number[];
   readonly finishReason: FinishReason;
@@ -63,7 +72,10 @@ export interface FinalOutput {
   readonly usage: Usage;
 }
 
-/** What `generate` streams: deltas, then exactly one final output (or an error thrown by the iterator). */
+/**
+ * What `generate` streams: deltas, then exactly one final output (or an error thrown by the iterator); with
+ * `n > 1`, the copies' outputs interleaved, each copy's deltas then its final output, `n` finals in all.
+ */
 export type GenerationOutput = DeltaOutput | FinalOutput;
 
 /** One entry of an offline batch: the final output, or why the request failed. */

@@ -7,8 +7,9 @@ import { Logger } from '../contracts/logger.js';
 import type { StepPlan, StepResult } from '../contracts/stepPlan.js';
 import { TextCodec } from '../contracts/textCodec.js';
 import { EngineCore, type StepReport } from './engineCore.js';
-import { buildGenerationRequest, promptTokenIds, stopStrings } from './generationRequest.js';
+import { buildGenerationRequest, copyRequestIds, numCopiesOf, promptTokenIds, stopStrings } from './generationRequest.js';
 import type { BatchResult, FinalOutput, GenerateOptions, GenerateParams, GenerationOutput, PromptInput } from './generationTypes.js';
+import { FanInSink, OutputChannel } from './outputChannel.js';
 import { RequestStream } from './requestStream.js';
 import type { SampledLogprobs } from './sampling/logprobs.js';
 import { SamplingStateStore } from './sampling/samplingStateStore.js';
@@ -19,6 +20,13 @@ import { StopStringMatcher } from './stopStringMatcher.js';
 /** Called after every executed step (metrics, traces); must not throw. */
 export type StepListener = (report: StepReport) => void;
 
+/** A submitted request: its id, the outputs of all its copies (one channel) and the copies' engine ids. */
+interface Submitted {
+  readonly requestId: RequestId;
+  readonly channel: OutputChannel<GenerationOutput>;
+  readonly streams: readonly RequestStream[];
+}
+
 /**
  * The async engine: drives the synchronous EngineCore with the injected StepExecutor, one step at a time,
  * yielding to the event loop between steps, so the loop is never blocked longer than one device step.
@@ -27,7 +35,10 @@ export type StepListener = (report: StepReport) => void;
  */
 @injectable()
 export class LlmEngine {
+  /** One stream per sequence: a request's, or each copy's of a request sampled `n > 1` times. */
   private readonly streams = new Map<RequestId, RequestStream>();
+  /** A request sampled `n > 1` times → its copies' ids. */
+  private readonly copiesOf = new Map<RequestId, readonly RequestId[]>();
   private nextRequestNumber = 0;
   private loop: Promise<void> | undefined;
   private readonly stepListeners: StepListener[] = [];
@@ -45,19 +56,22 @@ export class LlmEngine {
   ) {}
 
   /**
-   * Queues a request and streams its outputs: deltas, then one final output. Throws at once
-   * (EngineError 'invalid_request') for a request the engine refuses, e.g. a prompt over the limit.
-   * Leaving the `for await` early aborts the request.
+   * Queues a request and streams its outputs: deltas, then one final output; with `n > 1` the copies'
+   * outputs (labelled with their `index`), until every copy has ended. Throws at once (EngineError
+   * 'invalid_request') for a request the engine refuses, e.g. a prompt over the limit. Leaving the
+   * `for await` early aborts the request (every copy).
    */
   generate(prompt: PromptInput, params: GenerateParams = {}, options: GenerateOptions = {}): AsyncIterable<GenerationOutput> {
-    const stream = this.submit(prompt, params, options);
+    const submitted = this.submit(prompt, params, options);
+    // Also after one copy failed (the channel has ended): the others still run.
     const abortIfRunning = (): void => {
-      if (!stream.isEnded) this.abort(stream.requestId);
+      for (const stream of submitted.streams) if (!stream.isEnded) this.abortSequence(asRequestId(stream.requestId));
     };
+    const channel = submitted.channel;
     return {
       async *[Symbol.asyncIterator]() {
         try {
-          for (let output = await stream.channel.next(); output !== undefined; output = await stream.channel.next()) yield output;
+          for (let output = await channel.next(); output !== undefined; output = await channel.next()) yield output;
         } finally {
           abortIfRunning();
         }
@@ -67,20 +81,35 @@ export class LlmEngine {
 
   /** Like vLLM's `LLM.generate`: runs all prompts together and returns their results in order. Throws if any prompt is refused. */
   async generateBatch(prompts: readonly PromptInput[], params: GenerateParams = {}): Promise<BatchResult[]> {
-    const streams: RequestStream[] = [];
+    if ((params.n ?? 1) !== 1) throw new EngineError('invalid_request', `'n': generateBatch returns one output per prompt; use generate() for n=${params.n} copies.`);
+    const submitted: Submitted[] = [];
     try {
-      for (const prompt of prompts) streams.push(this.submit(prompt, params, {}));
+      for (const prompt of prompts) submitted.push(this.submit(prompt, params, {}));
     } catch (error) {
       // One refused prompt refuses the batch (as vLLM raises): the ones already queued are aborted.
-      for (const stream of streams) this.abort(stream.requestId);
+      for (const each of submitted) this.abort(each.requestId);
       throw error;
     }
-    return Promise.all(streams.map((stream) => finalOf(stream)));
+    return Promise.all(submitted.map((each) => finalOf(each)));
   }
 
-  /** Aborts a running request now (its blocks are freed at once, or when the step in flight ends). */
+  /**
+   * Aborts a running request now (its blocks are freed at once, or when the step in flight ends); for a
+   * request sampled `n > 1` times, every copy still running.
+   */
   abort(requestId: string): boolean {
     const id = asRequestId(requestId);
+    const copies = this.copiesOf.get(id);
+    if (copies !== undefined) {
+      this.copiesOf.delete(id);
+      let aborted = false;
+      for (const copyId of copies) aborted = this.abortSequence(copyId) || aborted;
+      return aborted;
+    }
+    return this.abortSequence(id);
+  }
+
+  private abortSequence(id: RequestId): boolean {
     const stream = this.streams.get(id);
     if (stream === undefined) return false;
     this.core.abortRequest(id);
@@ -105,25 +134,42 @@ export class LlmEngine {
     await this.loop;
   }
 
-  private submit(prompt: PromptInput, params: GenerateParams, options: GenerateOptions): RequestStream {
+  private submit(prompt: PromptInput, params: GenerateParams, options: GenerateOptions): Submitted {
     if (this.closed) throw new EngineError('invalid_request', 'the engine is closed.');
     const requestId = asRequestId(options.requestId ?? `req-${this.nextRequestNumber++}`);
-    if (this.streams.has(requestId)) throw new EngineError('invalid_request', `request id '${requestId}' is already running.`);
+    const n = numCopiesOf(params);
+    const copyIds = copyRequestIds(requestId, n);
+    if ([requestId, ...copyIds].some((id) => this.streams.has(id) || this.copiesOf.has(id))) {
+      throw new EngineError('invalid_request', `request id '${requestId}' is already running.`);
+    }
     const promptIds = promptTokenIds(prompt, this.codec);
-    const stops = new StopStringMatcher(stopStrings(params), params.includeStopStrInOutput ?? false);
-    this.core.addRequest(buildGenerationRequest(requestId, promptIds, params, this.codec));
-    const stream = new RequestStream(requestId, promptIds.length, this.codec.createDetokenizer(promptIds), stops);
-    this.streams.set(requestId, stream);
+    const stopList = stopStrings(params);
+    const includeStop = params.includeStopStrInOutput ?? false;
+    this.core.addRequest(buildGenerationRequest(copyIds[0]!, promptIds, params, this.codec, copyIds.slice(1)));
+    const channel = new OutputChannel<GenerationOutput>();
+    const sink = n === 1 ? channel : new FanInSink(channel, n);
+    const streams = copyIds.map((copyId, index) => {
+      const stream = new RequestStream(copyId, promptIds.length, this.codec.createDetokenizer(promptIds), new StopStringMatcher(stopList, includeStop), sink, n === 1 ? undefined : index);
+      this.streams.set(copyId, stream);
+      return stream;
+    });
+    if (n > 1) this.copiesOf.set(requestId, copyIds);
     const signal = options.signal;
     if (signal) {
       const onAbort = (): void => void this.abort(requestId);
-      stream.onEnded = () => signal.removeEventListener('abort', onAbort);
+      let open = n;
+      for (const stream of streams) {
+        stream.onEnded = () => {
+          open -= 1;
+          if (open === 0) signal.removeEventListener('abort', onAbort);
+        };
+      }
       if (signal.aborted) this.abort(requestId);
       else signal.addEventListener('abort', onAbort, { once: true });
     }
     this.ensureLoop();
     this.work.notify();
-    return stream;
+    return { requestId, channel, streams };
   }
 
   private ensureLoop(): void {
@@ -170,6 +216,14 @@ export class LlmEngine {
   private forget(requestId: RequestId): void {
     this.streams.delete(requestId);
     this.samplingStates?.release(requestId);
+    if (this.copiesOf.size > 0) this.forgetCopiesOfEnded(requestId);
+  }
+
+  /** Once every copy of a request sampled `n > 1` times has ended, its entry goes too. */
+  private forgetCopiesOfEnded(copyId: RequestId): void {
+    for (const [requestId, copies] of this.copiesOf) {
+      if (copies.includes(copyId) && copies.every((id) => !this.streams.has(id))) this.copiesOf.delete(requestId);
+    }
   }
 
   private async execute(plan: StepPlan): Promise<StepResult> {
@@ -206,14 +260,15 @@ export class LlmEngine {
   }
 }
 
-async function finalOf(stream: RequestStream): Promise<BatchResult> {
+async function finalOf(submitted: Submitted): Promise<BatchResult> {
   let final: FinalOutput | undefined;
+  const channel = submitted.channel;
   try {
-    for (let output = await stream.channel.next(); output !== undefined; output = await stream.channel.next()) {
+    for (let output = await channel.next(); output !== undefined; output = await channel.next()) {
       if (output.kind === 'final') final = output;
     }
   } catch (error) {
-    return { kind: 'error', requestId: stream.requestId, message: (error as Error).message };
+    return { kind: 'error', requestId: submitted.requestId, message: (error as Error).message };
   }
-  return final ?? { kind: 'error', requestId: stream.requestId, message: 'the request ended without an output' };
+  return final ?? { kind: 'error', requestId: submitted.requestId, message: 'the request ended without an output' };
 }

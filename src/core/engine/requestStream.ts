@@ -2,16 +2,16 @@ import { EngineError } from '../contracts/errors.js';
 import type { FinishReason } from '../contracts/requests.js';
 import type { IncrementalTextDecoder } from '../contracts/textCodec.js';
 import type { GenerationOutput } from './generationTypes.js';
-import { OutputChannel } from './outputChannel.js';
+import type { OutputSink } from './outputChannel.js';
 import type { SampledLogprobs } from './sampling/logprobs.js';
 import type { StopStringMatcher } from './stopStringMatcher.js';
 
 /**
  * One request's output side in the async engine: turns the tokens the core produces into deltas (text
- * detokenized incrementally, held back while a stop string may be forming) and one final output.
+ * detokenized incrementally, held back while a stop string may be forming) and one final output, into
+ * `sink`. A copy of a request sampled `n > 1` times labels its outputs with its `index`.
  */
 export class RequestStream {
-  readonly channel = new OutputChannel<GenerationOutput>();
   private readonly tokenIds: number[] = [];
   private text = '';
   private emittedLength = 0;
@@ -25,6 +25,8 @@ export class RequestStream {
     readonly numPromptTokens: number,
     private readonly detokenizer: IncrementalTextDecoder,
     private readonly stops: StopStringMatcher,
+    private readonly sink: OutputSink<GenerationOutput>,
+    private readonly index?: number,
   ) {}
 
   get isEnded(): boolean {
@@ -60,7 +62,7 @@ export class RequestStream {
   fail(message: string): void {
     if (this.ended) return;
     this.ended = true;
-    this.channel.fail(new EngineError('backend_failed', message));
+    this.sink.fail(new EngineError('backend_failed', message));
     this.onEnded?.();
   }
 
@@ -79,16 +81,17 @@ export class RequestStream {
     }
     this.ended = true;
     const completionTokens = this.tokenIds.length;
-    this.channel.push({
+    this.sink.push({
       kind: 'final',
       requestId: this.requestId,
+      ...this.indexField(),
       text: this.text,
       tokenIds: this.tokenIds.slice(),
       finishReason,
       ...(matched !== undefined && finishReason === 'stop' ? { stopReason: matched } : {}),
       usage: { promptTokens: this.numPromptTokens, completionTokens, totalTokens: this.numPromptTokens + completionTokens },
     });
-    this.channel.close();
+    this.sink.close();
     this.onEnded?.();
   }
 
@@ -96,6 +99,10 @@ export class RequestStream {
     const end = Math.max(this.emittedLength, showLength);
     const text = this.text.slice(this.emittedLength, end);
     this.emittedLength = end;
-    this.channel.push({ kind: 'delta', requestId: this.requestId, text, tokenIds, ...(logprobs ? { logprobs: [logprobs] } : {}) });
+    this.sink.push({ kind: 'delta', requestId: this.requestId, ...this.indexField(), text, tokenIds, ...(logprobs ? { logprobs: [logprobs] } : {}) });
+  }
+
+  private indexField(): { index?: number } {
+    return this.index === undefined ? {} : { index: this.index };
   }
 }

@@ -36,6 +36,32 @@ function optionalNonNegativeInteger(field: string, value: number | undefined): v
   if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw invalid(`'${field}' must be a non-negative integer, got ${value}.`);
 }
 
+/**
+ * Parallel sampling: the `n` copies are forked together at the end of the one prefill and decode side by
+ * side, so they need `n` decode slots, `n` times the volume of one, and the prompt's full blocks once plus
+ * each copy's own blocks.
+ */
+function validateCopies(numCopies: number, numPromptTokens: number, aloneTkv: number, blocksAlone: number, config: EngineConfig): void {
+  if (numCopies === 1) return;
+  if (numCopies > config.maxNumSeqs) {
+    throw invalid(
+      `Could not add request: 'n' is ${numCopies}, but the copies of a request decode together and at most max_num_seqs=${config.maxNumSeqs} sequences run at once. Lower 'n' or raise --max-num-seqs.`,
+    );
+  }
+  if (numCopies * aloneTkv > config.maxBatchTkvLimit) {
+    throw invalid(
+      `Could not add request: 'n'=${numCopies} copies of prompt length ${numPromptTokens} plus their output tokens reach a batch volume of ${numCopies * aloneTkv} (${numCopies} × tkv ${aloneTkv}), above VLLM_DT_MAX_BATCH_TKV_LIMIT=${config.maxBatchTkvLimit}. Lower 'n' or max_tokens, or raise the limit.`,
+    );
+  }
+  const sharedBlocks = Math.floor(numPromptTokens / config.blockSize);
+  const blocksOfAll = sharedBlocks + numCopies * (blocksAlone - sharedBlocks);
+  if (blocksOfAll > config.numBlocks - 1) {
+    throw invalid(
+      `Could not add request: 'n'=${numCopies} copies need ${blocksOfAll} KV blocks (${sharedBlocks} shared prompt blocks and ${blocksAlone - sharedBlocks} of their own each), but the pool has ${config.numBlocks - 1}. Lower 'n' or max_tokens, or give the engine more blocks.`,
+    );
+  }
+}
+
 /** How a request reaches the engine core. */
 export interface AddRequestOptions {
   /**
@@ -75,6 +101,7 @@ export function validateGenerationRequest(request: GenerationRequest, config: En
       `Could not add request: it needs ${blocksAlone} KV blocks, but the pool has ${config.numBlocks - 1}. Shorten the prompt or max_tokens, or give the engine more blocks.`,
     );
   }
+  validateCopies(1 + (request.forks?.length ?? 0), numPromptTokens, aloneTkv, blocksAlone, config);
   return {
     maxTokens,
     minTokens,

@@ -1,4 +1,5 @@
 import type { BlockId, RequestId } from '../contracts/ids.js';
+import type { BlockCopy } from '../contracts/stepPlan.js';
 import { EngineError } from '../contracts/errors.js';
 import type { BlockPool } from './blockPool.js';
 import { hashBlockTokens } from './blockHash.js';
@@ -60,7 +61,7 @@ export class KvCacheManager {
   /**
    * Makes the request hold blocks for its first `numTokens` tokens, taking `prefixHit` blocks first when it
    * holds nothing yet. Returns the newly reserved blocks, or undefined (and changes nothing) when the pool
-   * is short.
+   * is short. `numSpareBlocks` more must stay free afterwards (the copies a fork at this step will take).
    */
   tryAllocate(
     requestId: RequestId,
@@ -68,12 +69,13 @@ export class KvCacheManager {
     numTokens: number,
     prefixHit: PrefixHit = NO_PREFIX_HIT,
     cacheSalt?: string,
+    numSpareBlocks = 0,
   ): BlockId[] | undefined {
     let held = this.requests.get(requestId);
     const takesHit = held === undefined && prefixHit.blockIds.length > 0;
     const numHeld = held?.blockIds.length ?? (takesHit ? prefixHit.blockIds.length : 0);
     const numNeeded = Math.max(0, Math.ceil(numTokens / this.blockSize) - numHeld);
-    if (numNeeded > this.pool.numFreeBlocks - (takesHit ? this.freeBlocksAmong(prefixHit.blockIds) : 0)) {
+    if (numNeeded + numSpareBlocks > this.pool.numFreeBlocks - (takesHit ? this.freeBlocksAmong(prefixHit.blockIds) : 0)) {
       return undefined;
     }
     if (held === undefined) {
@@ -89,6 +91,29 @@ export class KvCacheManager {
     for (const blockId of newBlockIds) held.blockIds.push(blockId);
     if (this.enablePrefixCaching) this.cacheFullBlocks(held, tokens, Math.min(numTokens, tokens.length));
     return newBlockIds;
+  }
+
+  /**
+   * Parallel sampling: makes `childId` hold `parentId`'s first `numTokens` tokens. The full blocks are shared
+   * (one more reference each, and their hashes); a partially filled last block cannot be shared, since each
+   * copy writes its own tokens into it, so the child gets a fresh block and the copy the device must make.
+   * The caller has kept a block free for that (`numSpareBlocks` of `tryAllocate`).
+   */
+  fork(parentId: RequestId, childId: RequestId, numTokens: number): BlockCopy | undefined {
+    const parent = this.requests.get(parentId);
+    if (parent === undefined || this.requests.has(childId)) {
+      throw new EngineError('invariant_violated', `Cannot fork the blocks of '${parentId}' for '${childId}'.`);
+    }
+    const numFull = Math.floor(numTokens / this.blockSize);
+    const shared = parent.blockIds.slice(0, numFull);
+    this.pool.touch(shared);
+    const child: RequestBlocks = { blockIds: shared, hashes: parent.hashes.slice(0, numFull), cacheSalt: parent.cacheSalt };
+    this.requests.set(childId, child);
+    if (numTokens % this.blockSize === 0) return undefined;
+    const own = this.pool.tryAllocate(1);
+    if (own === undefined) throw new EngineError('invariant_violated', `No free block left to fork '${parentId}' for '${childId}'.`);
+    child.blockIds.push(own[0]!);
+    return { source: parent.blockIds[numFull]!, target: own[0]! };
   }
 
   /** Frees the request's blocks tail first, so that its prefix stays cached longest. */

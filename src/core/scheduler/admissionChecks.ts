@@ -52,13 +52,16 @@ export function fitsAfterRealignment(
 
 /**
  * vLLM-Spyre's volumetric estimate (SPEC §2.4): the largest batch·tkv the batch reaches as its requests
- * finish one by one, walked in order of their maximum tkv.
+ * finish one by one, walked in order of their maximum tkv. `numJoining` identical sequences join (the
+ * copies of a request sampled `n > 1` times); when they outlast every decoding request, their own batch
+ * (`numJoining` × their maximum tkv) counts too, which a single joiner's validation already bounds.
  */
 export function estimatedMaxBatchVolume(
   joining: JoiningRequestView,
   decoding: readonly DecodingRequestView[],
   tkv: number,
   blockSize: number,
+  numJoining = 1,
 ): number {
   const { numBlocks, newTkv } = alignment(joining, tkv, blockSize);
   const joiningMaxTkv = newTkv + joining.numRemainingTokens - 1;
@@ -69,17 +72,17 @@ export function estimatedMaxBatchVolume(
     decodingMaxTkvs[index] = (numBlocks + 1) * blockSize + (request.numComputedTokens % blockSize) + request.numLeftTokens - 1;
   }
   decodingMaxTkvs.sort();
-  let batchSize = decoding.length + 1;
+  let batchSize = decoding.length + numJoining;
   let volume = 0;
   for (const decodingMaxTkv of decodingMaxTkvs) {
     if (joiningMaxTkv <= decodingMaxTkv) {
       volume = Math.max(volume, batchSize * joiningMaxTkv);
-      break;
+      return volume;
     }
     volume = Math.max(volume, batchSize * decodingMaxTkv);
     batchSize -= 1;
   }
-  return volume;
+  return numJoining > 1 ? Math.max(volume, numJoining * joiningMaxTkv) : volume;
 }
 
 interface ProjectedRow {
@@ -98,6 +101,7 @@ export function projectionStaysWithinLimit(
   joining: JoiningRequestView,
   decoding: readonly DecodingRequestView[],
   limits: AdmissionLimits,
+  numJoining = 1,
 ): boolean {
   const { blockSize } = limits;
   const rows: ProjectedRow[] = decoding.map((request) => ({
@@ -105,11 +109,13 @@ export function projectionStaysWithinLimit(
     numBlocks: request.numBlocks,
     numStepsLeft: request.numLeftTokens - 1,
   }));
-  rows.push({
-    numComputedTokens: joining.numPromptTokens,
-    numBlocks: Math.ceil(joining.numPromptTokens / blockSize),
-    numStepsLeft: joining.numRemainingTokens - 1,
-  });
+  for (let copy = 0; copy < numJoining; copy++) {
+    rows.push({
+      numComputedTokens: joining.numPromptTokens,
+      numBlocks: Math.ceil(joining.numPromptTokens / blockSize),
+      numStepsLeft: joining.numRemainingTokens - 1,
+    });
+  }
   let active = rows.filter((row) => row.numStepsLeft > 0);
   while (active.length > 0) {
     for (const row of active) row.numBlocks = blocksForNextToken(row.numComputedTokens, row.numBlocks, blockSize);
@@ -133,10 +139,11 @@ export function withinVolumetricLimit(
   decoding: readonly DecodingRequestView[],
   tkv: number,
   limits: AdmissionLimits,
+  numJoining = 1,
 ): boolean {
-  if (estimatedMaxBatchVolume(joining, decoding, tkv, limits.blockSize) > limits.maxBatchTkvLimit) return false;
+  if (estimatedMaxBatchVolume(joining, decoding, tkv, limits.blockSize, numJoining) > limits.maxBatchTkvLimit) return false;
   // A padded row never passes the block boundary above max_model_len, so this volume is out of reach.
   const maxReachableTkv = Math.ceil(limits.maxModelLen / limits.blockSize) * limits.blockSize;
   if (limits.maxBatchTkvLimit >= maxReachableTkv * limits.maxNumSeqs) return true;
-  return projectionStaysWithinLimit(joining, decoding, limits);
+  return projectionStaysWithinLimit(joining, decoding, limits, numJoining);
 }

@@ -26,26 +26,28 @@ export function failRequests(state: SchedulerState, result: StepResult): { reque
   for (const failure of result.failed ?? []) {
     const request = state.requests.get(failure.requestId);
     if (request === undefined || request.status === 'finished') continue;
-    finishRequest(state, request, 'abort');
-    failures.push({ request, message: failure.message });
+    // Copies not forked yet cannot run without its prefill: they fail with it.
+    for (const ended of finishRequest(state, request, 'abort')) failures.push({ request: ended, message: failure.message });
   }
   return failures;
 }
 
 /**
  * After a prefill chunk: the computed count grows by the chunk (less the left padding of a first chunk,
- * SPEC §2.3); the first chunk may start a batch; the last one joins the batch and samples the first token.
+ * SPEC §2.3); the first chunk may start a batch; the last one joins the batch and samples the first token,
+ * and the copies it forked (`scheduled` after the request, parallel sampling) theirs.
  */
 export function updateAfterPrefill(
   state: SchedulerState,
   limits: SchedulerLimits,
-  request: SchedulerRequest,
+  scheduled: readonly SchedulerRequest[],
   plan: PrefillChunkPlan,
   result: StepResult,
   produced: ProducedToken[],
   finished: SchedulerRequest[],
 ): void {
   state.previousStepWasPrefill = true;
+  const request = scheduled[0]!;
   if (request.status !== 'prefilling') return;
   const othersDecoding = state.running.some((other) => other !== request && other.isDecoding);
   const geometry = prefillGeometry(request.numPrefillTokens, limits.chunkSize, limits.blockSize);
@@ -59,7 +61,20 @@ export function updateAfterPrefill(
   }
   state.tkv = othersDecoding ? tkvAfterJoin(request.numPrefillTokens, state.tkv, limits.blockSize) : request.numPrefillTokens;
   request.status = 'decoding';
+  request.pendingForks = [];
+  const forks = scheduled.slice(1);
+  for (const copy of forks) {
+    copy.awaitingForkOf = undefined;
+    if (copy.status === 'finished') continue;
+    copy.status = 'decoding';
+    copy.numComputedTokens = request.numComputedTokens;
+    copy.numPrefillStepsRun = request.numPrefillStepsRun;
+  }
+  // The backend answers the request first, then its copies in plan order.
   appendSampled(state, request, result, produced, finished);
+  for (let index = 0; index < forks.length; index++) {
+    if (forks[index]!.status === 'decoding') appendSampled(state, forks[index]!, result, produced, finished, index + 1);
+  }
 }
 
 /** After a decode step: the batch's tkv, and one token more for every request still decoding. */

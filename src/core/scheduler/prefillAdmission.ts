@@ -36,7 +36,8 @@ function mayContinue(request: SchedulerRequest, decoding: readonly SchedulerRequ
 }
 
 function mayStart(request: SchedulerRequest, hit: PrefixHit, decoding: readonly SchedulerRequest[], state: SchedulerState, kv: KvCacheManager, limits: SchedulerLimits): boolean {
-  if (state.running.length >= limits.maxNumSeqs) return false;
+  // Its copies (parallel sampling) need their decode slots too: they all join at its last chunk.
+  if (state.running.length + request.numJoiningSequences > limits.maxNumSeqs) return false;
   const isLastChunk = request.numPrefillTokens - hit.numTokens <= limits.chunkSize;
   if (limits.interleaveSteps && !isLastChunk) return true;
   return lastChunkAllowed(request, decoding, state, kv, limits);
@@ -50,5 +51,9 @@ function lastChunkAllowed(request: SchedulerRequest, decoding: readonly Schedule
     numLeftTokens: other.numRemainingTokens + 1,
   }));
   const admissionLimits = { ...limits };
-  return fitsAfterRealignment(joining, views, 0, state.tkv, admissionLimits) && withinVolumetricLimit(joining, views, state.tkv, admissionLimits);
+  const numJoining = request.numJoiningSequences;
+  return (
+    fitsAfterRealignment(joining, views, numJoining - 1, state.tkv, admissionLimits) &&
+    withinVolumetricLimit(joining, views, state.tkv, admissionLimits, numJoining)
+  );
 }

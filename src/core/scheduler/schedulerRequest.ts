@@ -40,6 +40,13 @@ export class SchedulerRequest {
   stopTokenId: number | undefined;
   /** Its left-padded decode block table, reused while its block count and the batch's stay the same. */
   decodeBlockTable: readonly number[] = [];
+  /**
+   * Parallel sampling (`n > 1`): its copies not forked yet. They wait outside the queues until its last
+   * prefill chunk, which forks them (shared prompt blocks, one sampled first token each).
+   */
+  pendingForks: readonly SchedulerRequest[] = [];
+  /** For a copy not forked yet: the request whose prefill it waits for. */
+  awaitingForkOf: SchedulerRequest | undefined;
 
   constructor(
     readonly id: RequestId,
@@ -71,6 +78,13 @@ export class SchedulerRequest {
 
   get isDecoding(): boolean {
     return this.status === 'decoding';
+  }
+
+  /** The sequences that join the decode batch when its prefill ends: itself and its live pending copies. */
+  get numJoiningSequences(): number {
+    let count = 1;
+    for (const copy of this.pendingForks) if (copy.status !== 'finished') count += 1;
+    return count;
   }
 
   get outputTokenIds(): readonly number[] {

@@ -21,8 +21,23 @@ export function emptySchedulerState(): SchedulerState {
   return { waiting: new RequestQueue<SchedulerRequest>(), running: [], requests: new Map(), tkv: 0, previousStepWasPrefill: false, preemptions: 0, numEndedWhileWaiting: 0 };
 }
 
-/** Ends a request; its blocks go back when the scheduler releases it. */
-export function finishRequest(state: SchedulerState, request: SchedulerRequest, reason: FinishReason): void {
+/**
+ * Ends a request; its blocks go back when the scheduler releases it. A request that ends before its prefill
+ * forked its copies (parallel sampling) ends them too: returns every request it ended, the request first.
+ */
+export function finishRequest(state: SchedulerState, request: SchedulerRequest, reason: FinishReason): SchedulerRequest[] {
+  const ended = [request];
+  for (const copy of request.pendingForks) {
+    if (copy.status === 'finished') continue;
+    endOne(state, copy, reason);
+    ended.push(copy);
+  }
+  request.pendingForks = [];
+  endOne(state, request, reason);
+  return ended;
+}
+
+function endOne(state: SchedulerState, request: SchedulerRequest, reason: FinishReason): void {
   if (request.status === 'waiting') state.numEndedWhileWaiting += 1;
   request.status = 'finished';
   request.finishReason = reason;

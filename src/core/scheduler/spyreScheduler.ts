@@ -1,6 +1,6 @@
 import type { RequestId } from '../contracts/ids.js';
 import type { FinishReason } from '../contracts/requests.js';
-import type { DecodeBatchPlan, PrefillChunkPlan, StepPlan, StepResult } from '../contracts/stepPlan.js';
+import type { BlockCopy, DecodeBatchPlan, PrefillChunkPlan, StepPlan, StepResult } from '../contracts/stepPlan.js';
 import { EngineError } from '../contracts/errors.js';
 import type { KvCacheManager, PrefixHit } from '../kv/kvCacheManager.js';
 import { failRequests, updateAfterDecode, updateAfterPrefill, type ProducedToken, type StepUpdate } from './applyStepResult.js';
@@ -38,12 +38,18 @@ export class SpyreScheduler {
     readonly limits: SchedulerLimits,
   ) {}
 
+  /** Queues a request; its copies (parallel sampling) wait outside the queues until its prefill forks them. */
   add(request: SchedulerRequest): void {
-    if (this.state.requests.has(request.id)) {
-      throw new EngineError('invalid_request', `A request with id '${request.id}' is already in the engine; request ids must be unique.`);
+    const all = [request, ...request.pendingForks];
+    for (const each of all) {
+      if (this.state.requests.has(each.id) || all.filter((other) => other.id === each.id).length > 1) {
+        throw new EngineError('invalid_request', `A request with id '${each.id}' is already in the engine; request ids must be unique.`);
+      }
     }
-    request.arrivalIndex = this.numAdded++;
-    this.state.requests.set(request.id, request);
+    for (const each of all) {
+      each.arrivalIndex = this.numAdded++;
+      this.state.requests.set(each.id, each);
+    }
     this.state.waiting.push(request);
   }
 
@@ -80,7 +86,7 @@ export class SpyreScheduler {
       this.state.tkv = 0;
       this.state.previousStepWasPrefill = false;
     } else if (plan.kind === 'prefill') {
-      updateAfterPrefill(this.state, this.limits, planned.scheduled[0]!, plan, result, produced, finished);
+      updateAfterPrefill(this.state, this.limits, planned.scheduled, plan, result, produced, finished);
     } else {
       updateAfterDecode(this.state, planned.scheduled, plan, result, produced, finished);
     }
@@ -99,11 +105,16 @@ export class SpyreScheduler {
     // A padding-unaware count starts at the whole hit; the correction after this step brings it back (SPEC §2.3).
     const numComputedBefore = newHit === undefined ? request.numComputedTokens : hit.numTokens;
     const numNewTokens = Math.min(chunkSize, request.numPrefillTokens - numComputedBefore);
-    const allocated = this.kv.tryAllocate(request.id, request.tokenIds, numComputedBefore + numNewTokens, newHit, request.cacheSalt);
+    const isLastChunk = numComputedBefore + numNewTokens === request.numPrefillTokens;
+    const forks = isLastChunk ? request.pendingForks.filter((copy) => copy.status !== 'finished') : [];
+    // Each copy takes a block of its own for the prompt's partially filled last block.
+    const numSpareBlocks = request.numPrefillTokens % blockSize === 0 ? 0 : forks.length;
+    const allocated = this.kv.tryAllocate(request.id, request.tokenIds, numComputedBefore + numNewTokens, newHit, request.cacheSalt, numSpareBlocks);
     if (allocated === undefined) return undefined;
     if (newHit !== undefined) this.startPrefill(request, newHit, numUsableTokens);
     request.numScheduledTokens = numNewTokens;
-    const plan = buildPrefillChunkPlan({
+    const blockCopies = forks.length > 0 ? this.forkCopies(request, forks) : [];
+    const chunk = buildPrefillChunkPlan({
       requestId: request.id,
       sampling: request.sampling,
       geometry,
@@ -111,10 +122,30 @@ export class SpyreScheduler {
       promptTokenIds: request.tokenIds,
       blockIds: this.kv.blocksOf(request.id),
       numPrefixHitBlocks: hit.blockIds.length,
-      isLastChunk: numComputedBefore + numNewTokens === request.numPrefillTokens,
+      isLastChunk,
     });
-    this.planned = { plan, scheduled: [request] };
+    const plan: PrefillChunkPlan =
+      forks.length === 0
+        ? chunk
+        : { ...chunk, forks: forks.map((copy) => ({ requestId: copy.id, sampling: copy.sampling })), ...(blockCopies.length > 0 ? { blockCopies } : {}) };
+    this.planned = { plan, scheduled: [request, ...forks] };
     return plan;
+  }
+
+  /**
+   * Parallel sampling: the copies take the prompt's full blocks (shared, reference counted) and a block of
+   * their own for its partially filled last block, which the device copies after this chunk. They run
+   * from now on, right after the request; they decode once the chunk has sampled their first tokens.
+   */
+  private forkCopies(request: SchedulerRequest, forks: readonly SchedulerRequest[]): BlockCopy[] {
+    const blockCopies: BlockCopy[] = [];
+    for (const copy of forks) {
+      const blockCopy = this.kv.fork(request.id, copy.id, request.numPrefillTokens);
+      if (blockCopy !== undefined) blockCopies.push(blockCopy);
+    }
+    const after = this.state.running.indexOf(request) + 1;
+    this.state.running.splice(after, 0, ...forks);
+    return blockCopies;
   }
 
   private startPrefill(request: SchedulerRequest, hit: PrefixHit, numUsableTokens: number): void {
@@ -142,9 +173,12 @@ export class SpyreScheduler {
 
   // ---- ending ----------------------------------------------------------------------------------------
 
-  /** Ends a request (called by the engine for stop strings too); its blocks go back at `release`. */
-  finish(request: SchedulerRequest, reason: FinishReason): void {
-    finishRequest(this.state, request, reason);
+  /**
+   * Ends a request (called by the engine for stop strings too); its blocks go back at `release`. Returns
+   * every request it ended: the request, and its copies when it ends before its prefill forked them.
+   */
+  finish(request: SchedulerRequest, reason: FinishReason): SchedulerRequest[] {
+    return finishRequest(this.state, request, reason);
   }
 
   /** Frees finished requests' blocks in the order given and forgets them. */

@@ -7,11 +7,15 @@ type SharedRequest = CompletionRequest | ChatRequest;
 
 /** Refuses what this server does not do, each with a 400 naming the field (SPEC §1.4 for prompt_logprobs). */
 export function refuseUnsupported(request: SharedRequest): void {
-  if (request.n !== undefined && request.n !== null && request.n !== 1) {
-    throw new ApiError('invalid_request', `'n': only n=1 is supported, got ${request.n}.`, 'n');
-  }
-  if (request.best_of !== undefined && request.best_of !== null && request.best_of !== 1) {
-    throw new ApiError('invalid_request', `'best_of': only best_of=1 is supported, got ${request.best_of}.`, 'best_of');
+  // vLLM V1 dropped best_of (n completions plus their logprobs rank them); asking for more than n is refused
+  // rather than silently ignored. best_of = n is plain parallel sampling.
+  const n = request.n ?? 1;
+  if (request.best_of !== undefined && request.best_of !== null && request.best_of !== n) {
+    throw new ApiError(
+      'invalid_request',
+      `'best_of': best_of is not supported (vLLM V1 removed it), got ${request.best_of} with n=${n}. Ask for n completions with logprobs and rank them yourself.`,
+      'best_of',
+    );
   }
   if (request.prompt_logprobs !== undefined && request.prompt_logprobs !== null) {
     throw new ApiError('invalid_request', 'Prompt logprobs are currently not supported.', 'prompt_logprobs');
@@ -41,5 +45,6 @@ export function toGenerateParams(request: SharedRequest, maxTokens: number | nul
     ...(defined(request.ignore_eos) ? { ignoreEos: request.ignore_eos } : {}),
     ...(defined(request.cache_salt) ? { cacheSalt: request.cache_salt } : {}),
     ...(logprobs > 0 ? { logprobs } : {}),
+    ...(defined(request.n) && request.n !== 1 ? { n: request.n } : {}),
   };
 }

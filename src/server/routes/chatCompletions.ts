@@ -4,8 +4,9 @@ import { ApiError } from '../errors/apiError.js';
 import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
 import { engineLogprobs, LogprobsFormatter, type ChatTokenLogprob } from '../openai/logprobsFormat.js';
 import { chatPromptIds } from '../openai/prompts.js';
+import { choiceIndexOf, ChoicesUsage, collectChoices } from '../openai/choices.js';
 import { refuseGenerationTextThatCannotFit } from '../openai/promptLengthBound.js';
-import { createdNowS, toOpenAiUsage } from '../openai/usage.js';
+import { createdNowS } from '../openai/usage.js';
 import { chatRequestSchema, type ChatRequest } from '../schemas/chatRequest.js';
 import { parseBody } from '../schemas/parseBody.js';
 import type { ServerContext } from '../serverContext.js';
@@ -27,20 +28,27 @@ async function streamChat(started: StartedGeneration, request: ChatRequest, repl
   const base = { id: started.requestId, object: 'chat.completion.chunk', created: createdNowS(), model };
   const includeUsage = request.stream_options?.include_usage === true;
   const usageField = includeUsage ? { usage: null } : {};
-  sse.send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], ...usageField });
+  // vLLM opens every choice with its role.
+  for (let index = 0; index < started.numChoices; index++) {
+    sse.send({ ...base, choices: [{ index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], ...usageField });
+  }
+  const usage = new ChoicesUsage();
   try {
     for await (const output of started.outputs) {
       if (!sse.isOpen) continue;
+      const index = choiceIndexOf(output);
       if (output.kind === 'delta') {
         const content = deltaLogprobs(output, wanted);
         if (output.text === '' && content === undefined) continue;
-        sse.send({ ...base, choices: [{ index: 0, delta: { content: output.text }, logprobs: content ? { content } : null, finish_reason: null }], ...usageField });
+        sse.send({ ...base, choices: [{ index, delta: { content: output.text }, logprobs: content ? { content } : null, finish_reason: null }], ...usageField });
       } else {
-        // As vLLM: only the last chunk carries stop_reason (the stop string or stop token id; null for EOS or length).
-        sse.send({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: output.finishReason, stop_reason: output.stopReason ?? null }], ...usageField });
-        if (includeUsage) sse.send({ ...base, choices: [], usage: toOpenAiUsage(output.usage) });
+        // As vLLM: only each choice's last chunk carries stop_reason (the stop string or stop token id; null for EOS or length).
+        sse.send({ ...base, choices: [{ index, delta: {}, logprobs: null, finish_reason: output.finishReason, stop_reason: output.stopReason ?? null }], ...usageField });
+        usage.add(output);
       }
     }
+    // After every choice has ended: the prompt once, every choice's completion tokens.
+    if (includeUsage) sse.send({ ...base, choices: [], usage: usage.toOpenAi() });
   } catch (error) {
     sse.sendError(error);
   }
@@ -48,21 +56,21 @@ async function streamChat(started: StartedGeneration, request: ChatRequest, repl
 }
 
 async function chatAtOnce(started: StartedGeneration, wanted: ChatLogprobsRequest | undefined, model: string): Promise<unknown> {
-  const content: ChatTokenLogprob[] = [];
-  for await (const output of started.outputs) {
-    content.push(...(deltaLogprobs(output, wanted) ?? []));
-    if (output.kind === 'final') {
-      return {
-        id: started.requestId,
-        object: 'chat.completion',
-        created: createdNowS(),
-        model,
-        choices: [{ index: 0, message: { role: 'assistant', content: output.text }, logprobs: wanted ? { content } : null, finish_reason: output.finishReason, stop_reason: output.stopReason ?? null }],
-        usage: toOpenAiUsage(output.usage),
-      };
-    }
-  }
-  throw new ApiError('internal', 'The request ended without a final output.');
+  const { finals, parts, usage } = await collectChoices(started.outputs, started.numChoices, (output): ChatTokenLogprob[] => deltaLogprobs(output, wanted) ?? []);
+  return {
+    id: started.requestId,
+    object: 'chat.completion',
+    created: createdNowS(),
+    model,
+    choices: finals.map((final, index) => ({
+      index,
+      message: { role: 'assistant', content: final.text },
+      logprobs: wanted ? { content: parts[index]! } : null,
+      finish_reason: final.finishReason,
+      stop_reason: final.stopReason ?? null,
+    })),
+    usage,
+  };
 }
 
 /** POST /v1/chat/completions. */

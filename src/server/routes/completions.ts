@@ -4,8 +4,9 @@ import type { GenerationOutput } from '../../core/engine/generationTypes.js';
 import { engineLogprobs, LogprobsFormatter, mergeCompletionLogprobs, type CompletionLogprobs } from '../openai/logprobsFormat.js';
 import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
 import { completionPromptIds, requireKnownTokenIds } from '../openai/prompts.js';
+import { choiceIndexOf, ChoicesUsage, collectChoices } from '../openai/choices.js';
 import { refuseGenerationTextThatCannotFit, refuseOverlongPromptList } from '../openai/promptLengthBound.js';
-import { createdNowS, toOpenAiUsage } from '../openai/usage.js';
+import { createdNowS } from '../openai/usage.js';
 import { ApiError } from '../errors/apiError.js';
 import { completionRequestSchema, type CompletionRequest } from '../schemas/completionRequest.js';
 import { parseBody } from '../schemas/parseBody.js';
@@ -14,7 +15,7 @@ import { clientGoneSignal, newRequestId, requireServedModel, startGeneration, ty
 import { SseWriter } from './sse.js';
 
 interface CompletionChoice {
-  readonly index: 0;
+  readonly index: number;
   readonly text: string;
   readonly logprobs: CompletionLogprobs | null;
   readonly finish_reason: FinishReason | null;
@@ -22,18 +23,19 @@ interface CompletionChoice {
   readonly stop_reason: string | number | null;
 }
 
-function choice(text: string, logprobs: CompletionLogprobs | null, finishReason: FinishReason | null, stopReason: string | number | null = null): CompletionChoice {
-  return { index: 0, text, logprobs, finish_reason: finishReason, stop_reason: stopReason };
+function choice(index: number, text: string, logprobs: CompletionLogprobs | null, finishReason: FinishReason | null, stopReason: string | number | null = null): CompletionChoice {
+  return { index, text, logprobs, finish_reason: finishReason, stop_reason: stopReason };
 }
 
 interface LogprobsRequest {
-  readonly formatter: LogprobsFormatter;
+  /** One per choice: each counts its own text offsets. */
+  readonly formatters: readonly LogprobsFormatter[];
   readonly topN: number;
 }
 
 function deltaLogprobs(output: GenerationOutput, wanted: LogprobsRequest | undefined): CompletionLogprobs | null {
   if (wanted === undefined || output.kind !== 'delta' || output.logprobs === undefined) return null;
-  return wanted.formatter.completion(output.tokenIds, output.logprobs, wanted.topN);
+  return wanted.formatters[choiceIndexOf(output)]!.completion(output.tokenIds, output.logprobs, wanted.topN);
 }
 
 async function streamCompletion(started: StartedGeneration, request: CompletionRequest, reply: FastifyReply, formatter: LogprobsRequest | undefined, model: string): Promise<void> {
@@ -41,19 +43,23 @@ async function streamCompletion(started: StartedGeneration, request: CompletionR
   const base = { id: started.requestId, object: 'text_completion', created: createdNowS(), model };
   const includeUsage = request.stream_options?.include_usage === true;
   const usageField = includeUsage ? { usage: null } : {};
+  const usage = new ChoicesUsage();
   try {
     for await (const output of started.outputs) {
       if (!sse.isOpen) continue;
+      const index = choiceIndexOf(output);
       if (output.kind === 'delta') {
         const logprobs = deltaLogprobs(output, formatter);
         // A chunk per token, even when its text is still held back (an incomplete UTF-8 sequence): as vLLM
         // streams, so a client times every token.
-        if (output.text !== '' || output.tokenIds.length > 0 || logprobs !== null) sse.send({ ...base, choices: [choice(output.text, logprobs, null)], ...usageField });
+        if (output.text !== '' || output.tokenIds.length > 0 || logprobs !== null) sse.send({ ...base, choices: [choice(index, output.text, logprobs, null)], ...usageField });
       } else {
-        sse.send({ ...base, choices: [choice('', null, output.finishReason, output.stopReason ?? null)], ...usageField });
-        if (includeUsage) sse.send({ ...base, choices: [], usage: toOpenAiUsage(output.usage) });
+        sse.send({ ...base, choices: [choice(index, '', null, output.finishReason, output.stopReason ?? null)], ...usageField });
+        usage.add(output);
       }
     }
+    // After every choice has ended: the prompt once, every choice's completion tokens.
+    if (includeUsage) sse.send({ ...base, choices: [], usage: usage.toOpenAi() });
   } catch (error) {
     sse.sendError(error);
   }
@@ -61,22 +67,20 @@ async function streamCompletion(started: StartedGeneration, request: CompletionR
 }
 
 async function completeAtOnce(started: StartedGeneration, formatter: LogprobsRequest | undefined, model: string): Promise<unknown> {
-  const logprobParts: CompletionLogprobs[] = [];
-  for await (const output of started.outputs) {
+  const { finals, parts, usage } = await collectChoices(started.outputs, started.numChoices, (output) => {
     const logprobs = deltaLogprobs(output, formatter);
-    if (logprobs !== null) logprobParts.push(logprobs);
-    if (output.kind === 'final') {
-      return {
-        id: started.requestId,
-        object: 'text_completion',
-        created: createdNowS(),
-        model,
-        choices: [choice(output.text, formatter !== undefined ? mergeCompletionLogprobs(logprobParts) : null, output.finishReason, output.stopReason ?? null)],
-        usage: toOpenAiUsage(output.usage),
-      };
-    }
-  }
-  throw new ApiError('internal', 'The request ended without a final output.');
+    return logprobs === null ? [] : [logprobs];
+  });
+  return {
+    id: started.requestId,
+    object: 'text_completion',
+    created: createdNowS(),
+    model,
+    choices: finals.map((final, index) =>
+      choice(index, final.text, formatter !== undefined ? mergeCompletionLogprobs(parts[index]!) : null, final.finishReason, final.stopReason ?? null),
+    ),
+    usage,
+  };
 }
 
 /** POST /v1/completions. */
@@ -92,7 +96,8 @@ export function registerCompletionsRoute(app: FastifyInstance, context: ServerCo
     requireKnownTokenIds(promptIds, context.vocabSize, 'prompt');
     const topN = request.logprobs ?? undefined;
     const params = toGenerateParams(request, request.max_tokens, engineLogprobs(topN));
-    const formatter = topN !== undefined ? { formatter: new LogprobsFormatter(context.engine.codec), topN } : undefined;
+    const numChoices = params.n ?? 1;
+    const formatter = topN !== undefined ? { formatters: Array.from({ length: numChoices }, () => new LogprobsFormatter(context.engine.codec)), topN } : undefined;
     const started = startGeneration(context, reply, newRequestId('cmpl'), promptIds, params);
     if (request.stream === true) return streamCompletion(started, request, reply, formatter, request.model);
     return completeAtOnce(started, formatter, request.model);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
+import { copyRequestIds } from '../../core/engine/generationRequest.js';
 import type { GenerateParams, GenerationOutput } from '../../core/engine/generationTypes.js';
 import { ApiError } from '../errors/apiError.js';
 import type { ServerContext } from '../serverContext.js';
@@ -8,6 +9,8 @@ import type { ServerContext } from '../serverContext.js';
 export interface StartedGeneration {
   readonly requestId: string;
   readonly numPromptTokens: number;
+  /** `n`: how many choices the answer has (the engine's copies, prefilled once). */
+  readonly numChoices: number;
   readonly outputs: AsyncIterable<GenerationOutput>;
   /** True once the client went away (the request was aborted). */
   clientGone(): boolean;
@@ -44,7 +47,11 @@ export function newRequestId(prefix: 'cmpl' | 'chatcmpl'): string {
 export function startGeneration(context: ServerContext, reply: FastifyReply, requestId: string, promptIds: readonly number[], params: GenerateParams): StartedGeneration {
   const controller = new AbortController();
   const outputs = context.engine.generate({ promptTokenIds: promptIds }, params, { signal: controller.signal, requestId });
-  context.tracker.onArrival(requestId, promptIds.length);
+  const numChoices = params.n ?? 1;
+  // The metrics follow each copy as a request, as vLLM's do its child requests; the prompt is prefilled
+  // once (by copy 0), so only copy 0 has a queue and prefill time and counts its prompt tokens.
+  const open = new Set<string>(copyRequestIds(requestId, numChoices));
+  for (const copyId of open) context.tracker.onArrival(copyId, promptIds.length);
   if (context.logRequests) context.logger.info(`Received request ${requestId}: prompt tokens ${promptIds.length}, params: ${JSON.stringify(params)}.`);
   const response = reply.raw;
   const onClose = (): void => {
@@ -57,18 +64,18 @@ export function startGeneration(context: ServerContext, reply: FastifyReply, req
   return {
     requestId,
     numPromptTokens: promptIds.length,
+    numChoices,
     clientGone: () => controller.signal.aborted,
     outputs: {
       async *[Symbol.asyncIterator]() {
-        let ended = false;
         try {
           for await (const output of outputs) {
-            tracker.onOutput(requestId, output);
-            if (output.kind === 'final') ended = true;
+            tracker.onOutput(output.requestId, output);
+            if (output.kind === 'final') open.delete(output.requestId);
             yield output;
           }
         } finally {
-          if (!ended) tracker.onAbandoned(requestId);
+          for (const copyId of open) tracker.onAbandoned(copyId);
           response.off('close', onClose);
         }
       },

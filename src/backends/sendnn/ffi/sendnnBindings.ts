@@ -26,6 +26,7 @@ export interface SendnnBindings {
   sendnn_buffer_alloc_kv(device: NativeHandle, model: NativeModelDesc, numBlocks: number, out: OutSlot<NativeHandle>): number;
   sendnn_buffer_write(buffer: NativeHandle, offsetBytes: number, data: Float32Array, numBytes: number): number;
   sendnn_buffer_free(buffer: NativeHandle): number;
+  sendnn_kv_copy_blocks(kv: NativeHandle, numCopies: number, sources: Int32Array, targets: Int32Array): number;
   sendnn_program_compile(device: NativeHandle, model: NativeModelDesc, weights: NativeHandle, shape: NativeProgramShape, out: OutSlot<NativeHandle>): number;
   sendnn_program_save(program: NativeHandle, path: string, key: string): number;
   sendnn_program_load(device: NativeHandle, model: NativeModelDesc, shape: NativeProgramShape, path: string, key: string, out: OutSlot<NativeHandle>): number;
@@ -131,6 +132,7 @@ const PROTOTYPES: readonly string[] = [
   'int32_t sendnn_buffer_alloc_kv(sendnn_device *device, const sendnn_model_desc *model, int32_t num_blocks, _Out_ sendnn_buffer **out)',
   'int32_t sendnn_buffer_write(sendnn_buffer *buffer, uint64_t offset, const float *data, uint64_t num_bytes)',
   'int32_t sendnn_buffer_free(sendnn_buffer *buffer)',
+  'int32_t sendnn_kv_copy_blocks(sendnn_buffer *kv, int32_t num_copies, const int32_t *sources, const int32_t *targets)',
   'int32_t sendnn_program_compile(sendnn_device *device, const sendnn_model_desc *model, const sendnn_buffer *weights, const sendnn_program_shape *shape, _Out_ sendnn_program **out)',
   'int32_t sendnn_program_save(const sendnn_program *program, const char *path, const char *key)',
   'int32_t sendnn_program_load(sendnn_device *device, const sendnn_model_desc *model, const sendnn_program_shape *shape, const char *path, const char *key, _Out_ sendnn_program **out)',

@@ -161,6 +161,14 @@ export class SendnnLibrary {
     this.check('sendnn_buffer_write', this.native.sendnn_buffer_write(buffer, offsetBytes, data, data.byteLength));
   }
 
+  /** Copies KV block `sources[i]` into `targets[i]` on every card, in order (a fork's copy on write). */
+  copyKvBlocks(kv: NativeHandle, sources: Int32Array, targets: Int32Array): void {
+    if (sources.length !== targets.length) {
+      throw new SendnnCallError('SENDNN_E_INVALID_ARGUMENT', `sendnn library ${this.path}: sendnn_kv_copy_blocks: ${sources.length} sources for ${targets.length} targets`);
+    }
+    this.check('sendnn_kv_copy_blocks', this.native.sendnn_kv_copy_blocks(kv, sources.length, sources, targets));
+  }
+
   freeBuffer(buffer: NativeHandle): void {
     this.check('sendnn_buffer_free', this.native.sendnn_buffer_free(buffer));
   }

@@ -24,7 +24,8 @@
  * takes a card count and a per-card capacity, sendnn_device_memory a card, the size queries a card count and
  * return bytes per card); 4 decoder families (sendnn_model_desc gains family and max_positions: GPT-2); 5 Granite
  * (sendnn_model_desc gains embedding_multiplier, residual_multiplier, attention_multiplier and logits_scaling at
- * its end; 0 in each means plain Llama, so a description zero-filled past max_positions means what it did in 4).
+ * its end; 0 in each means plain Llama, so a description zero-filled past max_positions means what it did in 4); 6 block copies
+ * (sendnn_kv_copy_blocks: copy on write when a sequence forks).
  *
  * Bump SENDNN_ABI_VERSION on any change of a signature, struct layout or documented meaning.
  */
@@ -37,7 +38,7 @@
 extern "C" {
 #endif
 
-#define SENDNN_ABI_VERSION 5u
+#define SENDNN_ABI_VERSION 6u
 #define SENDNN_BLOCK_SIZE 64
 
 /* Status codes. */
@@ -172,6 +173,13 @@ int32_t sendnn_buffer_alloc_weights(sendnn_device *device, const sendnn_model_de
 int32_t sendnn_buffer_alloc_kv(sendnn_device *device, const sendnn_model_desc *model, int32_t num_blocks, sendnn_buffer **out_buffer);
 int32_t sendnn_buffer_write(sendnn_buffer *buffer, uint64_t offset_bytes, const void *data, uint64_t num_bytes);
 int32_t sendnn_buffer_free(sendnn_buffer *buffer);
+
+/*
+ * Copies KV blocks on every card, in order: block targets[i] gets the keys and values (every layer, the card's
+ * KV heads) of block sources[i]. Block 0 is never a target. When a sequence forks (parallel sampling), the
+ * copies share the prompt's full blocks and each gets a copy of the partially filled last one.
+ */
+int32_t sendnn_kv_copy_blocks(sendnn_buffer *kv, int32_t num_copies, const int32_t *sources, const int32_t *targets);
 
 /*
  * Programs. Compiling re-lays out the weights for the shape and tunes its kernels (real work);

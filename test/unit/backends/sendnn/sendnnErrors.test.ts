@@ -59,7 +59,7 @@ describe('loading the sendnn library', () => {
       const wrong = join(scratch, 'libwrong_abi.so');
       writeFileSync(source, 'unsigned int sendnn_abi_version(void) { return 99; }\n');
       execFileSync('cc', ['-shared', '-fPIC', '-o', wrong, source]);
-      expect(thrown(() => SendnnLibrary.open(wrong)).message).toBe(`sendnn library ${wrong} implements ABI version 99, but this engine needs ABI version 5.`);
+      expect(thrown(() => SendnnLibrary.open(wrong)).message).toBe(`sendnn library ${wrong} implements ABI version 99, but this engine needs ABI version 6.`);
     });
   });
 });

@@ -215,6 +215,30 @@ int32_t sendnn_buffer_write(sendnn_buffer *buffer, uint64_t offset_bytes, const 
   return SENDNN_OK;
 }
 
+int32_t sendnn_kv_copy_blocks(sendnn_buffer *kv, int32_t num_copies, const int32_t *sources, const int32_t *targets) {
+  emu_clear_error();
+  if (kv == NULL || (num_copies > 0 && (sources == NULL || targets == NULL)) || num_copies < 0) {
+    return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_kv_copy_blocks: null argument or negative count");
+  }
+  if (kv->kind != EMU_BUFFER_KV) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_kv_copy_blocks: not a KV buffer");
+  for (int32_t i = 0; i < num_copies; i++) {
+    if (sources[i] < 0 || sources[i] >= kv->num_blocks || targets[i] <= 0 || targets[i] >= kv->num_blocks) {
+      return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_kv_copy_blocks: copy %d: block %d to block %d, outside 0..%d (block 0 is never a target)",
+                      i, sources[i], targets[i], kv->num_blocks - 1);
+    }
+  }
+  /* Each card's shard is its blocks one after another (all layers, keys and values of its KV heads). */
+  size_t per_block = emu_kv_floats_per_block(&kv->model, kv->num_cards);
+  for (int32_t card = 0; card < kv->num_cards; card++) {
+    float *shard = kv->data + per_block * (size_t)kv->num_blocks * (size_t)card;
+    for (int32_t i = 0; i < num_copies; i++) {
+      if (sources[i] == targets[i]) continue;
+      memcpy(shard + per_block * (size_t)targets[i], shard + per_block * (size_t)sources[i], per_block * sizeof(float));
+    }
+  }
+  return SENDNN_OK;
+}
+
 int32_t sendnn_buffer_free(sendnn_buffer *buffer) {
   emu_clear_error();
   if (buffer == NULL) return emu_fail(SENDNN_E_INVALID_ARGUMENT, "sendnn_buffer_free: buffer is null");
