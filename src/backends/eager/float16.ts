@@ -1,16 +1,8 @@
 // Node 20 has no Float16Array: onnxruntime-node hands float16 tensors over as raw Uint16Array bits.
 // The KV cache stays in those bits (gather and scatter only copy); only logits are widened to float32.
+import { halfToFloat } from '../../models/onnx/halfToFloat.js';
 
 let table: Float32Array | undefined;
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
 
 /** All 65536 float16 values as float32: 256 KB once, then a lookup per element. */
 function float16Table(): Float32Array {

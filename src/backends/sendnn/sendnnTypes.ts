@@ -1,4 +1,5 @@
 import { describeProgramShape, type ProgramShape } from '../../core/catalog/programShape.js';
+import type { DecoderDimensions } from '../../device/decoderDimensions.js';
 import type { GraniteMultipliers } from '../../models/llama/graniteMultipliers.js';
 
 // Plain data that crosses the sendnn ABI (mirrors sendnn_abi.h). No koffi here: the runner and the
@@ -8,24 +9,16 @@ import type { GraniteMultipliers } from '../../models/llama/graniteMultipliers.j
 export const SENDNN_ABI_VERSION = 6;
 
 /** The decoder a program computes (sendnn_model_desc): Llama (RMSNorm, rotary, SwiGLU) or GPT-2 (LayerNorm, learned positions, biases, GELU). */
-export interface SendnnModelDesc {
+export interface SendnnModelDesc extends DecoderDimensions {
   /** Absent: 'llama'. */
   readonly family?: 'llama' | 'gpt2';
   /** GPT-2: rows of the learned position table; absent (0) for Llama. */
   readonly maxPositions?: number;
-  readonly vocabSize: number;
-  readonly hiddenSize: number;
-  readonly intermediateSize: number;
-  readonly numLayers: number;
-  readonly numHeads: number;
-  readonly numKvHeads: number;
-  readonly headDim: number;
-  readonly tieWordEmbeddings: boolean;
   /** RMSNorm's epsilon (Llama) or LayerNorm's (GPT-2). */
   readonly rmsNormEps: number;
   /** Llama's rotary base; unused by GPT-2. */
   readonly ropeTheta: number;
-  /** A Granite's four scalars (ABI 5); absent: plain Llama (each passed as 0). */
+  /** A Granite's four scalars (ABI 5 on); absent: plain Llama (each passed as 0). */
   readonly granite?: GraniteMultipliers;
 }
 

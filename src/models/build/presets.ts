@@ -17,37 +17,30 @@ export type PresetName = 'tiny' | 'tiny-granite' | 'small-100m';
 
 export const PRESET_NAMES: readonly PresetName[] = ['tiny', 'tiny-granite', 'small-100m'];
 
+// Untied lm_head, so the tests cover the path the larger preset does not take.
+const TINY: ModelPreset = {
+  name: 'tiny',
+  hiddenSize: 64,
+  intermediateSize: 176,
+  numHiddenLayers: 2,
+  numAttentionHeads: 4,
+  numKeyValueHeads: 2,
+  headDim: 16,
+  maxPositionEmbeddings: 2048,
+  rmsNormEps: 1e-5,
+  ropeTheta: 10000,
+  tieWordEmbeddings: false,
+  tokenizerMerges: 253,
+};
+
 const PRESETS: Readonly<Record<PresetName, ModelPreset>> = {
-  // Untied lm_head, so the tests cover the path the larger preset does not take.
-  tiny: {
-    name: 'tiny',
-    hiddenSize: 64,
-    intermediateSize: 176,
-    numHiddenLayers: 2,
-    numAttentionHeads: 4,
-    numKeyValueHeads: 2,
-    headDim: 16,
-    maxPositionEmbeddings: 2048,
-    rmsNormEps: 1e-5,
-    ropeTheta: 10000,
-    tieWordEmbeddings: false,
-    tokenizerMerges: 253,
-  },
+  tiny: TINY,
   // tiny as a Granite (config model_type "granite"), with granite-3.3-8b-instruct's multipliers except the
   // attention one, which is 1/32 here (not 1/sqrt(16) = 0.25), so dropping any of the four changes the logits.
   'tiny-granite': {
+    ...TINY,
     name: 'tiny-granite',
-    hiddenSize: 64,
-    intermediateSize: 176,
-    numHiddenLayers: 2,
-    numAttentionHeads: 4,
-    numKeyValueHeads: 2,
-    headDim: 16,
-    maxPositionEmbeddings: 2048,
-    rmsNormEps: 1e-5,
-    ropeTheta: 10000,
     tieWordEmbeddings: true,
-    tokenizerMerges: 253,
     granite: { embeddingMultiplier: 12, residualMultiplier: 0.22, attentionMultiplier: 0.03125, logitsScaling: 8 },
   },
   // Shaped like SmolLM-135M (hidden 576, 30 layers, 9 heads of 64, 3 KV heads, SwiGLU 1536, tied

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { onnx, type AttributeProto, type ModelProto, type NodeProto, type TensorProto } from './onnxProto.js';
+import { halfToFloat } from './halfToFloat.js';
 
 export interface FloatInitializer {
   readonly name: string;
@@ -14,15 +15,6 @@ export interface FloatInitializer {
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
 
 function alignedCopy(bytes: Uint8Array): ArrayBuffer {
   // protobuf and file buffers give unaligned views; typed arrays need their element alignment.
