@@ -240,7 +240,7 @@ try {
   await Promise.resolve(buildModel({ preset: 'tiny', outDir: join(root, 'tiny') }));
   writeFileSync(join(root, 'profile.json'), JSON.stringify(PROFILE));
   console.log(`${REQUESTS} requests, Poisson ${RATE}/s (seed ${SEED}), ${INPUT} prompt + ${OUTPUT} output tokens, ${REPLICAS} replicas (max_num_seqs ${ENGINE.max_num_seqs}, chunk ${ENGINE.max_num_batched_tokens}), every device step ${STEP_S * 1000} ms; ${RUNS} runs`);
-  const rows: { real: Figures; device: Figures; meanHost: Figures; host: Figures; paired: Figures }[] = [];
+  const rows: { real: Figures; device: Figures; meanHost: Figures; host: Figures; drawn: Figures; paired: Figures }[] = [];
   for (let runIndex = 0; runIndex < RUNS; runIndex++) {
     const run = await realRun(root, SEED);
     const real = analyseReal(run);
@@ -248,17 +248,20 @@ try {
     const device = simulate(run, { decodeS: [], prefillS: [], frontendS: 0 });
     const meanHost = simulate(run, { decodeS: [mean(real.decodeHostS)], prefillS: [mean(real.prefillHostS)], frontendS });
     const host = simulate(run, { decodeS: real.decodeHostS, prefillS: real.prefillHostS, frontendS });
+    const draw = mulberry32(runIndex + 101);
+    const drawnFrontendS = run.outcomes.map(() => real.frontendS[Math.floor(draw() * real.frontendS.length)]!);
+    const drawn = simulate(run, { decodeS: real.decodeHostS, prefillS: real.prefillHostS, frontendS, frontendOfRequestS: drawnFrontendS });
     const paired = simulate(run, { decodeS: real.decodeHostS, prefillS: real.prefillHostS, frontendS, frontendOfRequestS: real.frontendOfRequestS });
-    rows.push({ real: real.figures, device: device.figures, meanHost: meanHost.figures, host: host.figures, paired: paired.figures });
+    rows.push({ real: real.figures, device: device.figures, meanHost: meanHost.figures, host: host.figures, drawn: drawn.figures, paired: paired.figures });
     console.log(`\nrun ${runIndex + 1}: host share of a decode step mean ${ms(mean(real.decodeHostS))} ms, of a prefill step p50/mean/p99 ${ms(median(real.prefillHostS))}/${ms(mean(real.prefillHostS))}/${ms(percentileOf(real.prefillHostS, 99))} ms; front end (client − engine TTFT, ${real.frontendS.length} pairs) p50 ${ms(frontendS)} ms, p99 ${ms(percentileOf(real.frontendS, 99))} ms`);
     console.log(`  engine TTFT p50/p99: real ${ms(median(real.engineTtftS))}/${ms(percentileOf(real.engineTtftS, 99))} ms, sim (host drawn) ${ms(median(host.engineTtftS))}/${ms(percentileOf(host.engineTtftS, 99))} ms, sim (host means) ${ms(median(meanHost.engineTtftS))}/${ms(percentileOf(meanHost.engineTtftS, 99))} ms; real queued p50/p99 ${ms(median(real.queuedS))}/${ms(percentileOf(real.queuedS, 99))} ms (zero for ${real.queuedS.filter((q) => q < 1e-4).length} requests)`);
     console.log(`  requests per replica: real ${countsOf(real.replicaOf)}, sim ${countsOf(host.replicaOf)}; the same replica (best relabelling) for ${(100 * sameReplicaShare(real.replicaOf, host.replicaOf)).toFixed(0)}% of requests`);
     for (const [key, label] of KEYS) {
       const a = real.figures[key];
-      console.log(`  ${label.padEnd(13)} real ${a.toFixed(1).padStart(6)}  device only ${device.figures[key].toFixed(1).padStart(6)} (${pct(device.figures[key] / a - 1)})  host means ${meanHost.figures[key].toFixed(1).padStart(6)} (${pct(meanHost.figures[key] / a - 1)})  host drawn ${host.figures[key].toFixed(1).padStart(6)} (${pct(host.figures[key] / a - 1)})  + each request's own front end ${paired.figures[key].toFixed(1).padStart(6)} (${pct(paired.figures[key] / a - 1)})`);
+      console.log(`  ${label.padEnd(13)} real ${a.toFixed(1).padStart(6)}  device only ${device.figures[key].toFixed(1).padStart(6)} (${pct(device.figures[key] / a - 1)})  host means ${meanHost.figures[key].toFixed(1).padStart(6)} (${pct(meanHost.figures[key] / a - 1)})  host drawn ${host.figures[key].toFixed(1).padStart(6)} (${pct(host.figures[key] / a - 1)})  + front end drawn ${drawn.figures[key].toFixed(1).padStart(6)} (${pct(drawn.figures[key] / a - 1)})  + own front end ${paired.figures[key].toFixed(1).padStart(6)} (${pct(paired.figures[key] / a - 1)})`);
     }
   }
-  for (const [variant, label] of [['host', 'the front end its median'], ['paired', "each request's own front end"]] as const) {
+  for (const [variant, label] of [['host', 'the front end its median'], ['drawn', "the front end drawn (seeded) from the run's paired samples"], ['paired', "each request's own measured front end (a diagnostic: not a model)"]] as const) {
     console.log(`\nmedian over ${RUNS} runs (real min–max), each run simulated at its own send times with its own host shares, ${label}:`);
     for (const [key, name, target] of KEYS) {
       const real = rows.map((row) => row.real[key]);
