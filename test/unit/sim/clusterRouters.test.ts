@@ -16,16 +16,27 @@ function metrics(waiting: number[], kv: number[], numGpuBlocks = 100): ScrapedMe
 }
 
 describe('having HAProxy leastconn (least_requests)', () => {
-  it('should pick the replica with the fewest open requests, round-robin among equals, and count releases', () => {
+  it('should pick the replica with the fewest open requests, the least recently changed among equals, and count releases', () => {
     const router = new LeastRequestsRouter(3);
     expect([router.pick(), router.pick(), router.pick()]).toEqual([0, 1, 2]);
     router.released(1);
     expect(router.pick()).toBe(1);
     router.released(2);
     router.released(0);
-    // 0 and 2 both hold one now; the turn after the last pick (1) goes to 2 first.
+    // 0 and 2 both hold none now; 2's count changed first, so it goes first.
     expect(router.pick()).toBe(2);
     expect(router.pick()).toBe(0);
+  });
+
+  it('should break ties as HAProxy does, by when the count last changed (a release re-queues), not by a turn after the last pick', () => {
+    const router = new LeastRequestsRouter(3);
+    expect([router.pick(), router.pick(), router.pick()]).toEqual([0, 1, 2]);
+    router.released(1);
+    router.released(0);
+    // A turn after the last pick (2) would give 0; HAProxy's tree has 1 first (released before 0).
+    expect(router.pick()).toBe(1);
+    expect(router.pick()).toBe(0);
+    expect(router.pick()).toBe(2);
   });
 });
 

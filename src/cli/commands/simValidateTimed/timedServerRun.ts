@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -11,6 +11,7 @@ import { stepShapeOf } from '../../../../sim/cost/stepShape.js';
 import type { TimedStep } from '../../../../sim/calibrate/fitHostOverhead.js';
 import type { RequestOutcome } from '../benchServe/benchClient.js';
 import type { BenchServeOptions } from '../benchServe/runBenchServe.js';
+import { engineTtftById, frontendPairsOf, readPerfLog } from '../../../../sim/validate/frontendPairs.js';
 import type { TimedLoad, TimedServerSetup } from '../../../../sim/validate/timedProtocol.js';
 
 /** What one run of the real server measured: the client's view, the engine's steps and its own TTFTs. */
@@ -21,14 +22,7 @@ export interface FrontendPairs {
 
 /** The client's and the engine's TTFT of the same requests (matched by the server's request id), in the same order. */
 export function frontendPairs(run: TimedServerRun): FrontendPairs {
-  const pairs: FrontendPairs = { clientTtftS: [], engineTtftS: [] };
-  for (const outcome of run.outcomes) {
-    const engine = outcome.requestId === undefined ? undefined : run.engineTtftS.get(outcome.requestId);
-    if (!outcome.success || engine === undefined) continue;
-    pairs.clientTtftS.push(outcome.ttftS);
-    pairs.engineTtftS.push(engine);
-  }
-  return pairs;
+  return frontendPairsOf(run.outcomes, run.engineTtftS);
 }
 
 export interface TimedServerRun {
@@ -43,16 +37,6 @@ export interface TimedServerRun {
 /** The bench client's dataset for a load: vLLM's random dataset, exact lengths over byte tokens. */
 export function benchDataset(load: TimedLoad): BenchServeOptions['dataset'] {
   return { name: 'random', numPrompts: load.numPrompts, inputLen: load.inputLen, outputLen: load.outputLen, rangeRatio: load.rangeRatio, prefixLen: 0, numPrefixGroups: 1, firstTokenId: 10, vocabSpan: 246, seed: load.seed };
-}
-
-function perfLinesOf(dir: string): Record<string, unknown>[] {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, PERF_LOG_FILE), 'utf8');
-  } catch {
-    return [];
-  }
-  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 function runClient(options: BenchServeOptions): Promise<{ outcomes: RequestOutcome[]; durationS: number }> {
@@ -105,7 +89,7 @@ export async function runTimedServer(setup: TimedServerSetup, load: TimedLoad): 
       // Warm the served path up first (the JIT compiles the server's and the engine's hot code on its first
       // requests), unrecorded: two full batches, all at once.
       await client({ ...load, label: 'warm-up', numPrompts: 2 * setup.maxNumSeqs, requestRate: Number.POSITIVE_INFINITY, seed: load.seed + 7919 });
-      const warmUpLines = perfLinesOf(perfDir).length;
+      const warmUpLines = readPerfLog(join(perfDir, PERF_LOG_FILE)).length;
       const steps: TimedStep[] = [];
       let lastEndS: number | undefined;
       let previousRan = false;
@@ -118,7 +102,7 @@ export async function runTimedServer(setup: TimedServerSetup, load: TimedLoad): 
         lastEndS = endS;
       });
       const measured = await client(load);
-      const engineTtftS = new Map(perfLinesOf(perfDir).slice(warmUpLines).map((line) => [String(line.request_id), (Number(line.queued_seconds) || 0) + (Number(line.prefill_seconds) || 0)] as const));
+      const engineTtftS = engineTtftById(readPerfLog(join(perfDir, PERF_LOG_FILE)).slice(warmUpLines));
       return { outcomes: measured.outcomes, durationS: measured.durationS, steps, engineTtftS };
     } finally {
       await server.app.close();
