@@ -11,11 +11,17 @@ export interface TimedRun {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Below this much left, timers (whole milliseconds, plus the loop's wake-up) would overshoot: poll instead. */
+const POLL_BELOW_MS = 2;
 
 /**
  * SPYRE_DEVICE_TIMING=profile: after a program has computed, waits out the rest of the time the profile gives
- * that step on `cards` cards, without blocking the event loop (timers, re-armed until the monotonic clock has
- * passed the deadline, so a run never ends early). A run whose compute alone exceeds the modelled time is
+ * that step on `cards` cards, without blocking the event loop: a timer for all but the last millisecond or two,
+ * then a turn of the loop at a time (setImmediate, so I/O is served in between) until the monotonic clock has
+ * passed the deadline — a run never ends early, and ends late by about one turn of the loop, not by a timer's
+ * whole-millisecond granularity. A run whose compute alone exceeds the modelled time is
  * counted, and the first one is logged with its figures.
  */
 export class DeviceTimer {
@@ -49,7 +55,8 @@ export class DeviceTimer {
     }
     const deadline = startNs + BigInt(Math.ceil(modelledS * 1e9));
     for (let now = process.hrtime.bigint(); now < deadline; now = process.hrtime.bigint()) {
-      await sleep(Math.max(1, Math.ceil(Number(deadline - now) / 1e6)));
+      const leftMs = Number(deadline - now) / 1e6;
+      await (leftMs > POLL_BELOW_MS ? sleep(Math.floor(leftMs - POLL_BELOW_MS / 2)) : nextTurn());
     }
     this.lastRun = { modelledS, computeS };
     return this.lastRun;
