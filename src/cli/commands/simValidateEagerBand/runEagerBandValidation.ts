@@ -60,7 +60,7 @@ const simulated = (options: EagerBandOptions, scenario: Scenario, profile: Calib
   simulateScenario({ ...scenario, cost_model: { linear: profile.linear, basis: profile.basis } }, dirname(options.scenarioPath));
 
 /**
- * The eager band protocol: one calibration run of the scenario as written (its steps fit the linear cost
+ * The eager band protocol: a warm-up and a calibration run of the scenario as written (the latter's steps fit the linear cost
  * model and place the workloads at 0.4, 0.9 and 1.5× the estimated capacity of a full batch), then per
  * workload `repeats` real runs on the eager engine and two simulations of the same requests — with the
  * calibration's fit, and with a fit of the workload's own runs (in situ) — each figure checked against the
@@ -69,7 +69,9 @@ const simulated = (options: EagerBandOptions, scenario: Scenario, profile: Calib
 export async function runEagerBandValidation(options: EagerBandOptions): Promise<EagerBandResult> {
   const base = generatedWorkloadOf(options.scenario);
   const sized: Scenario = { ...options.scenario, workload: { ...base, num_requests: options.numRequests ?? base.num_requests } };
-  options.log(`calibration: the scenario as written (${base.num_requests} requests at ${(base.arrival as { rate: number }).rate}/s) …`);
+  options.log(`calibration: the scenario as written (${base.num_requests} requests at ${(base.arrival as { rate: number }).rate}/s), once to warm the process up, once measured …`);
+  // The first run of a process pays for compiling the JavaScript and the ONNX sessions' first runs: not fitted.
+  await realRun(options, options.scenario);
   const calibrationRun = await realRun(options, options.scenario);
   const profile = fitProfile(calibrationRun.steps, { name: 'eager band calibration run', executor: 'eager', repeats: 1, basis: 'valid' });
   const config = calibrationRun.report.settings;
