@@ -8,11 +8,13 @@ import { scenarioWorkload } from '../../../sim/scenario/scenarioWorkload.js';
 import { fitProfile } from '../../../sim/calibrate/fitProfile.js';
 import { compareReports, formatValidation } from '../../../sim/validate/compareReports.js';
 import type { SimulationReport } from '../../../sim/report/simulationReport.js';
+import { formatBandRows } from '../../../sim/validate/eagerBand.js';
 import { measureRealRun, type RealRun } from '../../../sim/validate/measureRealRun.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import { positiveInteger } from '../flagParsers.js';
 import { runCliAction } from '../runCliAction.js';
 import { createScenarioEagerEngine } from './createScenarioEagerEngine.js';
+import { bandSummary, runEagerBandValidation } from './simValidateEagerBand/runEagerBandValidation.js';
 import { registerTimedValidationOptions, runTimedValidationCommand, type TimedValidationFlags } from './simValidateTimed/timedValidationCommand.js';
 
 /** `spyre sim validate SCENARIO --model DIR --profile PROFILE.json`: the real eager engine vs the calibrated simulator. */
@@ -22,17 +24,29 @@ export function registerSimValidate(sim: Command): void {
     .description('run a scenario on the real engine (eager backend, wall clock) and in the simulator with a calibrated profile; print the relative errors')
     .argument('[scenario]', 'scenario JSON file (SPEC §8); its config is used for both runs (not with --against sendnn-timed)')
     .requiredOption('--model <dir>', 'model directory for the eager backend (or the sendnn emulator with --against sendnn-timed)')
-    .option('--against <engine>', 'eager (the scenario on the eager engine, wall clock) or sendnn-timed (the protocol: light, near-saturation and overloaded loads through the HTTP server on timed emulated cards)', 'eager')
+    .option('--against <engine>', 'eager (the scenario on the eager engine, wall clock), eager-band (light, near-saturation and overloaded loads of the scenario on the eager engine, each figure checked against the min–max band of the real runs; --repeats defaults to 5) or sendnn-timed (the protocol: light, near-saturation and overloaded loads through the HTTP server on timed emulated cards)', 'eager')
     .option('--profile <file>', 'profile written by spyre sim calibrate on this machine (compared in addition to the in-situ fit)')
     .option('--use <model>', 'linear (the fit) or table (interpolated measurements)', 'linear')
     .option('--threads <n>', 'onnxruntime intra-op threads')
     .option('--out <dir>', 'write measured.json (measured-1.json … with --repeats), in-situ-profile.json and validation.json here')
-    .option('--repeats <n>', 'run the real engine this many times (a fresh engine each) and compare with the median; also shows how far the real runs spread', positiveInteger, 1);
+    .option('--repeats <n>', 'run the real engine this many times (a fresh engine each) and compare with the median; also shows how far the real runs spread (default 1; 5 with --against eager-band)', positiveInteger, 1);
   registerTimedValidationOptions(command);
   command.action((scenarioPath: string | undefined, options: { model: string; against: string; profile?: string; use: string; threads?: string; out?: string; repeats: number } & TimedValidationFlags) =>
       runCliAction(async () => {
         if (options.against === 'sendnn-timed') return runTimedValidationCommand(scenarioPath, options);
-        if (options.against !== 'eager') throw new EngineError('invalid_config', `--against must be eager or sendnn-timed; got '${options.against}'.`);
+        if (options.against === 'eager-band') {
+          if (scenarioPath === undefined) throw new EngineError('invalid_config', '--against eager-band needs a scenario file: its config and lengths shape the three workloads.');
+          const defaulted = (name: string): boolean => command.getOptionValueSource(name) === 'default';
+          const out = options.out ?? 'validation-eager-band';
+          const result = await runEagerBandValidation({
+            scenario: loadScenarioFile(scenarioPath), scenarioPath, modelDir: options.model, ...(options.threads !== undefined ? { threads: options.threads } : {}),
+            repeats: defaulted('repeats') ? 5 : options.repeats, ...(defaulted('requests') ? {} : { numRequests: options.requests }),
+            ...(options.workloads !== undefined ? { workloads: options.workloads } : {}), out, log: (line) => process.stderr.write(`${line}\n`),
+          });
+          process.stdout.write(`${result.workloads.map((workload) => `${workload.label} (simulated with the calibration run's fit):\n${formatBandRows(workload.rows)}`).join('\n')}\n${bandSummary(result)}\nwrote ${join(out, 'validation.html')} and ${join(out, 'validation.json')}\n`);
+          return;
+        }
+        if (options.against !== 'eager') throw new EngineError('invalid_config', `--against must be eager, eager-band or sendnn-timed; got '${options.against}'.`);
         if (scenarioPath === undefined) throw new EngineError('invalid_config', 'spyre sim validate needs a scenario file (or --against sendnn-timed, which builds its own workloads).');
         const scenario = loadScenarioFile(scenarioPath);
         const runs: RealRun[] = [];

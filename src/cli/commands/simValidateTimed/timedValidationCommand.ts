@@ -46,14 +46,14 @@ export function registerTimedValidationOptions(command: Command): void {
     .option('--device-profile <file>', 'sendnn-timed: the device profile (DeviceProfile JSON) of the emulated cards and of the simulator')
     .option('--host-overhead <file>', 'sendnn-timed: host overhead written by spyre sim calibrate --host-overhead (default: fitted per TP on a separate calibration load first)')
     .option('--tensor-parallel-sizes <list>', 'sendnn-timed: card counts to validate', cardCounts, [1, 4])
-    .option('--requests <n>', 'sendnn-timed: requests per workload', positiveInteger, 300)
+    .option('--requests <n>', 'sendnn-timed, eager-band: requests per workload (eager-band default: the scenario num_requests)', positiveInteger, 300)
     .option('--input-len <n>', 'sendnn-timed: prompt tokens per request', positiveInteger, 64)
     .option('--output-len <n>', 'sendnn-timed: output tokens per request', positiveInteger, 16)
     .option('--max-model-len <n>', 'sendnn-timed: engine max_model_len', positiveInteger, 256)
     .option('--max-num-seqs <n>', 'sendnn-timed: engine max_num_seqs', positiveInteger, 8)
     .option('--max-num-batched-tokens <n>', 'sendnn-timed: engine chunk size', positiveInteger, 64)
     .option('--seed <n>', 'sendnn-timed: seed of the bench dataset and arrivals', nonNegativeInteger, 1)
-    .option('--workloads <list>', `sendnn-timed: some of ${TIMED_WORKLOADS.map((workload) => workload.label).join(', ')} (default all)`, workloadLabels);
+    .option('--workloads <list>', `sendnn-timed, eager-band: some of ${TIMED_WORKLOADS.map((workload) => workload.label).join(', ')} (default all)`, workloadLabels);
 }
 
 export async function runTimedValidationCommand(scenarioPath: string | undefined, flags: TimedValidationFlags & { readonly model: string }): Promise<void> {
