@@ -9,8 +9,8 @@ import { loadSendnnEncoderModel } from '../src/backends/sendnn/encoder/sendnnEnc
 import { packWeights } from '../src/backends/sendnn/packedWeights.js';
 import { loadSendnnModel } from '../src/backends/sendnn/sendnnModel.js';
 import { buildModel } from '../src/models/build/index.js';
-import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, layerWeightNames } from '../src/models/llama/weightNames.js';
 import { loadReferenceModel } from '../src/models/reference/index.js';
+import { namedPackOrder } from '../test/support/namedPackOrder.js';
 
 const index = process.argv.indexOf('--repeats');
 const repeats = index >= 0 ? Number(process.argv[index + 1]) : 5;
@@ -24,15 +24,7 @@ const timeMs = (run: () => unknown): number => {
 function byNames(dir: string): void {
   const reference = loadReferenceModel(dir);
   const s = reference.shape;
-  const names = [EMBED_TOKENS];
-  for (let layer = 0; layer < s.numHiddenLayers; layer++) {
-    const l = layerWeightNames(layer);
-    const p = l.projection;
-    names.push(l.inputNorm, p.q_proj, p.k_proj, p.v_proj, p.o_proj, l.postAttentionNorm, p.gate_proj, p.up_proj, p.down_proj);
-  }
-  names.push(FINAL_NORM);
-  if (!s.tieWordEmbeddings) names.push(LM_HEAD);
-  packWeights(dir, reference.weights, names, s);
+  packWeights(dir, reference.weights, namedPackOrder(s.numHiddenLayers, s.tieWordEmbeddings), s);
 }
 
 const dir = join('.cache', 'bench-models', 'small-100m');

@@ -1,20 +1,13 @@
 // The reference forward (src/models/reference) over the weights the sendnn importer traced out of any decoder
 // directory: an independent fp32 oracle for real exports whose tensors are not named the project's way.
 import { importDecoder } from '../../src/backends/sendnn/import/importDecoder.js';
-import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, layerWeightNames } from '../../src/models/llama/weightNames.js';
 import type { FloatTensor } from '../../src/models/reference/index.js';
 import type { ReferenceModel } from '../../src/models/reference/index.js';
+import { namedPackOrder } from './namedPackOrder.js';
 
 export function importedReference(modelDir: string): ReferenceModel {
   const { desc, tensors } = importDecoder(modelDir);
-  const names = [EMBED_TOKENS];
-  for (let layer = 0; layer < desc.numLayers; layer++) {
-    const l = layerWeightNames(layer);
-    const p = l.projection;
-    names.push(l.inputNorm, p.q_proj, p.k_proj, p.v_proj, p.o_proj, l.postAttentionNorm, p.gate_proj, p.up_proj, p.down_proj);
-  }
-  names.push(FINAL_NORM);
-  if (!desc.tieWordEmbeddings) names.push(LM_HEAD);
+  const names = namedPackOrder(desc.numLayers, desc.tieWordEmbeddings);
   const weights = new Map<string, FloatTensor>(names.map((name, i) => [name, { dims: [], data: (tensors[i] as { data: Float32Array }).data }]));
   return {
     shape: {

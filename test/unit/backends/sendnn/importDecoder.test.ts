@@ -3,8 +3,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importDecoder } from '../../../../src/backends/sendnn/import/importDecoder.js';
-import { EMBED_TOKENS, FINAL_NORM, LM_HEAD, layerWeightNames } from '../../../../src/models/llama/weightNames.js';
+import { layerWeightNames } from '../../../../src/models/llama/weightNames.js';
 import { readFloatInitializers } from '../../../../src/models/reference/index.js';
+import { namedPackOrder } from '../../../support/namedPackOrder.js';
 import { setConfigField, swapFirstOperator, swapInitializerNames } from '../../../support/onnxRewrite.js';
 import { buildTinyModel, type TinyModelDir } from '../../../support/tinyModel.js';
 
@@ -12,23 +13,12 @@ let tiny: TinyModelDir | undefined;
 afterEach(() => tiny?.remove());
 const onnxOf = (dir: string): string => join(dir, 'onnx', 'model.onnx');
 
-/** The project's own names, in the ABI's order: what a name-trusting loader would pack. */
-function namedOrder(layers: number): string[] {
-  const names = [EMBED_TOKENS];
-  for (let layer = 0; layer < layers; layer++) {
-    const l = layerWeightNames(layer);
-    const p = l.projection;
-    names.push(l.inputNorm, p.q_proj, p.k_proj, p.v_proj, p.o_proj, l.postAttentionNorm, p.gate_proj, p.up_proj, p.down_proj);
-  }
-  return [...names, FINAL_NORM, LM_HEAD];
-}
-
 describe('importDecoder', () => {
   describe('having a model this project built', () => {
     it('should trace exactly the tensors its names say, in the ABI order', () => {
       tiny = buildTinyModel(3);
       const imported = importDecoder(tiny.dir);
-      expect(imported.tensors.map((t) => t.name)).toEqual(namedOrder(2));
+      expect(imported.tensors.map((t) => t.name)).toEqual(namedPackOrder(2, false));
       expect(imported.desc).toMatchObject({ family: 'llama', hiddenSize: 64, intermediateSize: 176, numHeads: 4, numKvHeads: 2, headDim: 16, ropeTheta: 10000, tieWordEmbeddings: false });
       expect(imported.desc.rmsNormEps).toBeCloseTo(1e-5, 10);
     });
