@@ -3,7 +3,7 @@
 // it takes ~10-20 s on the 2-core build machine. No timing is asserted: only outcomes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrape, sampleValue } from './support/prometheusText.js';
-import { SERVED_MODEL, startServerRig, type ServerRig } from './support/serverRig.js';
+import { engineDrained, SERVED_MODEL, type ServerRig, startServerRig } from './support/serverRig.js';
 import { streamRequest, type StreamedCompletion } from './support/sseClient.js';
 
 const NUM_REQUESTS = 1000;
@@ -63,14 +63,6 @@ async function runAll(planned: readonly Planned[]): Promise<StreamedCompletion[]
   return results;
 }
 
-async function engineDrained(): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    const stats = rig.created.engine.core.stats();
-    if (stats.numRunning === 0 && stats.numWaiting === 0 && rig.created.engine.numUnfinishedRequests === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('having a server with 32 sequences and 128-token chunks (load test, bounded)', () => {
   describe('when 1,000 streamed requests arrive 100 at a time and 10% of the clients disconnect mid-stream', () => {
     it('should complete every other request with exactly its tokens, stay up, and end with every KV block free and no request queued', async () => {
@@ -88,7 +80,7 @@ describe('having a server with 32 sequences and 128-token chunks (load test, bou
       }
 
       expect((await fetch(`${rig.baseUrl}/health`)).status).toBe(200);
-      await engineDrained();
+      await engineDrained(rig, 500);
       const stats = rig.created.engine.core.stats();
       expect(stats).toMatchObject({ numWaiting: 0, numRunning: 0, kvCacheUsage: 0 });
       expect(rig.created.engine.numUnfinishedRequests).toBe(0);

@@ -4,7 +4,7 @@ import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TTFT_BUCKETS_S } from '../../src/core/metrics/metricNames.js';
 import { scrape, sampleValue } from './support/prometheusText.js';
-import { SERVED_MODEL, startServerRig, type ServerRig } from './support/serverRig.js';
+import { engineDrained, SERVED_MODEL, type ServerRig, startServerRig } from './support/serverRig.js';
 
 const LABELS = { model_name: SERVED_MODEL, engine: '0' };
 let rig: ServerRig;
@@ -15,16 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rig?.close();
 });
-
-/** Waits (bounded) until the engine holds no request, as after a disconnect the abort is asynchronous. */
-async function engineDrained(): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const stats = rig.created.engine.core.stats();
-    if (stats.numRunning === 0 && stats.numWaiting === 0 && rig.created.engine.numUnfinishedRequests === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`the engine did not drain: ${JSON.stringify(rig.created.engine.core.stats())}`);
-}
 
 function promptIds(length: number, seed: number): number[] {
   return Array.from({ length }, (_, index) => 3 + ((index * 7 + seed * 13) % 250));
@@ -64,7 +54,7 @@ describe('having a server with prefix caching and 128-token chunks', () => {
       }
       expect(sampleValue(during?.samples ?? [], 'vllm:kv_cache_usage_perc', LABELS)).toBeGreaterThan(0);
       expect(sampleValue(during?.samples ?? [], 'vllm:num_requests_running', LABELS)).toBe(1);
-      await engineDrained();
+      await engineDrained(rig);
       const after = await scrape(rig.baseUrl);
       expect(sampleValue(after.samples, 'vllm:kv_cache_usage_perc', LABELS)).toBe(0);
       expect(sampleValue(after.samples, 'vllm:num_requests_running', LABELS)).toBe(0);
@@ -83,7 +73,7 @@ describe('having a server with prefix caching and 128-token chunks', () => {
       while (rig.created.engine.core.stats().numRunning === 0) await new Promise((resolve) => setTimeout(resolve, 2));
       controller.abort();
       await expect(pending).rejects.toThrow();
-      await engineDrained();
+      await engineDrained(rig);
       const after = await scrape(rig.baseUrl);
       const aborted = (sample: Awaited<ReturnType<typeof scrape>>): number => sampleValue(sample.samples, 'vllm:request_success_total', { ...LABELS, finished_reason: 'abort' }) ?? 0;
       expect(aborted(after) - aborted(before)).toBe(1);

@@ -3,7 +3,7 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrape, sampleValue } from './support/prometheusText.js';
-import { SERVED_MODEL, startServerRig, type ServerRig } from './support/serverRig.js';
+import { engineDrained, SERVED_MODEL, type ServerRig, startServerRig } from './support/serverRig.js';
 
 const LABELS = { model_name: SERVED_MODEL, engine: '0' };
 const SEED = 1234;
@@ -29,16 +29,6 @@ async function complete(params: Omit<OpenAI.CompletionCreateParamsNonStreaming, 
 
 async function chat(params: Omit<OpenAI.ChatCompletionCreateParamsNonStreaming, 'model' | 'messages'> & Extras): Promise<OpenAI.ChatCompletion> {
   return rig.client.chat.completions.create({ model: SERVED_MODEL, messages: MESSAGES, ...params } as OpenAI.ChatCompletionCreateParamsNonStreaming);
-}
-
-/** Waits (bounded) until the engine holds no request: after a disconnect the abort is asynchronous. */
-async function engineDrained(): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const stats = rig.created.engine.core.stats();
-    if (stats.numRunning === 0 && stats.numWaiting === 0 && rig.created.engine.numUnfinishedRequests === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`the engine did not drain: ${JSON.stringify(rig.created.engine.core.stats())}`);
 }
 
 const sampling = { temperature: 1, top_p: 0.9, max_tokens: MAX_TOKENS, ignore_eos: true };
@@ -142,7 +132,7 @@ describe('having the server over the tiny model (max_num_seqs 8, 128-token chunk
         expect(chunk.choices).toHaveLength(1);
         break;
       }
-      await engineDrained();
+      await engineDrained(rig);
       expect(rig.created.engine.core.stats().kvCacheUsage).toBe(0);
       const after = await complete({ prompt: 'still serving', max_tokens: 3, ignore_eos: true });
       expect(after.usage?.completion_tokens).toBe(3);

@@ -67,3 +67,13 @@ export async function postRaw(baseUrl: string, path: string, body: string, heade
   }
   return { status: response.status, json };
 }
+
+/** Waits (bounded: `attempts` × 10 ms) until the rig's engine holds no request; an abort after a disconnect is asynchronous. */
+export async function engineDrained(rig: ServerRig, attempts = 200): Promise<void> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const stats = rig.created.engine.core.stats();
+    if (stats.numRunning === 0 && stats.numWaiting === 0 && rig.created.engine.numUnfinishedRequests === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the engine did not drain: ${JSON.stringify(rig.created.engine.core.stats())}`);
+}
