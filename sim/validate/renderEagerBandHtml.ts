@@ -1,6 +1,6 @@
 import { escapeHtml } from '../report/html/renderReportHtml.js';
-import { REPORT_STYLE } from '../report/html/reportStyle.js';
 import type { SimulationReport } from '../report/simulationReport.js';
+import { cdfPanelSvg, IN_SITU_COLOR, REAL_COLOR, SIMULATED_COLOR, validationPage, type CdfCurve, type LegendEntry } from './cdfPanelSvg.js';
 import { countInside, insideText, type BandRow } from './eagerBand.js';
 
 /** One workload of the eager band protocol as the report shows it. */
@@ -16,38 +16,19 @@ export interface EagerBandWorkloadResult {
   readonly inSituRows: readonly BandRow[];
 }
 
-const W = 440;
-const H = 260;
-const M = { left: 56, right: 14, top: 30, bottom: 40 };
-const num = (value: number): string => Number(value.toFixed(2)).toString();
 type Quantiles = { readonly q: readonly number[]; readonly seconds: readonly number[] };
 
-/** One CDF panel from the reports' quantiles (ms, 0–1): the real runs grey, the simulations blue and green, overlaid. */
+const curveOf = (quantiles: Quantiles): [number, number][] => quantiles.q.map((q, index) => [1000 * quantiles.seconds[index]!, q]);
+
+/** One CDF panel from the reports' quantiles: the real runs grey, the simulations blue and green, overlaid. */
 function cdfPanel(title: string, real: readonly Quantiles[], simulated: Quantiles, inSitu: Quantiles): string {
-  const curve = (quantiles: Quantiles): [number, number][] => quantiles.q.map((q, index) => [1000 * quantiles.seconds[index]!, q]);
-  const curves = [...real.map((run) => ({ points: curve(run), cls: 'real', stroke: '#9ca3af', width: 1.5 })), { points: curve(inSitu), cls: 'in-situ', stroke: '#16a34a', width: 1.5 }, { points: curve(simulated), cls: 'simulated', stroke: '#2563eb', width: 2.5 }];
-  const xs = curves.flatMap((entry) => entry.points.map(([x]) => x));
-  const maxX = Math.max(1, ...xs) * 1.02;
-  const minX = Math.min(0, ...xs);
-  const w = W - M.left - M.right;
-  const h = H - M.top - M.bottom;
-  const sx = (x: number): number => M.left + ((x - minX) / (maxX - minX)) * w;
-  const sy = (y: number): number => M.top + h - y * h;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif">`,
-    `<text x="${M.left}" y="18" font-size="13" font-weight="600">${escapeHtml(title)}</text>`,
-    `<rect x="${M.left}" y="${M.top}" width="${w}" height="${h}" fill="#fff" stroke="#d1d5db"/>`,
+  const curves: CdfCurve[] = [
+    ...real.map((run) => ({ points: curveOf(run), cls: 'real', stroke: REAL_COLOR, width: 1.5 })),
+    { points: curveOf(inSitu), cls: 'in-situ', stroke: IN_SITU_COLOR, width: 1.5 },
+    { points: curveOf(simulated), cls: 'simulated', stroke: SIMULATED_COLOR, width: 2.5 },
   ];
-  for (let tick = 0; tick <= 4; tick++) {
-    const x = minX + ((maxX - minX) * tick) / 4;
-    parts.push(`<text x="${M.left - 6}" y="${num(sy(tick / 4) + 4)}" font-size="10" text-anchor="end" fill="#4b5563">${(tick / 4).toFixed(2)}</text><text x="${num(sx(x))}" y="${M.top + h + 14}" font-size="10" text-anchor="middle" fill="#4b5563">${num(x)}</text>`);
-  }
-  parts.push(`<text x="${M.left + w / 2}" y="${M.top + h + 32}" font-size="11" text-anchor="middle" fill="#374151">ms</text>`);
-  for (const entry of curves) parts.push(`<path class="${entry.cls}" d="${entry.points.map(([x, y], index) => `${index === 0 ? 'M' : 'L'}${num(sx(x))},${num(sy(y))}`).join(' ')}" fill="none" stroke="${entry.stroke}" stroke-width="${entry.width}"/>`);
-  const legend = [['#9ca3af', `real (${real.length} runs)`], ['#2563eb', 'simulated, calibration fit'], ['#16a34a', 'simulated, in-situ fit']];
-  legend.forEach(([color, text], index) => parts.push(`<rect x="${M.left + 10}" y="${M.top + 10 + 14 * index}" width="12" height="3" fill="${color}"/><text x="${M.left + 26}" y="${M.top + 14 + 14 * index}" font-size="10">${escapeHtml(text!)}</text>`));
-  parts.push('</svg>');
-  return parts.join('\n');
+  const legend: LegendEntry[] = [{ color: REAL_COLOR, text: `real (${real.length} runs)` }, { color: SIMULATED_COLOR, text: 'simulated, calibration fit' }, { color: IN_SITU_COLOR, text: 'simulated, in-situ fit' }];
+  return cdfPanelSvg(title, curves, legend);
 }
 
 const pct = (value: number): string => `${value >= 0 ? '+' : ''}${(100 * value).toFixed(1)}%`;
@@ -77,19 +58,11 @@ ${bandTable(result.rows)}
 ${bandTable(result.inSituRows)}
 </section>`,
   );
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>spyre sim validate — eager band</title>
-<style>${REPORT_STYLE}</style>
-</head>
-<body>
-<header><h1>spyre sim validate: simulator vs the min–max band of real eager runs</h1><p class="sub">${escapeHtml(subtitle)}</p>
-<p class="sub">Across the workloads — calibration fit: ${escapeHtml(calibrated)}; in-situ fit: ${escapeHtml(inSitu)}</p></header>
-${sections.join('\n')}
-<footer>spyre-engine · real: the eager engine on the wall clock (a fresh engine per run), measured as the simulator measures; simulated: the same requests in spyre sim with the linear cost model fitted on a separate calibration run, and on the workload's own runs. A figure is inside the band when it lies within the real runs' min–max (edges included).</footer>
-</body>
-</html>
-`;
+  return validationPage({
+    title: 'spyre sim validate — eager band',
+    heading: 'spyre sim validate: simulator vs the min–max band of real eager runs',
+    subtitles: [subtitle, `Across the workloads — calibration fit: ${calibrated}; in-situ fit: ${inSitu}`],
+    sections,
+    footer: "spyre-engine · real: the eager engine on the wall clock (a fresh engine per run), measured as the simulator measures; simulated: the same requests in spyre sim with the linear cost model fitted on a separate calibration run, and on the workload's own runs. A figure is inside the band when it lies within the real runs' min–max (edges included).",
+  });
 }
