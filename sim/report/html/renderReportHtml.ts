@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { SimulationReport } from '../simulationReport.js';
 import { REPORT_SCRIPT } from './reportScript.js';
 import { REPORT_STYLE } from './reportStyle.js';
+import { chunkColours, tradeoffChart } from './tradeoffPoints.js';
 
 /** One simulated setting as the page shows it. `group` gathers points into one line of the trade-off charts. */
 export interface ReportRun {
@@ -28,8 +29,8 @@ export interface ReportPage {
 
 const require = createRequire(import.meta.url);
 
-const TRADEOFF_CARDS = `<section class="card"><h2>Throughput vs ITL p99</h2><p class="hint">One line per group of settings; each point is one setting.</p><div id="tradeoff-itl"></div></section>
-<section class="card"><h2>Throughput vs TTFT p99</h2><p class="hint">Queueing shows up here first: TTFT grows without bound past saturation.</p><div id="tradeoff-ttft"></div></section>`;
+const TRADEOFF_CARDS = `<section class="card"><h2>Throughput vs ITL p99</h2><p class="hint">Each point is one setting, coloured as in the table and named by its chunk size; one line per group of settings; the ringed point is the recommended one.</p><div id="tradeoff-itl"></div></section>
+<section class="card"><h2>Throughput vs TTFT p99</h2><p class="hint">Queueing shows up here first: TTFT grows without bound past saturation (a logarithmic axis when the values span more than 20×).</p><div id="tradeoff-ttft"></div></section>`;
 
 /** With one setting there is no trade-off to draw: its TTFT and end-to-end latency distributions instead. */
 const SINGLE_RUN_CARDS = `<section class="card"><h2>TTFT distribution</h2><p class="hint">Time to first token at each percentile: queueing for admission plus the prompt's prefill chunks.</p><div id="tradeoff-itl"></div></section>
@@ -53,7 +54,10 @@ export function embeddedJson(value: unknown): string {
 /** One self-contained HTML page (uPlot inlined): summary table, ITL distribution, throughput vs latency, KV usage over time. */
 export function renderReportHtml(page: ReportPage): string {
   const uplot = uplotAssets();
-  const data = { runs: page.runs, recommended: page.recommended ?? null, targets: page.targets ?? null };
+  const tradeoff = page.runs.length > 1
+    ? { itl: tradeoffChart(page.runs, 'itl_s', page.recommended, page.targets?.itl_p99_ms), ttft: tradeoffChart(page.runs, 'ttft_s', page.recommended, page.targets?.ttft_p99_ms) }
+    : null;
+  const data = { runs: page.runs, recommended: page.recommended ?? null, targets: page.targets ?? null, colours: chunkColours(page.runs), tradeoff };
   const columns = ['setting', 'chunk', 'seqs', 'interleave', 'cards', 'req/s', 'out tok/s', 'TTFT p50 ms', 'TTFT p99 ms', 'ITL p50 ms', 'ITL p99 ms', 'TPOT p50 ms', 'E2E p50 s', 'interrupt ms', 'prefix hit', 'done'];
   return `<!doctype html>
 <html lang="en">
