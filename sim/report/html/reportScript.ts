@@ -141,7 +141,7 @@ export const REPORT_SCRIPT = String.raw`
     new uPlot({
       width: width(el), height: 340, series: series,
       scales: { x: { time: false, range: function (u, min, max) { return pad(min, max); } }, y: chart.logScale ? { distr: 3, log: 10 } : {} },
-      axes: [{ label: 'throughput (output tokens/s)' }, chart.logScale ? { label: axisLabel + ', log scale', size: 72, splits: logSplits } : { label: axisLabel, size: 72 }],
+      axes: [{ label: 'throughput (output tokens/s)' }, chart.logScale ? { label: axisLabel + ', log scale', size: 88, splits: logSplits } : { label: axisLabel, size: 72 }],
       legend: { live: false },
       hooks: { draw: [function (u) { drawPoints(u, chart); }] },
     }, columns, el);
