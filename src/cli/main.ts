@@ -7,13 +7,13 @@ import { Command } from 'commander';
  * them when none is named (`spyre --help`, a typo).
  */
 const COMMANDS: readonly { readonly name: string; readonly load: () => Promise<(program: Command) => void | Promise<void>> }[] = [
-  { name: 'sim', load: async () => { const { registerSimCommands } = await import('./commands/sim.js'); return (program) => registerSimCommands(program, process.argv[3]); } },
-  { name: 'generate', load: async () => (await import('./commands/generate.js')).registerGenerateCommands },
-  { name: 'catalog', load: async () => (await import('./commands/catalog.js')).registerCatalogCommands },
   { name: 'serve', load: async () => (await import('./commands/serve.js')).registerServeCommand },
+  { name: 'generate', load: async () => (await import('./commands/generate.js')).registerGenerateCommands },
   { name: 'embed', load: async () => (await import('./commands/embed.js')).registerEmbedCommands },
-  { name: 'bench', load: async () => (await import('./commands/bench.js')).registerBenchCommands },
   { name: 'model', load: async () => (await import('./commands/model.js')).registerModelCommands },
+  { name: 'sim', load: async () => { const { registerSimCommands } = await import('./commands/sim.js'); return (program) => registerSimCommands(program, process.argv[3]); } },
+  { name: 'catalog', load: async () => (await import('./commands/catalog.js')).registerCatalogCommands },
+  { name: 'bench', load: async () => (await import('./commands/bench.js')).registerBenchCommands },
 ];
 
 const program = new Command('spyre')

@@ -14,16 +14,29 @@ export function modelDirErrorLine(error: ModelDirError): string {
   return `${error.message}; ${MODEL_DIR_FIXES[error.kind]}`;
 }
 
+/** Node's codes of a path the user gave that cannot be read or written as asked. */
+const PATH_FAULT_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOSPC']);
+
+/** The file-system fault of a path (Node's `{ code, path }` error), if that is what `error` is. */
+export function pathFault(error: unknown): (Error & { code: string; path: string }) | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, path } = error as { code?: unknown; path?: unknown };
+  return typeof code === 'string' && typeof path === 'string' && PATH_FAULT_CODES.has(code) ? (error as Error & { code: string; path: string }) : undefined;
+}
+
 /**
- * Runs a command's body and turns an EngineError or a model-directory fault into one clear line on stderr
- * and exit code 2 (bad input) instead of a stack trace. Anything else is a bug and keeps its stack.
+ * Runs a command's body and turns an EngineError, a model-directory fault or a path that cannot be read or
+ * written (an --out whose directory does not exist) into one clear line on stderr and exit code 2 (bad
+ * input) instead of a stack trace. Anything else is a bug and keeps its stack.
  */
 export async function runCliAction(body: () => void | Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    if (error instanceof EngineError || error instanceof ModelDirError) {
-      process.stderr.write(`error: ${error instanceof ModelDirError ? modelDirErrorLine(error) : error.message}\n`);
+    const fault = pathFault(error);
+    if (error instanceof EngineError || error instanceof ModelDirError || fault !== undefined) {
+      const line = error instanceof ModelDirError ? modelDirErrorLine(error) : fault !== undefined ? `${fault.message}; check the path: an output's directory must exist and be writable` : (error as Error).message;
+      process.stderr.write(`error: ${line}\n`);
       process.exitCode = 2;
       return;
     }

@@ -9,6 +9,7 @@ import { resolveEngineConfig } from '../../core/config/resolveEngineConfig.js';
 import type { EngineConfig, ModelTask } from '../../core/contracts/config.js';
 import { EngineError } from '../../core/contracts/errors.js';
 import type { Logger } from '../../core/contracts/logger.js';
+import { acceptVllmShortFlags } from '../engineFlagOptions.js';
 import { runCliAction } from '../runCliAction.js';
 
 const stderrLogger: Logger = {
@@ -73,7 +74,7 @@ export function registerCatalogCommands(program: Command): void {
   const catalog = program.command('catalog').description('manage the precompiled catalog (pre_compiled_cache_catalog.json) of a sendnn cache directory');
   const cacheDirOption = '--cache-dir <dir>';
   const cacheDirHelp = 'the cache directory (default: TORCH_SENDNN_CACHE_DIR)';
-  catalog
+  const add = catalog
     .command('add')
     .description('compile every program a configuration needs into the cache (as sendnn_compile_only) and add or update its catalog entry')
     .argument('<model>', 'model directory')
@@ -81,7 +82,7 @@ export function registerCatalogCommands(program: Command): void {
     .option('--max-model-len <n>', 'max_model_len', positiveInt)
     .option('--max-num-seqs <n>', 'max_num_seqs', positiveInt)
     .option('--max-num-batched-tokens <n>', 'chunk size', positiveInt)
-    .option('--tp, --tensor-parallel-size <n>', 'NUM_AIUS (commander has no two-letter short flags, so -tp is spelled --tp)', positiveInt)
+    .option('--tp, --tensor-parallel-size <n>', 'NUM_AIUS: the tensor parallel size (-tp)', positiveInt)
     .option('--task <task>', 'generate (default) or a pooling task (embed, score, classify: shapes from VLLM_SPYRE_WARMUP_PROMPT_LENS / _BATCH_SIZES)', parseTask)
     .option('--library <path>', 'the sendnn library (default: SPYRE_SENDNN_LIBRARY or the bundled emulator)')
     .action((model: string, options: AddOptions) =>
@@ -90,6 +91,7 @@ export function registerCatalogCommands(program: Command): void {
         process.stdout.write(summary(report));
       }),
     );
+  acceptVllmShortFlags(add);
   catalog
     .command('list')
     .description('print the catalog entries')

@@ -68,7 +68,7 @@ function summary(built: BuiltSummary, elapsedS: number): string {
 }
 
 export function registerModelCommands(program: Command): void {
-  const model = program.command('model').description('generate and inspect model directories');
+  const model = program.command('model').description('build model directories (random weights, Hugging Face layout) to serve and test with');
   model
     .command('build')
     .description('write a deterministic random-weight Llama decoder or BERT-style encoder in the Hugging Face layout (ONNX, tokenizer, configs)')

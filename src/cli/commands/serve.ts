@@ -4,6 +4,7 @@ import { startServe } from '../../server/serve/startServe.js';
 import { runCliAction } from '../runCliAction.js';
 import { DEFAULT_MODEL_DIR, ensureDefaultModel, isDefaultModel } from './defaultModel.js';
 import { acceptVllmShortFlags, addServeFlagOptions, engineFlagsFrom } from '../engineFlagOptions.js';
+import { environmentHelp, SERVE_ENVIRONMENT } from '../environmentHelp.js';
 import type { ServeCommandOptions } from './serveFlags.js';
 
 async function serve(model: string | undefined, options: ServeCommandOptions): Promise<void> {
@@ -37,4 +38,5 @@ export function registerServeCommand(program: Command): void {
   addServeFlagOptions(command)
     .action((model: string | undefined, options: ServeCommandOptions) => runCliAction(() => serve(model, options)));
   acceptVllmShortFlags(command);
+  command.addHelpText('after', environmentHelp(SERVE_ENVIRONMENT));
 }

@@ -18,6 +18,7 @@ import { DEFAULT_ROOFLINE_MODEL } from '../../../sim/cost/scenarioDecoder.js';
 import { LinearCostModel } from '../../../sim/cost/linearCostModel.js';
 import { VirtualClock } from '../../../sim/kernel/virtualClock.js';
 import { parseNumberList } from '../../../sim/sweep/sweepPoints.js';
+import { acceptVllmShortFlags } from '../engineFlagOptions.js';
 import { runCliAction } from '../runCliAction.js';
 import { calibrationSummary } from './calibrationSummary.js';
 import { calibrateFromRecording } from './simCalibrateFromRecording.js';
@@ -117,7 +118,7 @@ function collect(value: string, previous: readonly string[] | undefined): readon
  * shapes, or (`--workload`) to the steps of real runs of scenarios on the eager engine.
  */
 export function registerSimCalibrate(sim: Command): void {
-  sim
+  const calibrate = sim
     .command('calibrate')
     .description(
       'fit the linear cost model and write a profile for cost_model {"file": …}: by timing a backend on a grid of prefill and decode shapes (default), or with --workload by running scenarios on the real eager engine and fitting every step it took, engine-loop overhead included',
@@ -144,7 +145,7 @@ export function registerSimCalibrate(sim: Command): void {
     .option('--fit <kind>', 'nnls (coefficients ≥ 0) or ols (unconstrained least squares)', 'nnls')
     .option('--host-overhead', 'fit the host overhead (per step, per request served, front end) from a run of the real server on the sendnn emulator with device timing; needs --model and --device-profile; writes a spyre-sim-host-overhead/1 file', false)
     .option('--device-profile <file>', 'with --host-overhead: the device profile of the emulated cards (SPYRE_DEVICE_PROFILE)')
-    .option('--tensor-parallel-size <n>', 'with --host-overhead: emulated cards (default 1)')
+    .option('--tensor-parallel-size <n>', 'with --host-overhead: emulated cards (-tp) (default 1)')
     .option('--requests <n>', 'with --host-overhead: requests of the calibration load (default 150)')
     .action((flags: CalibrateFlags) =>
       runCliAction(async () => {
@@ -168,4 +169,5 @@ export function registerSimCalibrate(sim: Command): void {
         process.stdout.write(calibrationSummary(profile, `${profile.fit.num_samples} runs of ${samples.length} shapes (${subject.description})`, flags.out, `use it with "cost_model": {"file": "${flags.out}"} (or "use": "table")`));
       }),
     );
+  acceptVllmShortFlags(calibrate);
 }
