@@ -1,5 +1,6 @@
-// The README and every docs/ page link only to files that exist and to headings those pages have, and the
-// docs index (docs/README.md) links every page of docs/.
+// The README and every docs/ page link only to files that exist and to headings those pages have, name only
+// repository paths that exist (`src/…`, `test/…`, `bench/…` in prose, tables and commands), and the docs
+// index (docs/README.md) links every page of docs/.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,9 +37,29 @@ function brokenLinks(page: string): string[] {
   return broken;
 }
 
+/** Paths the pages name as examples of what one would add (architecture.md: a new backend). */
+const HYPOTHETICAL_PATHS = new Set(['src/backends/foo']);
+
+/** Every repository path a page names (relative to the root: src/, test/, bench/, sim/, …) that does not exist. */
+function missingPaths(page: string): string[] {
+  const text = readFileSync(page, 'utf8');
+  const missing: string[] = [];
+  for (const match of text.matchAll(/(?<![\w./-])((?:src|test|bench|sim|deploy|examples|bin|\.ci)\/[\w./-]*\w)/g)) {
+    const path = match[1]!;
+    if (path.includes('*') || HYPOTHETICAL_PATHS.has(path)) continue;
+    if (existsSync(join(REPO_ROOT, path)) || existsSync(join(REPO_ROOT, `${path}.ts`))) continue;
+    missing.push(`${relative(REPO_ROOT, page)}:${text.slice(0, match.index).split('\n').length} ${path}`);
+  }
+  return missing;
+}
+
 describe('having the README and the docs pages', () => {
   it.each(pages().map((page) => [relative(REPO_ROOT, page), page]))('should link from %s only to files and headings that exist', (_name, page) => {
     expect(brokenLinks(page)).toEqual([]);
+  });
+
+  it.each(pages().map((page) => [relative(REPO_ROOT, page), page]))('should name in %s only repository paths that exist', (_name, page) => {
+    expect(missingPaths(page)).toEqual([]);
   });
 
   it('should link every docs page from the docs index', () => {
