@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { packageVersion } from '../server/serve/packageVersion.js';
 
 /**
  * The top-level commands, in help order, each with the module that registers it. Only the command asked
@@ -18,6 +19,7 @@ const COMMANDS: readonly { readonly name: string; readonly load: () => Promise<(
 
 const program = new Command('spyre')
   .description('spyre-engine: a vLLM-Spyre-style LLM serving engine and simulator')
+  .version(packageVersion(), '--version', "print spyre-engine's version (package.json) and exit")
   .showHelpAfterError();
 
 const asked = COMMANDS.find((command) => command.name === process.argv[2]);

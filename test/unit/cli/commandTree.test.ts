@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../support/sharedPaths.js';
@@ -16,6 +17,11 @@ describe('having the spyre command', () => {
     for (const command of commands) expect(text).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     const listed = [...text.matchAll(/^ {2}([a-z]+)\b/gm)].map((match) => match[1]).filter((name) => commands.includes(name!));
     expect(listed).toEqual(commands);
+  });
+
+  it("should print the package's version with --version, as vllm --version does", () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(execFileSync(process.execPath, [SPYRE, '--version'], { encoding: 'utf8', cwd: '/' }).trim()).toBe(version);
   });
 
   const nested: readonly string[][] = [['model', 'build'], ['sim', 'replay'], ['sim', 'run'], ['sim', 'sweep'], ['sim', 'tune'], ['sim', 'plan'], ['sim', 'merge'], ['sim', 'calibrate'], ['catalog', 'add'], ['bench', 'serve']];
