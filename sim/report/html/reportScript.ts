@@ -157,8 +157,8 @@ export const REPORT_SCRIPT = String.raw`
       series: [
         { label: 'time (s)' },
         { label: 'KV usage %', stroke: '#2563eb', fill: 'rgba(37,99,235,0.12)', width: 1.5, scale: '%' },
-        { label: 'waiting', stroke: '#dc2626', width: 1, scale: 'n' },
-        { label: 'running', stroke: '#16a34a', width: 1, scale: 'n' },
+        { label: 'requests waiting', stroke: '#dc2626', width: 1, scale: 'n' },
+        { label: 'requests running', stroke: '#16a34a', width: 1, scale: 'n' },
       ],
       scales: { x: { time: false }, '%': { range: [0, 100] }, n: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
       axes: [{ label: 'simulated time (s)' }, { scale: '%', label: 'KV cache usage (%)', size: 60 }, { scale: 'n', side: 1, label: 'requests', grid: { show: false } }],
