@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-out/docs-img}"
+command -v chromium >/dev/null || { echo "docs/img/regenerate.sh needs Debian's chromium: apt-get install chromium" >&2; exit 1; }
 scenario=sim/examples/chat-poisson.scenario.json
 
 screenshot() { # screenshot REPORT.html PNG WIDTH HEIGHT
