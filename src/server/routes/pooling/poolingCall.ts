@@ -5,7 +5,7 @@ import type { PoolingInput } from '../../../core/scheduler/pooling/poolingResult
 import { ApiError } from '../../errors/apiError.js';
 import type { PoolingServerContext } from '../../poolingServerContext.js';
 import type { PooledInput } from '../../schemas/poolingRequests.js';
-import { requireServedModel } from '../generation.js';
+import { requireServedModel } from '../../openai/servedModel.js';
 
 export type PoolingIdPrefix = 'embd' | 'pool' | 'classify' | 'score' | 'rerank';
 

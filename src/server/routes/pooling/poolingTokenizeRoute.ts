@@ -4,7 +4,7 @@ import { ApiError } from '../../errors/apiError.js';
 import type { PoolingServerContext } from '../../poolingServerContext.js';
 import { parseBody } from '../../schemas/parseBody.js';
 import { tokenizeRequestSchema } from '../../schemas/tokenizeRequest.js';
-import { requireServedModel } from '../generation.js';
+import { requireServedModel } from '../../openai/servedModel.js';
 
 /**
  * POST /tokenize on a pooling model: `{prompt}` → the ids the engine would run (special tokens included,
