@@ -74,4 +74,6 @@ export interface TokenizerWorkerData {
   readonly files: TokenizerFiles;
   /** The worker's body as a file URL (default: the plain tokenizer worker, which answers no `prepare`). */
   readonly entry?: string;
+  /** The thread's nice value, set first thing by the boot script (WORKER_NICE). */
+  readonly nice: number;
 }

@@ -6,7 +6,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { EngineError, type EngineErrorKind } from '../../core/contracts/errors.js';
 import type { TokenizerFiles } from '../../models/dir/modelDirInfo.js';
 import { ChatTemplateError, type ChatMessage } from '../chatTemplate.js';
-import { packMessages, type TokenizerJob, type TokenizerJobAnswer, type TokenizerJobFailure, type TokenizerWorkerData } from './tokenizerJob.js';
+import { WORKER_NICE, packMessages, type TokenizerJob, type TokenizerJobAnswer, type TokenizerJobFailure, type TokenizerWorkerData } from './tokenizerJob.js';
 
 const BOOT_URL = new URL('./tokenizerWorkerBoot.js', import.meta.url);
 
@@ -174,7 +174,7 @@ export class TokenizerWorkerPool {
   }
 
   private startWorker(slot: Slot): Worker {
-    const workerData: TokenizerWorkerData = { files: this.files, ...(this.options.entry ? { entry: this.options.entry.href } : {}) };
+    const workerData: TokenizerWorkerData = { files: this.files, nice: WORKER_NICE, ...(this.options.entry ? { entry: this.options.entry.href } : {}) };
     const worker = new Worker(BOOT_URL, { workerData, ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}) });
     // The server's sockets keep the process alive; an idle tokenizer thread must not.
     worker.unref();

@@ -1,28 +1,9 @@
-// The message loop of a tokenizer worker: lowers the thread's priority, then answers one job per message
-// with the handler's value, or with the error it threw described as plain data (so the main thread can
-// raise the same class). Shared by the plain tokenizer worker and the server's request-body worker.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+// The message loop of a tokenizer worker (its boot script already lowered the thread's priority): one job
+// per message, answered with the handler's value or with the error it threw described as plain data (so
+// the main thread can raise the same class). Shared by the plain tokenizer worker and the server's body worker.
 import { parentPort } from 'node:worker_threads';
 import { EngineError } from '../../core/contracts/errors.js';
-import { WORKER_NICE, type TokenizerJobAnswer, type TokenizerJobFailure, type TokenizerJobMessage } from './tokenizerJob.js';
-
-/**
- * Below the engine's threads: on Linux a thread has its own nice value, and `/proc/thread-self` names this
- * thread (`PID/task/TID`), so only it is lowered; a large job then yields the cores to the decode steps.
- */
-export function lowerThisThreadPriority(nice = WORKER_NICE): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
-    setPriority(Number.isInteger(tid) ? tid : 0, nice);
-  } catch {
-    try {
-      setPriority(nice); // no /proc: pid 0, which is the calling thread where threads have their own nice value
-    } catch {
-      // Not permitted or not supported: the worker still runs, at the default priority.
-    }
-  }
-}
+import type { TokenizerJobAnswer, TokenizerJobFailure, TokenizerJobMessage } from './tokenizerJob.js';
 
 /** Own primitive fields an error class carries (ApiError's kind and param, fastify's code and statusCode). */
 const CARRIED_FIELDS = ['kind', 'param', 'code', 'statusCode'] as const;
@@ -45,7 +26,6 @@ export interface JobValue {
 
 /** Runs `handle` for every job the main thread posts, one at a time, in arrival order. */
 export function answerJobs(handle: (job: TokenizerJobMessage['job']) => JobValue | Promise<JobValue>): void {
-  lowerThisThreadPriority();
   let chain = Promise.resolve();
   parentPort?.on('message', ({ jobId, job }: TokenizerJobMessage) => {
     chain = chain.then(async () => {
