@@ -33,6 +33,11 @@ export class BodyPreparer<Env, Tokenizer, Preparations extends Record<string, Bo
     private readonly pool: TokenizerWorkerPool | undefined,
   ) {}
 
+  /** Body worker threads alive now (the worker starts with the first large body). */
+  get numLiveWorkers(): number {
+    return this.pool?.numLiveWorkers ?? 0;
+  }
+
   async prepare<Route extends keyof Preparations & string>(route: Route, body: unknown, signal: AbortSignal): Promise<Awaited<ReturnType<Preparations[Route]>>> {
     type Prepared = Awaited<ReturnType<Preparations[Route]>>;
     if (body instanceof LargeJsonBody) {
