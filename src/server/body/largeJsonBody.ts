@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** 'prepared': the route takes a large body as a LargeJsonBody (its bytes), not parsed. */
     readonly largeBody?: 'prepared';
+    /** Above this many bytes a body is large for this route (default LARGE_BODY_BYTES). */
+    readonly largeBodyBytes?: number;
   }
 }
 
@@ -22,6 +24,13 @@ export const LARGE_BODY_BYTES = 64 * 1024;
 /** Route options of a route whose large bodies reach its handler unparsed. */
 export const PREPARED_BODY_ROUTE = { config: { largeBody: 'prepared' } } as const;
 
+/**
+ * The pooling routes': a small body's texts are tokenized inline (by the engine), so a body is large for them
+ * from 4 KiB on — at most about 4,000 characters of text inline, a few milliseconds of the loop (the tiny
+ * preset encodes 2,048 characters in about 1.6 ms, OFFLOAD_THRESHOLDS in frontendTokenizer.ts).
+ */
+export const POOLING_PREPARED_BODY_ROUTE = { config: { largeBody: 'prepared', largeBodyBytes: 4096 } } as const;
+
 /** A body larger than LARGE_BODY_BYTES, as the bytes the client sent (one Buffer that owns its memory). */
 export class LargeJsonBody {
   constructor(readonly bytes: Buffer) {}
@@ -32,7 +41,8 @@ export function registerJsonBodyParser(app: FastifyInstance, largeBodyBytes = LA
   app.removeContentTypeParser('application/json');
   // parseAs 'buffer': fastify collects the chunks and copies them once into one Buffer (no string concatenation).
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    if (body.length > largeBodyBytes && request.routeOptions.config.largeBody === 'prepared') {
+    const { largeBody, largeBodyBytes: routeBytes } = request.routeOptions.config;
+    if (largeBody === 'prepared' && body.length > (routeBytes ?? largeBodyBytes)) {
       done(null, new LargeJsonBody(body));
       return;
     }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { embeddingToBase64 } from '../../../core/scheduler/pooling/embeddingEncoding.js';
-import { PREPARED_BODY_ROUTE } from '../../body/largeJsonBody.js';
+import { POOLING_PREPARED_BODY_ROUTE } from '../../body/largeJsonBody.js';
 import { createdNowS } from '../../openai/usage.js';
 import type { PoolingServerContext } from '../../poolingServerContext.js';
 import { clientGoneSignal } from '../generation.js';
@@ -15,7 +15,7 @@ function encodeVector(vector: Float32Array, format: 'float' | 'base64' | null | 
  * parsed, checked (and, when large, tokenized) where it was parsed: src/server/body/poolingPreparers.ts.
  */
 export function registerEmbeddingRoutes(app: FastifyInstance, context: PoolingServerContext): void {
-  app.post('/v1/embeddings', PREPARED_BODY_ROUTE, async (httpRequest, reply) => {
+  app.post('/v1/embeddings', POOLING_PREPARED_BODY_ROUTE, async (httpRequest, reply) => {
     const { model, inputs, normalize, encodingFormat } = await context.bodies.prepare('embeddings', httpRequest.body, clientGoneSignal(reply));
     const answered = await runPoolingCall(context, reply, 'embd', inputs.length, 'input', (signal) => context.engine.embed(inputs, normalize !== undefined ? { signal, normalize } : { signal }));
     return {
@@ -28,7 +28,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, context: PoolingSe
     };
   });
 
-  app.post('/pooling', PREPARED_BODY_ROUTE, async (httpRequest, reply) => {
+  app.post('/pooling', POOLING_PREPARED_BODY_ROUTE, async (httpRequest, reply) => {
     const { model, inputs, encodingFormat } = await context.bodies.prepare('pooling', httpRequest.body, clientGoneSignal(reply));
     const answered = await runPoolingCall(context, reply, 'pool', inputs.length, 'input', (signal) => context.engine.pool(inputs, { signal }));
     return {
@@ -41,7 +41,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, context: PoolingSe
     };
   });
 
-  app.post('/classify', PREPARED_BODY_ROUTE, async (httpRequest, reply) => {
+  app.post('/classify', POOLING_PREPARED_BODY_ROUTE, async (httpRequest, reply) => {
     const { model, inputs } = await context.bodies.prepare('classify', httpRequest.body, clientGoneSignal(reply));
     const answered = await runPoolingCall(context, reply, 'classify', inputs.length, 'input', (signal) => context.engine.classify(inputs, { signal }));
     return {

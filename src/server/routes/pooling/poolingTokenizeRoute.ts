@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { PREPARED_BODY_ROUTE } from '../../body/largeJsonBody.js';
+import { POOLING_PREPARED_BODY_ROUTE } from '../../body/largeJsonBody.js';
 import type { PoolingServerContext } from '../../poolingServerContext.js';
 import { clientGoneSignal } from '../generation.js';
 
@@ -9,5 +9,5 @@ import { clientGoneSignal } from '../generation.js';
  * whole answer is the body's preparation (src/server/body/poolingPreparers.ts).
  */
 export function registerPoolingTokenizeRoute(app: FastifyInstance, context: PoolingServerContext): void {
-  app.post('/tokenize', PREPARED_BODY_ROUTE, async (httpRequest, reply) => context.bodies.prepare('poolingTokenize', httpRequest.body, clientGoneSignal(reply)));
+  app.post('/tokenize', POOLING_PREPARED_BODY_ROUTE, async (httpRequest, reply) => context.bodies.prepare('poolingTokenize', httpRequest.body, clientGoneSignal(reply)));
 }

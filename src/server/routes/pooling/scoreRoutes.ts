@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PREPARED_BODY_ROUTE } from '../../body/largeJsonBody.js';
+import { POOLING_PREPARED_BODY_ROUTE } from '../../body/largeJsonBody.js';
 import { createdNowS } from '../../openai/usage.js';
 import type { PoolingServerContext } from '../../poolingServerContext.js';
 import { clientGoneSignal } from '../generation.js';
@@ -22,8 +22,8 @@ export function registerScoreRoutes(app: FastifyInstance, context: PoolingServer
       usage: poolingUsage(answered.results),
     };
   };
-  app.post('/score', PREPARED_BODY_ROUTE, score);
-  app.post('/v1/score', PREPARED_BODY_ROUTE, score);
+  app.post('/score', POOLING_PREPARED_BODY_ROUTE, score);
+  app.post('/v1/score', POOLING_PREPARED_BODY_ROUTE, score);
 
   const rerank = async (httpRequest: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const { model, query, documents, pairs, numDocuments, topN, withDocuments } = await context.bodies.prepare('rerank', httpRequest.body, clientGoneSignal(reply));
@@ -41,7 +41,7 @@ export function registerScoreRoutes(app: FastifyInstance, context: PoolingServer
       })),
     };
   };
-  app.post('/rerank', PREPARED_BODY_ROUTE, rerank);
-  app.post('/v1/rerank', PREPARED_BODY_ROUTE, rerank);
-  app.post('/v2/rerank', PREPARED_BODY_ROUTE, rerank);
+  app.post('/rerank', POOLING_PREPARED_BODY_ROUTE, rerank);
+  app.post('/v1/rerank', POOLING_PREPARED_BODY_ROUTE, rerank);
+  app.post('/v2/rerank', POOLING_PREPARED_BODY_ROUTE, rerank);
 }
