@@ -4,13 +4,16 @@
  * large (just under the 4 MiB body limit) and malformed bodies in a loop to a sink that reads and drops them
  * (the control: the abuser's and the sink's CPU compete with the server for the machine's cores, but the
  * server does no extra work); and while it sends them to the server (bench/headOfLineAbuser.ts, started for
- * the wave and killed after it). /health is probed every 20 ms throughout; the kinds of waves alternate so a
+ * the wave and stopped after it, once its body in flight is answered; the server's tokenizer worker is
+ * started by one large body before the waves, so its start-up is not timed). /health is probed every 20 ms throughout; the kinds of waves alternate so a
  * shared machine's changing load falls on all alike. Prints per kind of wave the streams' ITL (gap between
  * content events) p50/p99, the abused / control p99 ratio (target: within 20%; the server's head-of-line
  * share) and abused / quiet, and the worst /health latency (target: under 100 ms).
  *
- *   npx tsx bench/headOfLine.bench.ts [--model DIR] [--streams 32] [--tokens 128] [--rounds 3]
+ *   npx tsx bench/headOfLine.bench.ts [--model DIR] [--streams 32] [--tokens 128] [--rounds 3] [--abuse TEXT]
  *
+ * `--abuse TEXT`: send only the abusive bodies whose name contains TEXT (e.g. "100,000" for the chat of
+ * 100,000 messages, the one that keeps the tokenizer worker busiest).
  * `--rounds` pairs of waves (quiet, abused) of `--streams` streams of `--tokens` output tokens each.
  */
 import { spawn } from 'node:child_process';
@@ -30,6 +33,7 @@ const argValue = (name: string): string | undefined => {
 const NUM_STREAMS = Number(argValue('--streams') ?? 32);
 const OUTPUT_TOKENS = Number(argValue('--tokens') ?? 128);
 const ROUNDS = Number(argValue('--rounds') ?? 3);
+const ABUSE = argValue('--abuse') ?? '';
 const SPYRE = new URL('../bin/spyre.js', import.meta.url).pathname;
 const ABUSER = new URL('./headOfLineAbuser.ts', import.meta.url).pathname;
 const SERVED_MODEL = 'tiny';
@@ -110,7 +114,7 @@ async function startSink(): Promise<{ readonly baseUrl: string; stop(): Promise<
 }
 
 async function startAbuser(baseUrl: string): Promise<Abuser> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ABUSER, baseUrl, SERVED_MODEL], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ABUSER, baseUrl, SERVED_MODEL, ABUSE], { stdio: ['pipe', 'pipe', 'inherit'] });
   const answers: string[] = [];
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   await new Promise<void>((resolve) => {
@@ -121,12 +125,20 @@ async function startAbuser(baseUrl: string): Promise<Abuser> {
   });
   return {
     answers,
+    // Closing its stdin lets it finish the body in flight: a hang-up mid-body would stop the server's
+    // tokenizer worker, and the next wave would time the worker's restart, not the abuse.
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      child.stdin?.end();
       await exited;
     },
   };
+}
+
+/** One abusive body, answered: starts the server's tokenizer worker before the waves are timed. */
+async function warmTokenizerWorker(baseUrl: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: SERVED_MODEL, prompt: 'ab c'.repeat(1_000_000), max_tokens: 4 }) });
+  await response.text();
 }
 
 const merge = (results: readonly WaveResult[]): WaveResult => ({ itlMs: results.flatMap((result) => result.itlMs), healthMs: results.flatMap((result) => result.healthMs) });
@@ -147,6 +159,7 @@ async function main(): Promise<void> {
   try {
     await until('the server', async () => (await fetch(`${baseUrl}/health`)).status === 200, 120_000);
     await wave(baseUrl, 0); // warm-up: first requests, JIT
+    await warmTokenizerWorker(baseUrl);
     const quiet: WaveResult[] = [];
     const control: WaveResult[] = [];
     const abused: WaveResult[] = [];

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../core/contracts/logger.js';
+import { registerJsonBodyParser } from './body/largeJsonBody.js';
 import { requireApiKey } from './security/requireApiKey.js';
 import { recordRoutes } from './security/routeTable.js';
 import { ApiError } from './errors/apiError.js';
@@ -13,11 +14,12 @@ export interface BaseAppOptions {
 
 /**
  * The fastify app every served model starts from: the body limit, OpenAI's error shape for every error
- * (statuses from HTTP_ERROR_TABLE), a 404 for unknown routes and `--api-key` on every route but the public ones.
+ * (statuses from HTTP_ERROR_TABLE), the JSON body parser (large bodies left to their route's worker), a 404 for unknown routes and `--api-key` on every route but the public ones.
  */
 export function createBaseApp(options: BaseAppOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: 'idle' });
   recordRoutes(app);
+  registerJsonBodyParser(app);
   app.setErrorHandler((error, _request, reply) => {
     const answer = toHttpError(error);
     // 503 (draining) is the expected answer of a stopping replica, not a fault.

@@ -1,4 +1,6 @@
 import type { PoolingEngine } from '../core/engine/poolingEngine.js';
+import type { BodyPreparer } from './body/bodyPreparer.js';
+import type { POOLING_BODY_PREPARERS, PoolingBodyEnv, PoolingBodyTokenizer } from './body/poolingPreparers.js';
 import type { PoolingRequestMetrics } from './metrics/poolingRequestMetrics.js';
 import type { ServingContext } from './servingContext.js';
 
@@ -6,4 +8,6 @@ import type { ServingContext } from './servingContext.js';
 export interface PoolingServerContext extends ServingContext {
   readonly engine: PoolingEngine;
   readonly metrics: PoolingRequestMetrics;
+  /** The routes' bodies parsed and checked: inline when small, on the body worker (tokenized there too) when large. */
+  readonly bodies: BodyPreparer<PoolingBodyEnv, PoolingBodyTokenizer, typeof POOLING_BODY_PREPARERS>;
 }

@@ -8,7 +8,7 @@ import {
 } from '../contracts/pooling.js';
 import { l2Normalized, sigmoid, softmax } from '../scheduler/pooling/poolingActivations.js';
 import type {
-  ClassificationResult, EmbedOptions, EmbeddingResult, PoolingCallOptions, PoolingInput, RawPoolingResult, RerankOptions, RerankResult, ScoreResult,
+  ClassificationResult, EmbedOptions, EmbeddingResult, PoolingCallOptions, PoolingInput, PoolingPair, RawPoolingResult, RerankOptions, RerankResult, ScoreResult,
 } from '../scheduler/pooling/poolingResults.js';
 import { PoolingScheduler } from '../scheduler/pooling/poolingScheduler.js';
 import { checkWarmupMemory, describeEstimate } from '../scheduler/pooling/shapeMemory.js';
@@ -16,6 +16,11 @@ import { checkWarmupMemory, describeEstimate } from '../scheduler/pooling/shapeM
 interface Pending {
   resolve(output: Float32Array): void;
   reject(error: Error): void;
+}
+
+/** An input or pair the caller encoded (not text, not a bare id list). */
+function isEncoded(input: PoolingInput | PoolingPair): input is EncodedInput {
+  return typeof input === 'object' && !Array.isArray(input);
 }
 
 function abortError(): Error {
@@ -74,9 +79,9 @@ export class PoolingEngine {
   }
 
   /** Relevance of each (query, document) pair (vLLM's N:N `text_1` / `text_2` lists). */
-  async scorePairs(pairs: ReadonlyArray<readonly [PoolingInput, PoolingInput]>, options: PoolingCallOptions = {}): Promise<readonly ScoreResult[]> {
+  async scorePairs(pairs: readonly PoolingPair[], options: PoolingCallOptions = {}): Promise<readonly ScoreResult[]> {
     this.requireScorer();
-    const encoded = pairs.map(([query, document]) => this.encodePair(query, document));
+    const encoded = pairs.map((pair) => (isEncoded(pair) ? this.checkedEncoded(pair) : this.encodePair(pair[0], pair[1])));
     const outputs = await this.submit(encoded, options);
     const activate = this.description.scoreActivation === 'sigmoid' ? sigmoid : (x: number): number => x;
     return outputs.map((output, index) => ({ index, score: activate(output[0] as number), promptTokens: encoded[index]!.tokenIds.length }));
@@ -84,10 +89,15 @@ export class PoolingEngine {
 
   /** `score`, sorted best first, cut to `topN`. */
   async rerank(query: PoolingInput, documents: readonly PoolingInput[], options: RerankOptions = {}): Promise<readonly RerankResult[]> {
+    return this.rerankPairs(documents.map((document) => [query, document] as const), options);
+  }
+
+  /** `scorePairs`, sorted best first, cut to `topN` (the pairs of one query, each maybe already encoded). */
+  async rerankPairs(pairs: readonly PoolingPair[], options: RerankOptions = {}): Promise<readonly RerankResult[]> {
     if (options.topN !== undefined && (!Number.isInteger(options.topN) || options.topN < 0)) {
       throw new EngineError('invalid_request', `top_n must be a non-negative integer, but it was ${options.topN}.`);
     }
-    const scores = await this.score(query, documents, options);
+    const scores = await this.scorePairs(pairs, options);
     const ranked = [...scores].sort((a, b) => b.score - a.score || a.index - b.index);
     return ranked.slice(0, options.topN ?? ranked.length).map((s) => ({ index: s.index, relevanceScore: s.score, promptTokens: s.promptTokens }));
   }
@@ -150,14 +160,21 @@ export class PoolingEngine {
 
   private encodeSingle(input: PoolingInput): EncodedInput {
     if (typeof input === 'string') return this.textEncoder.encode(input);
+    if (isEncoded(input)) return this.checkedEncoded(input);
     this.checkIds(input);
     return { tokenIds: input };
+  }
+
+  /** Already encoded by the caller: its ids are still checked against the vocabulary. */
+  private checkedEncoded(input: EncodedInput): EncodedInput {
+    this.checkIds(input.tokenIds);
+    return input;
   }
 
   /** A text pair goes through the tokenizer's pair template; id pairs are concatenated, the document as type 1. */
   private encodePair(query: PoolingInput, document: PoolingInput): EncodedInput {
     if (typeof query === 'string' && typeof document === 'string') return this.textEncoder.encodePair(query, document);
-    if (typeof query === 'string' || typeof document === 'string') {
+    if (typeof query === 'string' || typeof document === 'string' || isEncoded(query) || isEncoded(document)) {
       throw new EngineError('invalid_request', 'query and documents must both be text or both be token ids.');
     }
     this.checkIds(query);

@@ -43,19 +43,27 @@ export interface FrontendTokenizer {
   readonly numRunningJobs: number;
   /** Stops the worker threads (the server's onClose). */
   close(): Promise<void>;
+  /** The worker pool large inputs go to (and large request bodies, when it runs the server's entry); none for an inline codec. */
+  readonly workerPool: TokenizerWorkerPool | undefined;
 }
 
 export interface FrontendTokenizerOptions extends TokenizerWorkerPoolOptions {
   readonly thresholds?: OffloadThresholds;
 }
 
-/** Everything inline: a codec that is not the model's tokenizer.json (a test's) has no files for a worker. */
+/**
+ * Everything inline: a codec that is not the model's tokenizer.json (a test's) has no files for a worker,
+ * and a body worker tokenizes on its own thread.
+ */
 class InlineFrontendTokenizer implements FrontendTokenizer {
-  readonly bytesBound: TokenBytesBound = { kind: 'unbounded', reason: 'the text codec is not a tokenizer.json tokenizer' };
   readonly numLiveWorkers = 0;
   readonly numRunningJobs = 0;
+  readonly workerPool = undefined;
 
-  constructor(private readonly codec: TextCodec) {}
+  constructor(
+    private readonly codec: TextCodec,
+    readonly bytesBound: TokenBytesBound = { kind: 'unbounded', reason: 'the text codec is not a tokenizer.json tokenizer' },
+  ) {}
 
   async encode(text: string, options: EncodeCall = {}): Promise<number[]> {
     return this.codec.encode(text, options);
@@ -73,14 +81,14 @@ class InlineFrontendTokenizer implements FrontendTokenizer {
 }
 
 /** The client left while its input was on the worker: nginx's 499, which nobody reads and the log does not count as a fault. */
-function clientClosed(error: unknown): never {
+export function clientClosed(error: unknown): never {
   if (error instanceof AbandonedTokenizerJob) throw new ApiError('client_closed', 'The client closed the connection while its input was being tokenized.');
   throw error;
 }
 
 class OffloadingFrontendTokenizer implements FrontendTokenizer {
   readonly bytesBound: TokenBytesBound;
-  private readonly pool: TokenizerWorkerPool;
+  readonly workerPool: TokenizerWorkerPool;
 
   constructor(
     private readonly codec: TokenizerTextCodec,
@@ -88,36 +96,41 @@ class OffloadingFrontendTokenizer implements FrontendTokenizer {
     private readonly thresholds: OffloadThresholds = options.thresholds ?? OFFLOAD_THRESHOLDS,
   ) {
     this.bytesBound = codec.bytesBound;
-    this.pool = new TokenizerWorkerPool(codec.files, options);
+    this.workerPool = new TokenizerWorkerPool(codec.files, options);
   }
 
   async encode(text: string, options: EncodeCall = {}): Promise<number[]> {
     if (text.length <= this.thresholds.textLength) return this.codec.encode(text, options);
-    return this.pool.encode(text, options.addSpecialTokens ?? true, { signal: options.signal }).catch(clientClosed);
+    return this.workerPool.encode(text, options.addSpecialTokens ?? true, { signal: options.signal }).catch(clientClosed);
   }
 
   async decode(ids: readonly number[], options: { readonly signal?: AbortSignal } = {}): Promise<string> {
     if (ids.length <= this.thresholds.numIds) return this.codec.decode(ids);
-    return this.pool.decode(ids, true, options).catch(clientClosed);
+    return this.workerPool.decode(ids, true, options).catch(clientClosed);
   }
 
   async applyChatTemplate(turns: readonly ChatTurn[], options: { readonly addGenerationPrompt: boolean; readonly signal?: AbortSignal }): Promise<string> {
     // The codec refuses a model without a template with a 400; that check is cheap, so it stays inline.
     if (turns.length <= this.thresholds.numMessages || !this.codec.hasChatTemplate) return this.codec.applyChatTemplate(turns, options);
-    return this.pool.applyChatTemplate(turns, options.addGenerationPrompt, { signal: options.signal }).catch(clientClosed);
+    return this.workerPool.applyChatTemplate(turns, options.addGenerationPrompt, { signal: options.signal }).catch(clientClosed);
   }
 
   get numLiveWorkers(): number {
-    return this.pool.numLiveWorkers;
+    return this.workerPool.numLiveWorkers;
   }
 
   get numRunningJobs(): number {
-    return this.pool.numRunningJobs;
+    return this.workerPool.numRunningJobs;
   }
 
   close(): Promise<void> {
-    return this.pool.close();
+    return this.workerPool.close();
   }
+}
+
+/** A codec's tokenizer with everything inline (a body worker's own: it already runs off the event loop). */
+export function inlineFrontendTokenizer(codec: TokenizerTextCodec): FrontendTokenizer {
+  return new InlineFrontendTokenizer(codec, codec.bytesBound);
 }
 
 /** The model's tokenizer with a worker pool for large inputs, or (any other codec) everything inline. */

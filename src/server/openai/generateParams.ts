@@ -3,7 +3,8 @@ import { ApiError } from '../errors/apiError.js';
 import type { ChatRequest } from '../schemas/chatRequest.js';
 import type { CompletionRequest } from '../schemas/completionRequest.js';
 
-type SharedRequest = CompletionRequest | ChatRequest;
+/** What the completion and chat requests share, their prompt (once tokenized) left out. */
+type SharedRequest = Omit<CompletionRequest, 'prompt'> | Omit<ChatRequest, 'messages'>;
 
 /** Refuses what this server does not do, each with a 400 naming the field (SPEC §1.4 for prompt_logprobs). */
 export function refuseUnsupported(request: SharedRequest): void {

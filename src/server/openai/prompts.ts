@@ -11,11 +11,14 @@ export function requireKnownTokenIds(ids: readonly number[], vocabSize: number |
   if (unknown !== undefined) throw new ApiError('invalid_request', `'${field}': token id ${unknown} is outside the vocabulary (ids 0 to ${vocabSize - 1}).`, field);
 }
 
+/** The tokenizer a route's preparation reads: the server's FrontendTokenizer, or a body worker's inline one. */
+export type PromptTokenizer = Pick<FrontendTokenizer, 'bytesBound' | 'encode' | 'decode' | 'applyChatTemplate'>;
+
 /** Throws when a text cannot fit before it is tokenized (promptLengthBound). */
 export type TextGuard = (text: string) => void;
 
 /** The prompt's token ids. One prompt per request: a list of several is refused (n and batching are 1). */
-export async function completionPromptIds(prompt: CompletionRequest['prompt'], tokenizer: FrontendTokenizer, guard: TextGuard, signal?: AbortSignal): Promise<readonly number[]> {
+export async function completionPromptIds(prompt: CompletionRequest['prompt'], tokenizer: PromptTokenizer, guard: TextGuard, signal?: AbortSignal): Promise<readonly number[]> {
   const encode = (text: string): Promise<number[]> => {
     guard(text);
     return tokenizer.encode(text, { signal });
@@ -35,7 +38,7 @@ function turnText(content: ChatRequest['messages'][number]['content']): string {
 }
 
 /** Chat turns → prompt ids through the model's chat template (its own bos, as transformers does); `guard` sees the rendered text. */
-export async function chatPromptIds(messages: ChatRequest['messages'], tokenizer: FrontendTokenizer, guard: TextGuard, signal?: AbortSignal): Promise<readonly number[]> {
+export async function chatPromptIds(messages: ChatRequest['messages'], tokenizer: PromptTokenizer, guard: TextGuard, signal?: AbortSignal): Promise<readonly number[]> {
   const turns: ChatTurn[] = messages.map((message) => ({ role: message.role, content: turnText(message.content) }));
   const text = await tokenizer.applyChatTemplate(turns, { addGenerationPrompt: true, signal });
   guard(text);

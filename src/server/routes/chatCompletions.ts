@@ -1,16 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { GenerationOutput } from '../../core/engine/generationTypes.js';
 import { ApiError } from '../errors/apiError.js';
-import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
+import { toGenerateParams } from '../openai/generateParams.js';
 import { engineLogprobs, LogprobsFormatter, type ChatTokenLogprob } from '../openai/logprobsFormat.js';
-import { chatPromptIds } from '../openai/prompts.js';
 import { choiceIndexOf, ChoicesUsage, collectChoices } from '../openai/choices.js';
-import { refuseGenerationTextThatCannotFit } from '../openai/promptLengthBound.js';
 import { createdNowS } from '../openai/usage.js';
-import { chatRequestSchema, type ChatRequest } from '../schemas/chatRequest.js';
-import { parseBody } from '../schemas/parseBody.js';
+import { PREPARED_BODY_ROUTE } from '../body/largeJsonBody.js';
+import type { PreparedChat } from '../body/generationPreparers.js';
 import type { ServerContext } from '../serverContext.js';
-import { clientGoneSignal, newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
+import { clientGoneSignal, newRequestId, startGeneration, type StartedGeneration } from './generation.js';
 import { SseWriter } from './sse.js';
 
 interface ChatLogprobsRequest {
@@ -23,7 +21,7 @@ function deltaLogprobs(output: GenerationOutput, wanted: ChatLogprobsRequest | u
   return wanted.formatter.chat(output.tokenIds, output.logprobs, wanted.topN);
 }
 
-async function streamChat(started: StartedGeneration, request: ChatRequest, reply: FastifyReply, wanted: ChatLogprobsRequest | undefined, model: string): Promise<void> {
+async function streamChat(started: StartedGeneration, request: PreparedChat['request'], reply: FastifyReply, wanted: ChatLogprobsRequest | undefined, model: string): Promise<void> {
   const sse = new SseWriter(reply);
   const base = { id: started.requestId, object: 'chat.completion.chunk', created: createdNowS(), model };
   const includeUsage = request.stream_options?.include_usage === true;
@@ -75,12 +73,10 @@ async function chatAtOnce(started: StartedGeneration, wanted: ChatLogprobsReques
 
 /** POST /v1/chat/completions. */
 export function registerChatCompletionsRoute(app: FastifyInstance, context: ServerContext): void {
-  app.post('/v1/chat/completions', async (httpRequest, reply) => {
-    const request = parseBody(chatRequestSchema, httpRequest.body);
-    requireServedModel(context, request.model);
-    refuseUnsupported(request);
+  app.post('/v1/chat/completions', PREPARED_BODY_ROUTE, async (httpRequest, reply) => {
+    // Parsed, checked, templated and tokenized where the body was parsed (a large one on the body worker).
+    const { request, promptIds } = await context.bodies.prepare('chat', httpRequest.body, clientGoneSignal(reply));
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-    const promptIds = await chatPromptIds(request.messages, context.tokenizer, (text) => refuseGenerationTextThatCannotFit(text, context.tokenizer.bytesBound, context.config, maxTokens, 'messages'), clientGoneSignal(reply));
     const topN = request.logprobs === true ? (request.top_logprobs ?? 0) : undefined;
     if (request.logprobs !== true && request.top_logprobs !== undefined && request.top_logprobs !== null && request.top_logprobs > 0) {
       throw new ApiError('invalid_request', "'top_logprobs': needs 'logprobs': true.", 'top_logprobs');

@@ -2,16 +2,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FinishReason } from '../../core/contracts/requests.js';
 import type { GenerationOutput } from '../../core/engine/generationTypes.js';
 import { engineLogprobs, LogprobsFormatter, mergeCompletionLogprobs, type CompletionLogprobs } from '../openai/logprobsFormat.js';
-import { refuseUnsupported, toGenerateParams } from '../openai/generateParams.js';
-import { completionPromptIds, requireKnownTokenIds } from '../openai/prompts.js';
+import { toGenerateParams } from '../openai/generateParams.js';
 import { choiceIndexOf, ChoicesUsage, collectChoices } from '../openai/choices.js';
-import { refuseGenerationTextThatCannotFit, refuseOverlongPromptList } from '../openai/promptLengthBound.js';
 import { createdNowS } from '../openai/usage.js';
-import { ApiError } from '../errors/apiError.js';
-import { completionRequestSchema, type CompletionRequest } from '../schemas/completionRequest.js';
-import { parseBody } from '../schemas/parseBody.js';
+import { PREPARED_BODY_ROUTE } from '../body/largeJsonBody.js';
+import type { PreparedCompletion } from '../body/generationPreparers.js';
 import type { ServerContext } from '../serverContext.js';
-import { clientGoneSignal, newRequestId, requireServedModel, startGeneration, type StartedGeneration } from './generation.js';
+import { clientGoneSignal, newRequestId, startGeneration, type StartedGeneration } from './generation.js';
 import { SseWriter } from './sse.js';
 
 interface CompletionChoice {
@@ -38,7 +35,7 @@ function deltaLogprobs(output: GenerationOutput, wanted: LogprobsRequest | undef
   return wanted.formatters[choiceIndexOf(output)]!.completion(output.tokenIds, output.logprobs, wanted.topN);
 }
 
-async function streamCompletion(started: StartedGeneration, request: CompletionRequest, reply: FastifyReply, formatter: LogprobsRequest | undefined, model: string): Promise<void> {
+async function streamCompletion(started: StartedGeneration, request: PreparedCompletion['request'], reply: FastifyReply, formatter: LogprobsRequest | undefined, model: string): Promise<void> {
   const sse = new SseWriter(reply);
   const base = { id: started.requestId, object: 'text_completion', created: createdNowS(), model };
   const includeUsage = request.stream_options?.include_usage === true;
@@ -85,15 +82,9 @@ async function completeAtOnce(started: StartedGeneration, formatter: LogprobsReq
 
 /** POST /v1/completions. */
 export function registerCompletionsRoute(app: FastifyInstance, context: ServerContext): void {
-  app.post('/v1/completions', async (httpRequest, reply) => {
-    refuseOverlongPromptList(httpRequest.body, context.config);
-    const request = parseBody(completionRequestSchema, httpRequest.body);
-    requireServedModel(context, request.model);
-    refuseUnsupported(request);
-    if (request.echo === true) throw new ApiError('invalid_request', "'echo': echoing the prompt is not supported.", 'echo');
-    if (request.suffix !== undefined && request.suffix !== null) throw new ApiError('invalid_request', "'suffix': suffixes are not supported.", 'suffix');
-    const promptIds = await completionPromptIds(request.prompt, context.tokenizer, (text) => refuseGenerationTextThatCannotFit(text, context.tokenizer.bytesBound, context.config, request.max_tokens ?? undefined, 'prompt'), clientGoneSignal(reply));
-    requireKnownTokenIds(promptIds, context.vocabSize, 'prompt');
+  app.post('/v1/completions', PREPARED_BODY_ROUTE, async (httpRequest, reply) => {
+    // Parsed, checked and tokenized where the body was parsed (a large one on the body worker).
+    const { request, promptIds } = await context.bodies.prepare('completion', httpRequest.body, clientGoneSignal(reply));
     const topN = request.logprobs ?? undefined;
     const params = toGenerateParams(request, request.max_tokens, engineLogprobs(topN));
     const numChoices = params.n ?? 1;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { copyRequestIds } from '../../core/engine/generationRequest.js';
 import type { GenerateParams, GenerationOutput } from '../../core/engine/generationTypes.js';
-import { ApiError } from '../errors/apiError.js';
 import type { ServerContext } from '../serverContext.js';
 
 /** A request accepted by the engine: its id and the outputs to send, tracked for the metrics. */
@@ -14,13 +13,6 @@ export interface StartedGeneration {
   readonly outputs: AsyncIterable<GenerationOutput>;
   /** True once the client went away (the request was aborted). */
   clientGone(): boolean;
-}
-
-/** 404 for a model this server does not serve (OpenAI's answer), naming it and the served one. */
-export function requireServedModel(context: Pick<ServerContext, 'acceptedModelNames' | 'config'>, model: string): void {
-  if (!context.acceptedModelNames.has(model)) {
-    throw new ApiError('model_not_found', `The model '${model}' does not exist. This server serves '${context.config.servedModelName}'.`, 'model');
-  }
 }
 
 /** Aborts when the client hangs up before its answer is complete (for work done before the engine sees the request). */

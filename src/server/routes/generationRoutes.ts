@@ -1,4 +1,6 @@
 import type { LlmEngine } from '../../core/engine/llmEngine.js';
+import { BODY_WORKER_ENTRY, BodyPreparer, reviveBodyFailure } from '../body/bodyPreparer.js';
+import { GENERATION_BODY_PREPARERS, type GenerationBodyEnv } from '../body/generationPreparers.js';
 import { frontendTokenizerOf } from '../openai/frontendTokenizer.js';
 import { registerEndpointPickerInfo } from '../metrics/endpointPickerInfo.js';
 import { RequestMetricsTracker } from '../metrics/requestMetricsTracker.js';
@@ -19,7 +21,11 @@ export function generationRoutes(engine: LlmEngine, serving: ServingContext, voc
   registerEndpointPickerInfo(serving.prometheus.registry, serving.config);
   const tracker = new RequestMetricsTracker(serving.recorders, serving.clock, () => engine.core.stats());
   engine.onStep((report) => tracker.onStep(report));
-  const context: ServerContext = { ...serving, engine, tracker, vocabSize, tokenizer: frontendTokenizerOf(engine.codec) };
+  const tokenizer = frontendTokenizerOf(engine.codec, { entry: BODY_WORKER_ENTRY, reviveFailure: reviveBodyFailure });
+  const { maxModelLen, blockSize, servedModelName } = serving.config;
+  const env: GenerationBodyEnv = { acceptedModelNames: serving.acceptedModelNames, config: { maxModelLen, blockSize, servedModelName }, vocabSize };
+  const bodies = new BodyPreparer(GENERATION_BODY_PREPARERS, env, tokenizer, tokenizer.workerPool);
+  const context: ServerContext = { ...serving, engine, tracker, vocabSize, tokenizer, bodies };
   return {
     context,
     register: (app) => {

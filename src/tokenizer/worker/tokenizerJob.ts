@@ -5,7 +5,12 @@ import type { ChatMessage } from '../chatTemplate.js';
 export type TokenizerJob =
   | { readonly op: 'encode'; readonly text: string; readonly addSpecialTokens: boolean }
   | { readonly op: 'decode'; readonly ids: readonly number[]; readonly skipSpecialTokens: boolean }
-  | { readonly op: 'applyChatTemplate'; readonly messages: PackedMessages; readonly addGenerationPrompt: boolean };
+  | { readonly op: 'applyChatTemplate'; readonly messages: PackedMessages; readonly addGenerationPrompt: boolean }
+  /**
+   * A whole request body, as the bytes the client sent (transferred, not copied): parsed, checked and
+   * tokenized by the worker's entry module for route `route`, with `env` the route's plain settings.
+   */
+  | { readonly op: 'prepare'; readonly route: string; readonly body: Uint8Array; readonly env: unknown };
 
 /**
  * Chat messages as two strings and a length table: posting 100,000 message objects costs the sender
@@ -54,14 +59,21 @@ export interface TokenizerJobFailure {
   readonly name: string;
   readonly message: string;
   readonly engineErrorKind?: string;
+  /** The error's own primitive fields (an ApiError's kind and param, a body parser's code and statusCode). */
+  readonly fields?: Readonly<Record<string, string | number | null>>;
 }
 
 export type TokenizerJobAnswer =
   | { readonly jobId: number; readonly ids: number[] }
   | { readonly jobId: number; readonly text: string }
+  | { readonly jobId: number; readonly value: unknown }
   | { readonly jobId: number; readonly failure: TokenizerJobFailure };
 
 /** The worker's start-up data: the same files the main thread's tokenizer was read from. */
 export interface TokenizerWorkerData {
   readonly files: TokenizerFiles;
+  /** The worker's body as a file URL (default: the plain tokenizer worker, which answers no `prepare`). */
+  readonly entry?: string;
+  /** The thread's nice value, set first thing by the boot script (WORKER_NICE). */
+  readonly nice: number;
 }

@@ -6,7 +6,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { EngineError, type EngineErrorKind } from '../../core/contracts/errors.js';
 import type { TokenizerFiles } from '../../models/dir/modelDirInfo.js';
 import { ChatTemplateError, type ChatMessage } from '../chatTemplate.js';
-import { packMessages, type TokenizerJob, type TokenizerJobAnswer, type TokenizerJobFailure, type TokenizerWorkerData } from './tokenizerJob.js';
+import { WORKER_NICE, packMessages, type TokenizerJob, type TokenizerJobAnswer, type TokenizerJobFailure, type TokenizerWorkerData } from './tokenizerJob.js';
 
 const BOOT_URL = new URL('./tokenizerWorkerBoot.js', import.meta.url);
 
@@ -15,11 +15,16 @@ export interface TokenizerWorkerPoolOptions {
   readonly numWorkers?: number;
   /** V8 heap limits of each worker (node:worker_threads' resourceLimits). */
   readonly resourceLimits?: ResourceLimits;
+  /** The worker's body (default: the plain tokenizer worker); the server's also prepares request bodies. */
+  readonly entry?: URL;
+  /** Rebuilds an error class the pool does not know (the server's ApiError) from a failed job's description. */
+  readonly reviveFailure?: (failure: TokenizerJobFailure) => Error | undefined;
 }
 
 interface PendingJob {
   readonly jobId: number;
   readonly job: TokenizerJob;
+  readonly transfer: readonly ArrayBuffer[];
   resolve(answer: TokenizerJobAnswer): void;
   reject(error: Error): void;
 }
@@ -42,7 +47,7 @@ interface Slot {
   running: PendingJob | undefined;
 }
 
-function failureError(failure: TokenizerJobFailure): Error {
+function knownFailureError(failure: TokenizerJobFailure): Error {
   if (failure.engineErrorKind !== undefined) return new EngineError(failure.engineErrorKind as EngineErrorKind, failure.message);
   if (failure.name === 'ChatTemplateError') return new ChatTemplateError(failure.message);
   return new Error(`The tokenizer failed on this input: ${failure.message}`);
@@ -85,6 +90,18 @@ export class TokenizerWorkerPool {
     return this.textOf(await this.submit({ op: 'applyChatTemplate', messages: packMessages(messages), addGenerationPrompt }, options));
   }
 
+  /**
+   * A request body for `route`, parsed, checked and tokenized on the worker (its entry must know the
+   * route): the bytes move to the worker (transferred when they own their memory, so the caller keeps
+   * nothing), and only the route's compact result comes back.
+   */
+  async prepare(route: string, body: Uint8Array, env: unknown, options: TokenizerJobOptions = {}): Promise<unknown> {
+    const ownsItsMemory = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+    const answer = await this.submit({ op: 'prepare', route, body, env }, options, ownsItsMemory ? [body.buffer as ArrayBuffer] : []);
+    if (!('value' in answer)) throw new Error('The tokenizer worker answered a prepare without a value.');
+    return answer.value;
+  }
+
   /** Terminates every worker; queued and running jobs are refused. */
   async close(): Promise<void> {
     this.closed = true;
@@ -104,7 +121,7 @@ export class TokenizerWorkerPool {
     return answer.text;
   }
 
-  private submit(job: TokenizerJob, { signal }: TokenizerJobOptions): Promise<TokenizerJobAnswer> {
+  private submit(job: TokenizerJob, { signal }: TokenizerJobOptions, transfer: readonly ArrayBuffer[] = []): Promise<TokenizerJobAnswer> {
     if (this.closed) return Promise.reject(new Error('The tokenizer pool is closed (the server is stopping).'));
     if (signal?.aborted) return Promise.reject(abandoned());
     return new Promise((resolve, reject) => {
@@ -112,6 +129,7 @@ export class TokenizerWorkerPool {
       const pending: PendingJob = {
         jobId: this.nextJobId++,
         job,
+        transfer,
         resolve: (answer) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(answer);
@@ -151,12 +169,12 @@ export class TokenizerWorkerPool {
       if (slot.running !== undefined) continue;
       const pending = this.queue.shift() as PendingJob;
       slot.running = pending;
-      (slot.worker ??= this.startWorker(slot)).postMessage({ jobId: pending.jobId, job: pending.job });
+      (slot.worker ??= this.startWorker(slot)).postMessage({ jobId: pending.jobId, job: pending.job }, [...pending.transfer]);
     }
   }
 
   private startWorker(slot: Slot): Worker {
-    const workerData: TokenizerWorkerData = { files: this.files };
+    const workerData: TokenizerWorkerData = { files: this.files, nice: WORKER_NICE, ...(this.options.entry ? { entry: this.options.entry.href } : {}) };
     const worker = new Worker(BOOT_URL, { workerData, ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}) });
     // The server's sockets keep the process alive; an idle tokenizer thread must not.
     worker.unref();
@@ -164,7 +182,7 @@ export class TokenizerWorkerPool {
       const running = slot.running;
       if (running === undefined || running.jobId !== answer.jobId) return;
       slot.running = undefined;
-      if ('failure' in answer) running.reject(failureError(answer.failure));
+      if ('failure' in answer) running.reject(this.options.reviveFailure?.(answer.failure) ?? knownFailureError(answer.failure));
       else running.resolve(answer);
       this.dispatch();
     });

@@ -109,6 +109,21 @@ describe('having the pooling server over a fake engine', () => {
     });
   });
 
+  describe('when a body is larger than the pooling routes parse inline and no tokenizer worker exists (no tokenizer files)', () => {
+    it('should parse it here and make the same engine call and answer as the same request sent small', async () => {
+      const small = new FakePoolingEngine();
+      const large = new FakePoolingEngine();
+      const request = { query: 'q', documents: ['a', 'ccc', 'bb'], top_n: 2 };
+      const smallAnswer = await post(small, '/rerank', request);
+      const largeAnswer = await post(large, '/rerank', { ...request, pad: 'x'.repeat(8192) });
+      expect(large.calls).toEqual(small.calls);
+      expect(largeAnswer.body['results']).toEqual(smallAnswer.body['results']);
+      const broken = await serverWith(large).app.inject({ method: 'POST', url: '/v1/embeddings', headers: { 'content-type': 'application/json' }, payload: `{"input": "${'x'.repeat(8192)}"` });
+      expect(broken.statusCode).toBe(400);
+      expect(broken.json()['error']['message']).toMatch(/^The request body is not valid JSON/);
+    });
+  });
+
   describe('when a generation route is called', () => {
     it("should answer vLLM's 400 without calling the engine", async () => {
       const engine = new FakePoolingEngine();

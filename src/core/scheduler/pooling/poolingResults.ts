@@ -1,7 +1,15 @@
 // What the pooling engine answers, per input, as plain readonly data the HTTP layer can serialise.
+import type { EncodedInput } from '../../contracts/pooling.js';
 
-/** An input: text (tokenized with the model's tokenizer) or token ids (used as given, specials included). */
-export type PoolingInput = string | readonly number[];
+/**
+ * An input: text (tokenized with the model's tokenizer), token ids (used as given, specials included), or a
+ * text the caller already tokenized with the model's tokenizer (its ids and token types, as the engine's own
+ * encoder would give them: the server's body worker tokenizes large requests off the event loop).
+ */
+export type PoolingInput = string | readonly number[] | EncodedInput;
+
+/** A (query, document) pair, or one already encoded through the tokenizer's pair template. */
+export type PoolingPair = readonly [PoolingInput, PoolingInput] | EncodedInput;
 
 export interface PoolingCallOptions {
   /** Aborting removes the call's requests that have not started; the call rejects with an AbortError. */

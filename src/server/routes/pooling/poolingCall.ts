@@ -5,7 +5,7 @@ import type { PoolingInput } from '../../../core/scheduler/pooling/poolingResult
 import { ApiError } from '../../errors/apiError.js';
 import type { PoolingServerContext } from '../../poolingServerContext.js';
 import type { PooledInput } from '../../schemas/poolingRequests.js';
-import { requireServedModel } from '../generation.js';
+import { requireServedModel, type ServedModelNames } from '../../openai/servedModel.js';
 
 export type PoolingIdPrefix = 'embd' | 'pool' | 'classify' | 'score' | 'rerank';
 
@@ -22,7 +22,7 @@ export function poolingUsage(results: readonly { readonly promptTokens: number }
 }
 
 /** The fields every pooling request may carry: the model (optional, as in vLLM) and what we refuse. */
-export function checkCommonFields(context: PoolingServerContext, request: { readonly model?: string | null | undefined; readonly truncate_prompt_tokens?: number | null | undefined }): string {
+export function checkCommonFields(context: ServedModelNames, request: { readonly model?: string | null | undefined; readonly truncate_prompt_tokens?: number | null | undefined }): string {
   if (typeof request.model === 'string') requireServedModel(context, request.model);
   if (request.truncate_prompt_tokens !== undefined && request.truncate_prompt_tokens !== null) {
     throw new ApiError('invalid_request', "'truncate_prompt_tokens': truncation is not supported; every input must fit a warmup shape.", 'truncate_prompt_tokens');
