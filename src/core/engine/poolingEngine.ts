@@ -60,7 +60,7 @@ export class PoolingEngine {
     const estimates = this.config.warmupShapes.map((shape) => this.executor.estimateMemory(shape));
     const budget = this.options.deviceMemoryBytes ?? this.executor.deviceMemoryBytes;
     for (const estimate of estimates) this.logger.info(`Warmup shape memory estimate: ${describeEstimate(estimate)}`);
-    if (budget === undefined) this.logger.info('No device memory budget given (--device-memory-bytes) and the backend reports none: memory check skipped.');
+    if (budget === undefined) this.logger.info('The backend reports no device memory (eager runs on the host) and no budget was given (spyre embed --device-memory-bytes): the warmup-shape memory check is skipped.');
     else checkWarmupMemory(estimates, budget);
     await this.executor.warmup(this.config.warmupShapes, this.logger);
   }
