@@ -110,9 +110,10 @@ export class EngineCore {
     this.stepInFlight = false;
     this.inFlightPlan = undefined;
     const update = this.scheduler.update(result);
-    const ended: EndedRequest[] = update.finished.map((request) => this.ended(request));
+    const ended: EndedRequest[] = [];
+    for (let index = 0; index < update.finished.length; index++) ended.push(this.ended(update.finished[index]!));
     for (const failure of update.failed) ended.push({ ...this.ended(failure.request), error: failure.message });
-    ended.push(...this.applyDeferredEnds());
+    if (this.deferredEnds.size > 0) ended.push(...this.applyDeferredEnds());
     this.stepCount += 1;
     const trace = this.tracing
       ? buildStepTraceLine(
@@ -127,7 +128,9 @@ export class EngineCore {
           this.kv,
         )
       : undefined;
-    return { plan, produced: update.produced.map((produced) => produced.token), ended, trace };
+    const produced = new Array<SampledToken>(update.produced.length);
+    for (let index = 0; index < produced.length; index++) produced[index] = update.produced[index]!.token;
+    return { plan, produced, ended, trace };
   }
 
   stats(): EngineCoreStats {
@@ -171,12 +174,10 @@ export class EngineCore {
   }
 
   private ended(request: SchedulerRequest): EndedRequest {
-    return {
-      requestId: request.id,
-      reason: request.finishReason ?? 'abort',
-      ...(request.stopTokenId !== undefined && request.finishReason === 'stop' ? { stopTokenId: request.stopTokenId } : {}),
-      outputTokenIds: request.outputTokenIds,
-      numPromptTokens: request.numPromptTokens,
-    };
+    const reason = request.finishReason ?? 'abort';
+    if (request.stopTokenId !== undefined && request.finishReason === 'stop') {
+      return { requestId: request.id, reason, stopTokenId: request.stopTokenId, outputTokenIds: request.outputTokenIds, numPromptTokens: request.numPromptTokens };
+    }
+    return { requestId: request.id, reason, outputTokenIds: request.outputTokenIds, numPromptTokens: request.numPromptTokens };
   }
 }

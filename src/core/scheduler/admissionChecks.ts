@@ -50,6 +50,8 @@ export function fitsAfterRealignment(
   return true;
 }
 
+let maxTkvScratch = new Float64Array(64);
+
 /**
  * vLLM-Spyre's volumetric estimate (SPEC §2.4): the largest batch·tkv the batch reaches as its requests
  * finish one by one, walked in order of their maximum tkv. `numJoining` identical sequences join (the
@@ -65,8 +67,10 @@ export function estimatedMaxBatchVolume(
 ): number {
   const { numBlocks, newTkv } = alignment(joining, tkv, blockSize);
   const joiningMaxTkv = newTkv + joining.numRemainingTokens - 1;
-  // A typed array sorts numerically without a comparator call per pair (this runs at every admission check).
-  const decodingMaxTkvs = new Float64Array(decoding.length);
+  // A typed array sorts numerically without a comparator call per pair (this runs at every admission check);
+  // one scratch buffer serves every call (the scheduler is synchronous).
+  if (maxTkvScratch.length < decoding.length) maxTkvScratch = new Float64Array(Math.max(decoding.length, 2 * maxTkvScratch.length));
+  const decodingMaxTkvs = maxTkvScratch.subarray(0, decoding.length);
   for (let index = 0; index < decoding.length; index++) {
     const request = decoding[index]!;
     decodingMaxTkvs[index] = (numBlocks + 1) * blockSize + (request.numComputedTokens % blockSize) + request.numLeftTokens - 1;
@@ -74,7 +78,8 @@ export function estimatedMaxBatchVolume(
   decodingMaxTkvs.sort();
   let batchSize = decoding.length + numJoining;
   let volume = 0;
-  for (const decodingMaxTkv of decodingMaxTkvs) {
+  for (let index = 0; index < decodingMaxTkvs.length; index++) {
+    const decodingMaxTkv = decodingMaxTkvs[index]!;
     if (joiningMaxTkv <= decodingMaxTkv) {
       volume = Math.max(volume, batchSize * joiningMaxTkv);
       return volume;

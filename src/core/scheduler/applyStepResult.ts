@@ -23,7 +23,8 @@ export interface StepUpdate {
 /** Ends the requests the backend failed (they are released with the finished ones). */
 export function failRequests(state: SchedulerState, result: StepResult): { request: SchedulerRequest; message: string }[] {
   const failures: { request: SchedulerRequest; message: string }[] = [];
-  for (const failure of result.failed ?? []) {
+  if (result.failed === undefined) return failures;
+  for (const failure of result.failed) {
     const request = state.requests.get(failure.requestId);
     if (request === undefined || request.status === 'finished') continue;
     // Copies not forked yet cannot run without its prefill: they fail with it.

@@ -9,10 +9,13 @@ import type { SchedulerState } from './schedulerState.js';
  * request itself; false when it was.
  */
 export function reserveNextTokenSlot(state: SchedulerState, kv: KvCacheManager, blockSize: number, request: SchedulerRequest, scheduled: readonly SchedulerRequest[]): boolean {
-  const numBlocks = kv.numBlocksOf(request.id);
+  const numBlocks = request.blockIds.length;
   if (blocksForNextToken(request.numComputedTokens, numBlocks, blockSize) === numBlocks) return true;
   for (;;) {
-    if (kv.tryAllocate(request.id, request.tokenIds, request.numComputedTokens + 1) !== undefined) return true;
+    if (kv.tryAllocate(request.id, request.tokenIds, request.numComputedTokens + 1) !== undefined) {
+      request.blockIds = kv.blocksOf(request.id);
+      return true;
+    }
     let victim = request;
     for (const other of state.running) {
       if (other.arrivalIndex > victim.arrivalIndex && !scheduled.includes(other)) victim = other;
@@ -25,6 +28,7 @@ export function reserveNextTokenSlot(state: SchedulerState, kv: KvCacheManager, 
 /** vLLM's recompute preemption: the request gives back its blocks and prefills all its tokens again later. */
 function preempt(state: SchedulerState, kv: KvCacheManager, request: SchedulerRequest): void {
   kv.free(request.id);
+  request.dropBlocks();
   state.running.splice(state.running.indexOf(request), 1);
   request.status = 'waiting';
   request.numComputedTokens = 0;
@@ -32,7 +36,6 @@ function preempt(state: SchedulerState, kv: KvCacheManager, request: SchedulerRe
   request.prefixHit = { blockIds: [], numTokens: 0 };
   request.numUsablePrefixTokens = 0;
   request.numPrefillStepsRun = 0;
-  request.decodeBlockTable = [];
   state.waiting.unshift(request);
   state.preemptions += 1;
 }

@@ -1,6 +1,9 @@
-import type { RequestId } from '../contracts/ids.js';
+import type { BlockId, RequestId } from '../contracts/ids.js';
 import type { FinishReason, SamplingParams } from '../contracts/requests.js';
 import { NO_PREFIX_HIT, type PrefixHit } from '../kv/kvCacheManager.js';
+
+/** Shared by every request holding no blocks; typed readonly, never written. */
+const NO_BLOCKS: readonly BlockId[] = [];
 
 /** Where a request is in its life. */
 export type RequestStatus = 'waiting' | 'prefilling' | 'decoding' | 'finished';
@@ -41,6 +44,12 @@ export class SchedulerRequest {
   /** Its left-padded decode block table, reused while its block count and the batch's stay the same. */
   decodeBlockTable: readonly number[] = [];
   /**
+   * The blocks it holds: the KV manager's own list for it (a handle, so a step reads no map by request id),
+   * which only grows at its tail while held. Set when its first blocks are reserved (or forked), back to
+   * empty when it gives them up (preemption, release).
+   */
+  blockIds: readonly BlockId[] = NO_BLOCKS;
+  /**
    * Parallel sampling (`n > 1`): its copies not forked yet. They wait outside the queues until its last
    * prefill chunk, which forks them (shared prompt blocks, one sampled first token each).
    */
@@ -70,6 +79,22 @@ export class SchedulerRequest {
   /** Output tokens it may still produce. */
   get numRemainingTokens(): number {
     return this.limits.maxTokens - this.numOutputTokens;
+  }
+
+  /** Blocks held (the admission checks' `numBlocks`). */
+  get numBlocks(): number {
+    return this.blockIds.length;
+  }
+
+  /** One more than the tokens it still has to produce (`r_left` of SPEC §2.2). */
+  get numLeftTokens(): number {
+    return this.limits.maxTokens - (this.tokenIds.length - this.numPromptTokens) + 1;
+  }
+
+  /** Gives up its blocks' handle (the KV manager freed them). */
+  dropBlocks(): void {
+    this.blockIds = NO_BLOCKS;
+    this.decodeBlockTable = NO_BLOCKS;
   }
 
   get isPrefilling(): boolean {

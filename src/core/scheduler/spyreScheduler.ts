@@ -15,6 +15,10 @@ import { emptySchedulerState, finishRequest } from './schedulerState.js';
 
 export type { ProducedToken, StepUpdate } from './applyStepResult.js';
 
+function duplicateId(requestId: RequestId): EngineError {
+  return new EngineError('invalid_request', `A request with id '${requestId}' is already in the engine; request ids must be unique.`);
+}
+
 /**
  * The Spyre chunked-prefill scheduler (SPEC §2): each step is one prefill chunk of one request or one decode
  * of every decoding request. `schedule()` → (the device runs the plan) → `update(result)`; only plain data
@@ -40,10 +44,17 @@ export class SpyreScheduler {
 
   /** Queues a request; its copies (parallel sampling) wait outside the queues until its prefill forks them. */
   add(request: SchedulerRequest): void {
+    if (request.pendingForks.length === 0) {
+      if (this.state.requests.has(request.id)) throw duplicateId(request.id);
+      request.arrivalIndex = this.numAdded++;
+      this.state.requests.set(request.id, request);
+      this.state.waiting.push(request);
+      return;
+    }
     const all = [request, ...request.pendingForks];
     for (const each of all) {
       if (this.state.requests.has(each.id) || all.filter((other) => other.id === each.id).length > 1) {
-        throw new EngineError('invalid_request', `A request with id '${each.id}' is already in the engine; request ids must be unique.`);
+        throw duplicateId(each.id);
       }
     }
     for (const each of all) {
@@ -91,7 +102,8 @@ export class SpyreScheduler {
       updateAfterDecode(this.state, planned.scheduled, plan, result, produced, finished);
     }
     this.reorderRunning(planned.scheduled);
-    this.release([...finished, ...failed.map((failure) => failure.request)]);
+    if (failed.length === 0) this.release(finished);
+    else this.release([...finished, ...failed.map((failure) => failure.request)]);
     return { produced, finished, failed };
   }
 
@@ -111,6 +123,7 @@ export class SpyreScheduler {
     const numSpareBlocks = request.numPrefillTokens % blockSize === 0 ? 0 : forks.length;
     const allocated = this.kv.tryAllocate(request.id, request.tokenIds, numComputedBefore + numNewTokens, newHit, request.cacheSalt, numSpareBlocks);
     if (allocated === undefined) return undefined;
+    request.blockIds = this.kv.blocksOf(request.id);
     if (newHit !== undefined) this.startPrefill(request, newHit, numUsableTokens);
     request.numScheduledTokens = numNewTokens;
     const blockCopies = forks.length > 0 ? this.forkCopies(request, forks) : [];
@@ -120,7 +133,7 @@ export class SpyreScheduler {
       geometry,
       chunkIndex: chunkIndexFor(geometry, numComputedBefore, blockSize),
       promptTokenIds: request.tokenIds,
-      blockIds: this.kv.blocksOf(request.id),
+      blockIds: request.blockIds,
       numPrefixHitBlocks: hit.blockIds.length,
       isLastChunk,
     });
@@ -141,6 +154,7 @@ export class SpyreScheduler {
     const blockCopies: BlockCopy[] = [];
     for (const copy of forks) {
       const blockCopy = this.kv.fork(request.id, copy.id, request.numPrefillTokens);
+      copy.blockIds = this.kv.blocksOf(copy.id);
       if (blockCopy !== undefined) blockCopies.push(blockCopy);
     }
     const after = this.state.running.indexOf(request) + 1;
@@ -161,12 +175,15 @@ export class SpyreScheduler {
 
   private planDecode(): DecodeBatchPlan | undefined {
     const scheduled: SchedulerRequest[] = [];
-    for (const request of this.state.running.slice()) {
+    // Preemption splices `state.running`; walk what it held when the step began.
+    const candidates = this.state.running.slice();
+    for (let index = 0; index < candidates.length; index++) {
+      const request = candidates[index]!;
       // A request preempted earlier in this loop is back to 'waiting' and skipped here.
       if (request.isDecoding && reserveNextTokenSlot(this.state, this.kv, this.limits.blockSize, request, scheduled)) scheduled.push(request);
     }
     if (scheduled.length === 0) return undefined;
-    const plan = buildDecodeBatchPlan(scheduled, this.kv, this.limits.blockSize);
+    const plan = buildDecodeBatchPlan(scheduled, this.limits.blockSize);
     this.planned = { plan, scheduled };
     return plan;
   }
@@ -188,6 +205,7 @@ export class SpyreScheduler {
     for (const request of requests) {
       if (!state.requests.has(request.id)) continue;
       this.kv.free(request.id);
+      request.dropBlocks();
       state.requests.delete(request.id);
     }
     state.running = state.running.filter((request) => request.status !== 'finished');
@@ -203,7 +221,8 @@ export class SpyreScheduler {
   private reorderRunning(scheduled: readonly SchedulerRequest[]): void {
     // Preemption takes victims from the tail, so every scheduled request is still running here.
     if (scheduled.length === this.state.running.length) {
-      this.state.running = scheduled.slice();
+      // The plan's own list, made only for this step: it becomes the running list as it is.
+      this.state.running = scheduled as SchedulerRequest[];
       return;
     }
     const scheduledSet = new Set(scheduled);
