@@ -73,9 +73,11 @@ export class EngineCore {
     const of = (requestId: RequestId, sampling: GenerationRequest['sampling']): SchedulerRequest =>
       new SchedulerRequest(requestId, request.promptTokenIds, limits, sampling ?? {}, request.cacheSalt, arrivalTimeS);
     const scheduled = of(request.requestId, request.sampling);
-    const forks = (request.forks ?? []).map((fork) => of(fork.requestId, fork.sampling));
-    for (const copy of forks) copy.awaitingForkOf = scheduled;
-    scheduled.pendingForks = forks;
+    if (request.forks !== undefined && request.forks.length > 0) {
+      const forks = request.forks.map((fork) => of(fork.requestId, fork.sampling));
+      for (const copy of forks) copy.awaitingForkOf = scheduled;
+      scheduled.pendingForks = forks;
+    }
     this.scheduler.add(scheduled);
   }
 
@@ -121,16 +123,14 @@ export class EngineCore {
             step: this.stepCount,
             timeS: this.clock.nowS(),
             plan,
-            outputs: update.produced.map((produced) => produced.request.id),
+            outputs: update.producedBy.map((request) => request.id),
             finished: ended.map((request) => request.requestId),
           },
           this.scheduler,
           this.kv,
         )
       : undefined;
-    const produced = new Array<SampledToken>(update.produced.length);
-    for (let index = 0; index < produced.length; index++) produced[index] = update.produced[index]!.token;
-    return { plan, produced, ended, trace };
+    return { plan, produced: update.produced, ended, trace };
   }
 
   stats(): EngineCoreStats {

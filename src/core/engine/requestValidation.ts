@@ -3,6 +3,9 @@ import { EngineError } from '../contracts/errors.js';
 import type { GenerationRequest } from '../contracts/requests.js';
 import type { RequestLimits } from '../scheduler/schedulerRequest.js';
 
+/** Shared by every request without EOS or stop ids (read only). */
+const NO_TOKEN_IDS: readonly number[] = [];
+
 function invalid(message: string): EngineError {
   return new EngineError('invalid_request', message);
 }
@@ -113,7 +116,7 @@ export function validateGenerationRequest(request: GenerationRequest, config: En
     maxTokens,
     minTokens,
     ignoreEos: request.ignoreEos ?? false,
-    eosTokenIds: request.eosTokenIds ?? [],
-    stopTokenIds: request.stopTokenIds ?? [],
+    eosTokenIds: request.eosTokenIds ?? NO_TOKEN_IDS,
+    stopTokenIds: request.stopTokenIds ?? NO_TOKEN_IDS,
   };
 }

@@ -7,17 +7,21 @@ import type { SchedulerRequest } from './schedulerRequest.js';
 import { finishRequest, type SchedulerState } from './schedulerState.js';
 import { stopAfterToken } from './stopRules.js';
 
-/** A token a request produced in a step. */
-export interface ProducedToken {
-  readonly request: SchedulerRequest;
-  readonly token: SampledToken;
-}
-
-/** What a step changed, in scheduling order. */
+/**
+ * What a step changed, in scheduling order. `produced[i]` is the token `producedBy[i]` produced (two
+ * parallel lists, no wrapper object per token).
+ */
 export interface StepUpdate {
-  readonly produced: readonly ProducedToken[];
+  readonly produced: readonly SampledToken[];
+  readonly producedBy: readonly SchedulerRequest[];
   readonly finished: readonly SchedulerRequest[];
   readonly failed: readonly { readonly request: SchedulerRequest; readonly message: string }[];
+}
+
+/** The tokens a step produced so far and who produced each (parallel lists). */
+export interface Produced {
+  readonly tokens: SampledToken[];
+  readonly by: SchedulerRequest[];
 }
 
 /** Ends the requests the backend failed (they are released with the finished ones). */
@@ -44,7 +48,7 @@ export function updateAfterPrefill(
   scheduled: readonly SchedulerRequest[],
   plan: PrefillChunkPlan,
   result: StepResult,
-  produced: ProducedToken[],
+  produced: Produced,
   finished: SchedulerRequest[],
 ): void {
   state.previousStepWasPrefill = true;
@@ -84,7 +88,7 @@ export function updateAfterDecode(
   scheduled: readonly SchedulerRequest[],
   plan: DecodeBatchPlan,
   result: StepResult,
-  produced: ProducedToken[],
+  produced: Produced,
   finished: SchedulerRequest[],
 ): void {
   state.previousStepWasPrefill = false;
@@ -101,7 +105,7 @@ function appendSampled(
   state: SchedulerState,
   request: SchedulerRequest,
   result: StepResult,
-  produced: ProducedToken[],
+  produced: Produced,
   finished: SchedulerRequest[],
   rowIndex = 0,
 ): void {
@@ -111,8 +115,9 @@ function appendSampled(
   if (token === undefined) {
     throw new EngineError('backend_failed', `The backend returned no token for request '${request.id}' although the step sampled it.`);
   }
-  request.tokenIds.push(token.tokenId);
-  produced.push({ request, token });
+  request.appendToken(token.tokenId);
+  produced.tokens.push(token);
+  produced.by.push(request);
   const stop = stopAfterToken(request, token.tokenId);
   if (stop !== undefined) {
     request.stopTokenId = stop.stopTokenId;

@@ -1,4 +1,5 @@
 import type { DecodeBatchPlan, DecodeRowPlan } from '../contracts/stepPlan.js';
+import type { BlockId } from '../contracts/ids.js';
 import { rowTkv } from './batchTkv.js';
 import type { SchedulerRequest } from './schedulerRequest.js';
 
@@ -34,15 +35,28 @@ export function buildDecodeBatchPlan(scheduled: readonly SchedulerRequest[], blo
     const position = request.numComputedTokens;
     tkv = Math.max(tkv, rowTkv(paddingBlocks, position, blockSize));
     request.numScheduledTokens = 1;
-    rows[index] = {
-      requestId: request.id,
-      sampling: request.sampling,
-      tokenId: request.tokenIds[position]!,
-      position,
-      blockTable: paddedBlockTable(request, maxBlocks),
-      paddingBlocks,
-      numPromptTokens: request.numPromptTokens,
-    };
+    const tokenId = request.tokenIds[position]!;
+    const blockTable = paddedBlockTable(request, maxBlocks);
+    // The request's own row object, rewritten each step it decodes (the plan's contract: valid until finishStep).
+    let row = request.decodeRow;
+    if (row === undefined) {
+      row = { requestId: request.id, sampling: request.sampling, tokenId, position, blockTable, paddingBlocks, numPromptTokens: request.numPromptTokens };
+      request.decodeRow = row;
+    } else {
+      row.tokenId = tokenId;
+      row.position = position;
+      row.blockTable = blockTable;
+      row.paddingBlocks = paddingBlocks;
+    }
+    rows[index] = row;
   }
   return { kind: 'decode', tkv, rows };
+}
+
+/** A decode row the scheduler rewrites in place: the request's own, one object for its whole life. */
+export interface ReusedDecodeRow extends DecodeRowPlan {
+  tokenId: number;
+  position: number;
+  blockTable: readonly BlockId[];
+  paddingBlocks: number;
 }

@@ -12,7 +12,7 @@ export function reserveNextTokenSlot(state: SchedulerState, kv: KvCacheManager, 
   const numBlocks = request.blockIds.length;
   if (blocksForNextToken(request.numComputedTokens, numBlocks, blockSize) === numBlocks) return true;
   for (;;) {
-    if (kv.tryAllocate(request.id, request.tokenIds, request.numComputedTokens + 1) !== undefined) {
+    if (kv.tryAllocate(request.id, request.tokenView(), request.numComputedTokens + 1) !== undefined) {
       request.blockIds = kv.blocksOf(request.id);
       return true;
     }
@@ -32,7 +32,7 @@ function preempt(state: SchedulerState, kv: KvCacheManager, request: SchedulerRe
   state.running.splice(state.running.indexOf(request), 1);
   request.status = 'waiting';
   request.numComputedTokens = 0;
-  request.numPrefillTokens = request.tokenIds.length;
+  request.numPrefillTokens = request.numTokens;
   request.prefixHit = { blockIds: [], numTokens: 0 };
   request.numUsablePrefixTokens = 0;
   request.numPrefillStepsRun = 0;

@@ -3,7 +3,7 @@ import type { FinishReason } from '../contracts/requests.js';
 import type { BlockCopy, DecodeBatchPlan, PrefillChunkPlan, StepPlan, StepResult } from '../contracts/stepPlan.js';
 import { EngineError } from '../contracts/errors.js';
 import type { KvCacheManager, PrefixHit } from '../kv/kvCacheManager.js';
-import { failRequests, updateAfterDecode, updateAfterPrefill, type ProducedToken, type StepUpdate } from './applyStepResult.js';
+import { failRequests, updateAfterDecode, updateAfterPrefill, type Produced, type StepUpdate } from './applyStepResult.js';
 import { buildDecodeBatchPlan } from './decodeBatchPlan.js';
 import { prefillCandidate, type PrefillCandidate } from './prefillAdmission.js';
 import { buildPrefillChunkPlan } from './prefillChunkPlan.js';
@@ -13,7 +13,7 @@ import type { SchedulerLimits } from './schedulerLimits.js';
 import type { SchedulerRequest } from './schedulerRequest.js';
 import { emptySchedulerState, finishRequest } from './schedulerState.js';
 
-export type { ProducedToken, StepUpdate } from './applyStepResult.js';
+export type { StepUpdate } from './applyStepResult.js';
 
 function duplicateId(requestId: RequestId): EngineError {
   return new EngineError('invalid_request', `A request with id '${requestId}' is already in the engine; request ids must be unique.`);
@@ -90,7 +90,7 @@ export class SpyreScheduler {
     if (planned === undefined) throw new EngineError('invariant_violated', 'update() called without a scheduled step.');
     this.planned = undefined;
     const failed = failRequests(this.state, result);
-    const produced: ProducedToken[] = [];
+    const produced: Produced = { tokens: [], by: [] };
     const finished: SchedulerRequest[] = [];
     const plan = planned.plan;
     if (plan === undefined) {
@@ -104,7 +104,7 @@ export class SpyreScheduler {
     this.reorderRunning(planned.scheduled);
     if (failed.length === 0) this.release(finished);
     else this.release([...finished, ...failed.map((failure) => failure.request)]);
-    return { produced, finished, failed };
+    return { produced: produced.tokens, producedBy: produced.by, finished, failed };
   }
 
   // ---- planning --------------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ export class SpyreScheduler {
     const forks = isLastChunk ? request.pendingForks.filter((copy) => copy.status !== 'finished') : [];
     // Each copy takes a block of its own for the prompt's partially filled last block.
     const numSpareBlocks = request.numPrefillTokens % blockSize === 0 ? 0 : forks.length;
-    const allocated = this.kv.tryAllocate(request.id, request.tokenIds, numComputedBefore + numNewTokens, newHit, request.cacheSalt, numSpareBlocks);
+    const allocated = this.kv.tryAllocate(request.id, request.tokenView(), numComputedBefore + numNewTokens, newHit, request.cacheSalt, numSpareBlocks);
     if (allocated === undefined) return undefined;
     request.blockIds = this.kv.blocksOf(request.id);
     if (newHit !== undefined) this.startPrefill(request, newHit, numUsableTokens);
