@@ -12,7 +12,10 @@ export interface PrefillChunkPlan {
   readonly sampling: SamplingParams;
   readonly chunkIndex: number;
   readonly chunkSize: number;
-  /** Slot tokens, `chunkSize` long; padding slots hold 0. */
+  /**
+   * Slot tokens, `chunkSize` long; padding slots hold 0. **Valid for its step only**: the core writes the next
+   * chunk's tokens into the same array, so a backend reads it until `finishStep` and copies what it keeps.
+   */
   readonly tokenIds: readonly number[];
   /** Index in the prompt of the token in slot `firstValidSlot`. */
   readonly firstTokenIndex: number;

@@ -15,6 +15,11 @@ export interface ChunkPlanInput {
   /** How many of `blockIds` came from the prefix cache (usable or not). */
   readonly numPrefixHitBlocks: number;
   readonly isLastChunk: boolean;
+  /**
+   * An array of `chunkSize` entries to write the chunk's slot tokens into, reused from plan to plan (the
+   * scheduler's own: a plan's tokens are valid until its step finishes); a fresh one when absent.
+   */
+  readonly tokenBuffer?: number[];
 }
 
 /**
@@ -26,19 +31,22 @@ export function buildPrefillChunkPlan(input: ChunkPlanInput): PrefillChunkPlan {
   const { geometry, chunkIndex, blockIds } = input;
   const { chunkSize, paddingBlocks, blocksPerChunk } = geometry;
   const span = chunkTokenSpan(geometry, chunkIndex);
-  const tokenIds = new Array<number>(chunkSize).fill(0);
+  const tokenIds = input.tokenBuffer !== undefined && input.tokenBuffer.length === chunkSize ? input.tokenBuffer : new Array<number>(chunkSize);
+  for (let slot = 0; slot < span.firstValidSlot; slot++) tokenIds[slot] = 0;
   for (let slot = span.firstValidSlot; slot < span.endValidSlot; slot++) {
     tokenIds[slot] = input.promptTokenIds[span.firstTokenIndex + slot - span.firstValidSlot]!;
   }
+  for (let slot = span.endValidSlot; slot < chunkSize; slot++) tokenIds[slot] = 0;
   const tableLength = (chunkIndex + 1) * blocksPerChunk;
   const blockTable = new Array<BlockId>(tableLength).fill(NULL_BLOCK_ID);
   for (let entry = paddingBlocks; entry < tableLength; entry++) {
     blockTable[entry] = blockIds[entry - paddingBlocks] ?? NULL_BLOCK_ID;
   }
-  const slotBlocks = blockTable.slice(tableLength - blocksPerChunk).map((blockId, offset) => {
-    const requestBlockIndex = tableLength - blocksPerChunk + offset - paddingBlocks;
-    return requestBlockIndex < input.numPrefixHitBlocks ? NULL_BLOCK_ID : blockId;
-  });
+  const slotBlocks = new Array<BlockId>(blocksPerChunk);
+  for (let offset = 0; offset < blocksPerChunk; offset++) {
+    const entry = tableLength - blocksPerChunk + offset;
+    slotBlocks[offset] = entry - paddingBlocks < input.numPrefixHitBlocks ? NULL_BLOCK_ID : blockTable[entry]!;
+  }
   return {
     kind: 'prefill',
     requestId: input.requestId,

@@ -142,6 +142,9 @@ export class SchedulerRequest {
   }
 
   get outputTokenIds(): readonly number[] {
-    return Array.from(this.tokenIds.subarray(this.numPromptTokens, this.numTokens));
+    // A plain loop: Array.from over a typed array takes the slow iterator path.
+    const outputs = new Array<number>(this.numTokens - this.numPromptTokens);
+    for (let index = 0; index < outputs.length; index++) outputs[index] = this.tokenIds[this.numPromptTokens + index]!;
+    return outputs;
   }
 }

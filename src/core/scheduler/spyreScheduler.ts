@@ -15,6 +15,8 @@ import { emptySchedulerState, finishRequest } from './schedulerState.js';
 
 export type { StepUpdate } from './applyStepResult.js';
 
+const NO_REQUESTS: readonly SchedulerRequest[] = [];
+
 function duplicateId(requestId: RequestId): EngineError {
   return new EngineError('invalid_request', `A request with id '${requestId}' is already in the engine; request ids must be unique.`);
 }
@@ -36,11 +38,15 @@ export class SpyreScheduler {
   private readonly state = emptySchedulerState();
   private planned: { plan: StepPlan | undefined; scheduled: readonly SchedulerRequest[] } | undefined;
   private numAdded = 0;
+  /** The slot tokens of every prefill chunk plan, rewritten by the next (the plan's contract: valid until update). */
+  private readonly chunkTokens: number[];
 
   constructor(
     private readonly kv: KvCacheManager,
     readonly limits: SchedulerLimits,
-  ) {}
+  ) {
+    this.chunkTokens = new Array<number>(limits.chunkSize).fill(0);
+  }
 
   /** Queues a request; its copies (parallel sampling) wait outside the queues until its prefill forks them. */
   add(request: SchedulerRequest): void {
@@ -118,7 +124,7 @@ export class SpyreScheduler {
     const numComputedBefore = newHit === undefined ? request.numComputedTokens : hit.numTokens;
     const numNewTokens = Math.min(chunkSize, request.numPrefillTokens - numComputedBefore);
     const isLastChunk = numComputedBefore + numNewTokens === request.numPrefillTokens;
-    const forks = isLastChunk ? request.pendingForks.filter((copy) => copy.status !== 'finished') : [];
+    const forks = isLastChunk && request.pendingForks.length > 0 ? request.pendingForks.filter((copy) => copy.status !== 'finished') : NO_REQUESTS;
     // Each copy takes a block of its own for the prompt's partially filled last block.
     const numSpareBlocks = request.numPrefillTokens % blockSize === 0 ? 0 : forks.length;
     const allocated = this.kv.tryAllocate(request.id, request.tokenView(), numComputedBefore + numNewTokens, newHit, request.cacheSalt, numSpareBlocks);
@@ -136,12 +142,13 @@ export class SpyreScheduler {
       blockIds: request.blockIds,
       numPrefixHitBlocks: hit.blockIds.length,
       isLastChunk,
+      tokenBuffer: this.chunkTokens,
     });
     const plan: PrefillChunkPlan =
       forks.length === 0
         ? chunk
         : { ...chunk, forks: forks.map((copy) => ({ requestId: copy.id, sampling: copy.sampling })), ...(blockCopies.length > 0 ? { blockCopies } : {}) };
-    this.planned = { plan, scheduled: [request, ...forks] };
+    this.planned = { plan, scheduled: forks.length === 0 ? [request] : [request, ...forks] };
     return plan;
   }
 
