@@ -85,3 +85,25 @@ describe('having the first-chunk correction (SPEC §2.3)', () => {
     expect(countWithoutLeftPadding(geometry, 100, 64)).toBe(64);
   });
 });
+
+describe('having a chunk plan written into a reused token array', () => {
+  it('should overwrite every slot: the chunk tokens, and zeros in the padding on both sides', () => {
+    const geometry = prefillGeometry(30, 128, 64);
+    const input = {
+      requestId: asRequestId('reused'),
+      sampling: {},
+      geometry,
+      chunkIndex: 0,
+      promptTokenIds: Array.from({ length: 30 }, (_, index) => index + 1),
+      blockIds: [1],
+      numPrefixHitBlocks: 0,
+      isLastChunk: true,
+    };
+    const buffer = new Array<number>(128).fill(7);
+    const plan = buildPrefillChunkPlan({ ...input, tokenBuffer: buffer });
+    expect(plan.tokenIds).toBe(buffer);
+    expect(plan.tokenIds).toEqual(buildPrefillChunkPlan(input).tokenIds);
+    expect([plan.firstValidSlot, plan.endValidSlot]).toEqual([64, 94]);
+    expect(plan.tokenIds.filter((tokenId, slot) => tokenId !== 0 && (slot < 64 || slot >= 94))).toEqual([]);
+  });
+});
