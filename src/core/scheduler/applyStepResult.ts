@@ -54,7 +54,11 @@ export function updateAfterPrefill(
   state.previousStepWasPrefill = true;
   const request = scheduled[0]!;
   if (request.status !== 'prefilling') return;
-  const othersDecoding = state.running.some((other) => other !== request && other.isDecoding);
+  let othersDecoding = false;
+  for (let index = 0; index < state.running.length && !othersDecoding; index++) {
+    const other = state.running[index]!;
+    othersDecoding = other !== request && other.isDecoding;
+  }
   const geometry = prefillGeometry(request.numPrefillTokens, limits.chunkSize, limits.blockSize);
   request.numComputedTokens += request.numScheduledTokens;
   request.numPrefillStepsRun += 1;

@@ -17,6 +17,17 @@ export type { StepUpdate } from './applyStepResult.js';
 
 const NO_REQUESTS: readonly SchedulerRequest[] = [];
 
+function anyDecoding(requests: readonly SchedulerRequest[]): boolean {
+  for (let index = 0; index < requests.length; index++) if (requests[index]!.isDecoding) return true;
+  return false;
+}
+
+function withoutFinished(requests: readonly SchedulerRequest[]): SchedulerRequest[] {
+  const kept: SchedulerRequest[] = [];
+  for (let index = 0; index < requests.length; index++) if (requests[index]!.status !== 'finished') kept.push(requests[index]!);
+  return kept;
+}
+
 function duplicateId(requestId: RequestId): EngineError {
   return new EngineError('invalid_request', `A request with id '${requestId}' is already in the engine; request ids must be unique.`);
 }
@@ -81,7 +92,7 @@ export class SpyreScheduler {
     const prefill = candidate === undefined ? undefined : this.planPrefill(candidate);
     if (prefill !== undefined) return prefill;
     const preemptionsBefore = this.state.preemptions;
-    const decode = this.state.running.some((request) => request.isDecoding) ? this.planDecode() : undefined;
+    const decode = anyDecoding(this.state.running) ? this.planDecode() : undefined;
     if (decode !== undefined) return decode;
     // Preemption may have emptied the decode batch and freed the blocks a prefill was waiting for.
     const retry = this.state.preemptions > preemptionsBefore ? prefillCandidate(this.state, this.kv, this.limits) : undefined;
@@ -215,7 +226,7 @@ export class SpyreScheduler {
       request.dropBlocks();
       state.requests.delete(request.id);
     }
-    state.running = state.running.filter((request) => request.status !== 'finished');
+    state.running = withoutFinished(state.running);
     // Only an abort ends a waiting request; finishing ones are running, so the (possibly long) waiting
     // queue is rebuilt only when it holds an ended request.
     if (state.numEndedWhileWaiting > 0) {
