@@ -2,6 +2,7 @@ import type { BlockId, RequestId } from '../contracts/ids.js';
 import type { FinishReason, SamplingParams } from '../contracts/requests.js';
 import { NO_PREFIX_HIT, type PrefixHit } from '../kv/kvCacheManager.js';
 import type { ReusedDecodeRow } from './decodeBatchPlan.js';
+import { tokenBuffer } from './tokenSlab.js';
 
 /** Shared by every request holding no blocks; typed readonly, never written. */
 const NO_BLOCKS: readonly BlockId[] = [];
@@ -77,7 +78,7 @@ export class SchedulerRequest {
     readonly arrivalTimeS: number,
   ) {
     const numPromptTokens = promptTokenIds.length;
-    this.tokenIds = new Float64Array(numPromptTokens + Math.min(limits.maxTokens, INITIAL_OUTPUT_ROOM));
+    this.tokenIds = tokenBuffer(numPromptTokens + Math.min(limits.maxTokens, INITIAL_OUTPUT_ROOM));
     for (let index = 0; index < numPromptTokens; index++) this.tokenIds[index] = promptTokenIds[index]!;
     this.numTokens = numPromptTokens;
     this.numPrefillTokens = promptTokenIds.length;
@@ -93,7 +94,7 @@ export class SchedulerRequest {
   /** Appends a sampled token. */
   appendToken(tokenId: number): void {
     if (this.numTokens === this.tokenIds.length) {
-      const grown = new Float64Array(2 * this.tokenIds.length);
+      const grown = tokenBuffer(2 * this.tokenIds.length);
       grown.set(this.tokenIds);
       this.tokenIds = grown;
     }

@@ -6,7 +6,7 @@ import type { KvCacheManager, PrefixHit } from '../kv/kvCacheManager.js';
 import { failRequests, updateAfterDecode, updateAfterPrefill, type Produced, type StepUpdate } from './applyStepResult.js';
 import { buildDecodeBatchPlan } from './decodeBatchPlan.js';
 import { prefillCandidate, type PrefillCandidate } from './prefillAdmission.js';
-import { buildPrefillChunkPlan } from './prefillChunkPlan.js';
+import { buildPrefillChunkPlan, ChunkTokenBuffer } from './prefillChunkPlan.js';
 import { chunkIndexFor, prefillGeometry, usablePrefixBlocks } from './prefillGeometry.js';
 import { reserveNextTokenSlot } from './preemption.js';
 import type { SchedulerLimits } from './schedulerLimits.js';
@@ -50,13 +50,13 @@ export class SpyreScheduler {
   private planned: { plan: StepPlan | undefined; scheduled: readonly SchedulerRequest[] } | undefined;
   private numAdded = 0;
   /** The slot tokens of every prefill chunk plan, rewritten by the next (the plan's contract: valid until update). */
-  private readonly chunkTokens: number[];
+  private readonly chunkTokens: ChunkTokenBuffer;
 
   constructor(
     private readonly kv: KvCacheManager,
     readonly limits: SchedulerLimits,
   ) {
-    this.chunkTokens = new Array<number>(limits.chunkSize).fill(0);
+    this.chunkTokens = new ChunkTokenBuffer(limits.chunkSize);
   }
 
   /** Queues a request; its copies (parallel sampling) wait outside the queues until its prefill forks them. */
