@@ -18,10 +18,27 @@ export interface StepUpdate {
   readonly failed: readonly { readonly request: SchedulerRequest; readonly message: string }[];
 }
 
-/** The tokens a step produced so far and who produced each (parallel lists). */
-export interface Produced {
+/** The tokens a step produced and who produced each: two parallel lists sized for the step's rows up front. */
+export class Produced {
   readonly tokens: SampledToken[];
   readonly by: SchedulerRequest[];
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.tokens = new Array<SampledToken>(capacity);
+    this.by = new Array<SchedulerRequest>(capacity);
+  }
+
+  add(token: SampledToken, request: SchedulerRequest): void {
+    this.tokens[this.count] = token;
+    this.by[this.count++] = request;
+  }
+
+  /** Drops the unused tail; call once, after the last `add`. */
+  close(): void {
+    this.tokens.length = this.count;
+    this.by.length = this.count;
+  }
 }
 
 /** Ends the requests the backend failed (they are released with the finished ones). */
@@ -120,8 +137,7 @@ function appendSampled(
     throw new EngineError('backend_failed', `The backend returned no token for request '${request.id}' although the step sampled it.`);
   }
   request.appendToken(token.tokenId);
-  produced.tokens.push(token);
-  produced.by.push(request);
+  produced.add(token, request);
   const stop = stopAfterToken(request, token.tokenId);
   if (stop !== undefined) {
     request.stopTokenId = stop.stopTokenId;

@@ -8,7 +8,14 @@ import type { SchedulerState } from './schedulerState.js';
  * running request not yet scheduled in this step is preempted (FCFS priority, as vLLM), possibly the
  * request itself; false when it was.
  */
-export function reserveNextTokenSlot(state: SchedulerState, kv: KvCacheManager, blockSize: number, request: SchedulerRequest, scheduled: readonly SchedulerRequest[]): boolean {
+export function reserveNextTokenSlot(
+  state: SchedulerState,
+  kv: KvCacheManager,
+  blockSize: number,
+  request: SchedulerRequest,
+  scheduled: readonly (SchedulerRequest | undefined)[],
+  numScheduled = scheduled.length,
+): boolean {
   const numBlocks = request.blockIds.length;
   if (blocksForNextToken(request.numComputedTokens, numBlocks, blockSize) === numBlocks) return true;
   for (;;) {
@@ -18,11 +25,16 @@ export function reserveNextTokenSlot(state: SchedulerState, kv: KvCacheManager, 
     }
     let victim = request;
     for (const other of state.running) {
-      if (other.arrivalIndex > victim.arrivalIndex && !scheduled.includes(other)) victim = other;
+      if (other.arrivalIndex > victim.arrivalIndex && !isAmong(other, scheduled, numScheduled)) victim = other;
     }
     preempt(state, kv, victim);
     if (victim === request) return false;
   }
+}
+
+function isAmong(request: SchedulerRequest, list: readonly (SchedulerRequest | undefined)[], length: number): boolean {
+  for (let index = 0; index < length; index++) if (list[index] === request) return true;
+  return false;
 }
 
 /** vLLM's recompute preemption: the request gives back its blocks and prefills all its tokens again later. */

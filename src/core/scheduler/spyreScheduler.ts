@@ -3,7 +3,7 @@ import type { FinishReason } from '../contracts/requests.js';
 import type { BlockCopy, DecodeBatchPlan, PrefillChunkPlan, StepPlan, StepResult } from '../contracts/stepPlan.js';
 import { EngineError } from '../contracts/errors.js';
 import type { KvCacheManager, PrefixHit } from '../kv/kvCacheManager.js';
-import { failRequests, updateAfterDecode, updateAfterPrefill, type Produced, type StepUpdate } from './applyStepResult.js';
+import { failRequests, Produced, updateAfterDecode, updateAfterPrefill, type StepUpdate } from './applyStepResult.js';
 import { buildDecodeBatchPlan } from './decodeBatchPlan.js';
 import { prefillCandidate, type PrefillCandidate } from './prefillAdmission.js';
 import { buildPrefillChunkPlan, ChunkTokenBuffer } from './prefillChunkPlan.js';
@@ -107,7 +107,7 @@ export class SpyreScheduler {
     if (planned === undefined) throw new EngineError('invariant_violated', 'update() called without a scheduled step.');
     this.planned = undefined;
     const failed = failRequests(this.state, result);
-    const produced: Produced = { tokens: [], by: [] };
+    const produced = new Produced(planned.plan === undefined ? 0 : planned.scheduled.length);
     const finished: SchedulerRequest[] = [];
     const plan = planned.plan;
     if (plan === undefined) {
@@ -121,6 +121,7 @@ export class SpyreScheduler {
     this.reorderRunning(planned.scheduled);
     if (failed.length === 0) this.release(finished);
     else this.release([...finished, ...failed.map((failure) => failure.request)]);
+    produced.close();
     return { produced: produced.tokens, producedBy: produced.by, finished, failed };
   }
 
@@ -192,14 +193,16 @@ export class SpyreScheduler {
   }
 
   private planDecode(): DecodeBatchPlan | undefined {
-    const scheduled: SchedulerRequest[] = [];
     // Preemption splices `state.running`; walk what it held when the step began.
     const candidates = this.state.running.slice();
+    const scheduled = new Array<SchedulerRequest>(candidates.length);
+    let numScheduled = 0;
     for (let index = 0; index < candidates.length; index++) {
       const request = candidates[index]!;
       // A request preempted earlier in this loop is back to 'waiting' and skipped here.
-      if (request.isDecoding && reserveNextTokenSlot(this.state, this.kv, this.limits.blockSize, request, scheduled)) scheduled.push(request);
+      if (request.isDecoding && reserveNextTokenSlot(this.state, this.kv, this.limits.blockSize, request, scheduled, numScheduled)) scheduled[numScheduled++] = request;
     }
+    scheduled.length = numScheduled;
     if (scheduled.length === 0) return undefined;
     const plan = buildDecodeBatchPlan(scheduled, this.limits.blockSize);
     this.planned = { plan, scheduled };
