@@ -36,6 +36,7 @@ export class Produced {
 
   /** Drops the unused tail; call once, after the last `add`. */
   close(): void {
+    if (this.count === this.tokens.length) return;
     this.tokens.length = this.count;
     this.by.length = this.count;
   }

@@ -202,7 +202,7 @@ export class SpyreScheduler {
       // A request preempted earlier in this loop is back to 'waiting' and skipped here.
       if (request.isDecoding && reserveNextTokenSlot(this.state, this.kv, this.limits.blockSize, request, scheduled, numScheduled)) scheduled[numScheduled++] = request;
     }
-    scheduled.length = numScheduled;
+    if (numScheduled < scheduled.length) scheduled.length = numScheduled;
     if (scheduled.length === 0) return undefined;
     const plan = buildDecodeBatchPlan(scheduled, this.limits.blockSize);
     this.planned = { plan, scheduled };
