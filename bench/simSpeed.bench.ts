@@ -11,7 +11,13 @@
  * the earlier linear profile — and 40 are far over).
  *
  *   npx tsx bench/simSpeed.bench.ts [--cases light-10k,over-10k,over-100k,light-1m] [--repeats 3]
- *                                   [--before DIR] [--cli]
+ *                                   [--before DIR] [--cli] [--warmup 2000] [--warmup-runs 1]
+ *
+ * `--warmup N --warmup-runs K`: K warm-up runs of N requests before the measured one (one of 2,000 by
+ * default). After one warm-up run the measured run still pays for V8 settling its optimised code (its
+ * compiler threads count in the process's CPU time): it costs about twice the runs after it, however many
+ * requests the warm-up had. `--warmup 10000 --warmup-runs 3` measures the steady state that a sweep's later
+ * points (many runs in one worker) run in.
  *
  * `--before DIR` runs the same cases on another checkout (e.g. main, unpacked with `git archive`) in the
  * same invocation and prints the ratio; `--cli` also times whole `spyre sim run --no-trace` processes.
@@ -70,13 +76,15 @@ const argValue = (name: string): string | undefined => {
   return index >= 0 ? args[index + 1] : undefined;
 };
 const HERE = resolve(fileURLToPath(import.meta.url), '../..');
+const WARMUP_REQUESTS = Number(argValue('--warmup') ?? '2000');
+const WARMUP_RUNS = Number(argValue('--warmup-runs') ?? '1');
 
 /** Child mode: one case on the checkout at `repo`, printed as one JSON line. */
-async function runChild(repo: string, numRequests: number, rate: number): Promise<void> {
+async function runChild(repo: string, numRequests: number, rate: number, warmupRequests: number, warmupRuns: number): Promise<void> {
   await import('reflect-metadata');
   const { simulateScenario } = (await import(join(repo, 'sim/run/simulateScenario.ts'))) as typeof SimulateScenarioModule;
   const { parseScenario } = (await import(join(repo, 'sim/scenario/loadScenario.ts'))) as typeof LoadScenarioModule;
-  simulateScenario(parseScenario(scenarioJson(2000, rate), 'warm-up'), '.');
+  for (let run = 0; run < warmupRuns; run++) simulateScenario(parseScenario(scenarioJson(warmupRequests, rate), 'warm-up'), '.');
   const scenario = parseScenario(scenarioJson(numRequests, rate), 'bench');
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
@@ -96,7 +104,7 @@ async function runChild(repo: string, numRequests: number, rate: number): Promis
 }
 
 function measure(repo: string, benchCase: Case): Measured {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', repo, String(benchCase.numRequests), String(benchCase.rate)], {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', repo, String(benchCase.numRequests), String(benchCase.rate), String(WARMUP_REQUESTS), String(WARMUP_RUNS)], {
     // The checkout's own tsconfig (decorators) applies to its files.
     cwd: repo,
     env: { ...process.env, TSX_TSCONFIG_PATH: join(repo, 'tsconfig.json') },
@@ -138,7 +146,7 @@ function timeCli(repo: string, benchCase: Case): string {
 }
 
 if (args[0] === '--child') {
-  await runChild(args[1]!, Number(args[2]), Number(args[3]));
+  await runChild(args[1]!, Number(args[2]), Number(args[3]), Number(args[4] ?? '2000'), Number(args[5] ?? '1'));
 } else {
   const names = (argValue('--cases') ?? 'light-10k,issue-10k,over-10k,over-100k,light-1m').split(',');
   const repeats = Number(argValue('--repeats') ?? '3');
@@ -158,5 +166,5 @@ if (args[0] === '--child') {
       console.log(`        spyre sim run (whole process): this ${timeCli(HERE, benchCase)}` + (before !== undefined ? `; before ${timeCli(resolve(before), benchCase)}` : ''));
     }
   }
-  console.log(`median of ${repeats} child processes (1 for 1M), node ${process.version}; cpu = user + system of the run alone, after a 2,000-request warm-up`);
+  console.log(`median of ${repeats} child processes (1 for 1M), node ${process.version}; cpu = user + system of the run alone, after ${WARMUP_RUNS} warm-up run(s) of ${WARMUP_REQUESTS.toLocaleString('en-US')} requests`);
 }

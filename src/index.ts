@@ -23,4 +23,5 @@ export { BlockPool } from './core/kv/blockPool.js';
 export { SpyreScheduler } from './core/scheduler/spyreScheduler.js';
 export type { SchedulerLimits } from './core/scheduler/schedulerLimits.js';
 export type { RequestLimits, RequestStatus, SchedulerRequest } from './core/scheduler/schedulerRequest.js';
-export type { ProducedToken, StepUpdate } from './core/scheduler/applyStepResult.js';
+export type { Produced, StepUpdate } from './core/scheduler/applyStepResult.js';
+export type { ReusedDecodeRow } from './core/scheduler/decodeBatchPlan.js';

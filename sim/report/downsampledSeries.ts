@@ -20,6 +20,11 @@ export class DownsampledSeries {
   }
 
   add(timeS: number, ...sample: number[]): void {
+    this.addSample(timeS, sample);
+  }
+
+  /** `add` without the rest array: the values are read, not kept. */
+  addSample(timeS: number, sample: readonly number[]): void {
     if (this.pendingCount === 0) {
       this.pendingTimeS = timeS;
       for (let i = 0; i < this.width; i++) this.pending[i] = sample[i]!;

@@ -13,6 +13,8 @@ class InFlightSlots {
   numPromptTokens = new Int32Array(64);
   /** The request's place in the workload. */
   index = new Int32Array(64);
+  /** The id of the request holding each slot (undefined when free). */
+  readonly ownerId: (string | undefined)[] = [];
   private readonly free: number[] = [];
   private used = 0;
 
@@ -24,6 +26,7 @@ class InFlightSlots {
   }
 
   give(slot: number): void {
+    this.ownerId[slot] = undefined;
     this.free.push(slot);
   }
 
@@ -77,6 +80,9 @@ export class RequestMetrics {
   private prefillTotalS = 0;
   private readonly slots = new InFlightSlots();
   private readonly slotOf = new Map<string, number>();
+  /** The slot of the request that produced the i-th token of the last step: a decode batch keeps its order, so most lookups by id are skipped. */
+  private readonly lastStepSlots: number[] = [];
+  private readonly occupancySample = [0, 0, 0];
 
   constructor(
     readonly numRequests: number,
@@ -88,6 +94,7 @@ export class RequestMetrics {
   arrived(index: number, requestId: string, timeS: number, numPromptTokens: number): void {
     const slot = this.slots.take();
     this.slotOf.set(requestId, slot);
+    this.slots.ownerId[slot] = requestId;
     this.slots.arrivalS[slot] = timeS;
     this.slots.firstTokenS[slot] = Number.NaN;
     this.slots.lastTokenS[slot] = 0;
@@ -117,9 +124,24 @@ export class RequestMetrics {
     } else if (kind === 'decode') this.numDecodeSteps++;
     else this.numIdleSteps++;
     if (kind !== 'idle') this.busyS += endS - startS;
-    for (const token of report.produced) this.tokenProduced(this.slotOf.get(token.requestId)!, endS);
+    const produced = report.produced;
+    const lastStepSlots = this.lastStepSlots;
+    const ownerId = this.slots.ownerId;
+    for (let index = 0; index < produced.length; index++) {
+      const requestId = produced[index]!.requestId;
+      let slot = lastStepSlots[index];
+      if (slot === undefined || ownerId[slot] !== requestId) {
+        slot = this.slotOf.get(requestId)!;
+        lastStepSlots[index] = slot;
+      }
+      this.tokenProduced(slot, endS);
+    }
     for (const ended of report.ended) this.requestEnded(ended.requestId, ended.error === undefined, endS);
-    this.occupancy.add(endS, stats.kvCacheUsage, stats.numWaiting, stats.numRunning);
+    const sample = this.occupancySample;
+    sample[0] = stats.kvCacheUsage;
+    sample[1] = stats.numWaiting;
+    sample[2] = stats.numRunning;
+    this.occupancy.addSample(endS, sample);
   }
 
   /** Adds another run's figures (a replica's, into its fleet's); the timeline is not merged. */

@@ -4,13 +4,14 @@ import type { SimRequestSpec } from './simRequest.js';
 
 /** The engine core's request for a simulated one arriving at `arrivalTimeS` with its built prompt. */
 export function generationRequestOf(spec: SimRequestSpec, promptTokenIds: readonly number[], arrivalTimeS: number): GenerationRequest {
-  return {
-    requestId: asRequestId(spec.id),
-    promptTokenIds,
-    ...(spec.maxTokens > 0 ? { maxTokens: spec.maxTokens } : {}),
-    ...(spec.minTokens !== undefined ? { minTokens: spec.minTokens } : {}),
-    ignoreEos: spec.ignoreEos,
-    ...(spec.cacheSalt !== undefined ? { cacheSalt: spec.cacheSalt } : {}),
-    arrivalTimeS,
-  };
+  // Built field by field, not by spreads: one per arriving request.
+  const request: Mutable<GenerationRequest> = { requestId: asRequestId(spec.id), promptTokenIds };
+  if (spec.maxTokens > 0) request.maxTokens = spec.maxTokens;
+  if (spec.minTokens !== undefined) request.minTokens = spec.minTokens;
+  request.ignoreEos = spec.ignoreEos;
+  if (spec.cacheSalt !== undefined) request.cacheSalt = spec.cacheSalt;
+  request.arrivalTimeS = arrivalTimeS;
+  return request;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

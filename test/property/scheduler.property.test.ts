@@ -170,6 +170,10 @@ function runWorkload(workload: WorkloadCase): RunOutcome {
     const poolViolation = poolInvariantViolation(pool);
     if (poolViolation !== undefined) violations.push(`step ${step + 1}: ${poolViolation}`);
     const held = new Set(scheduler.runningRequests().flatMap((request) => harness.kv.blocksOf(request.id)));
+    // The request's handle on its blocks (what planning reads) is the KV manager's list, waiting or running.
+    for (const request of [...scheduler.runningRequests(), ...scheduler.waitingRequests()]) {
+      if (request.blockIds.join() !== harness.kv.blocksOf(request.id).join()) violations.push(`step ${step + 1}: ${request.id} holds [${request.blockIds.join()}], the KV manager [${harness.kv.blocksOf(request.id).join()}]`);
+    }
     const usedBlocks = pool.numUsableBlocks - pool.numFreeBlocks;
     if (usedBlocks !== held.size) violations.push(`step ${step + 1}: ${usedBlocks} blocks used, but running requests hold ${held.size} distinct blocks`);
     previousKind = kind;

@@ -12,7 +12,10 @@ export interface PrefillChunkPlan {
   readonly sampling: SamplingParams;
   readonly chunkIndex: number;
   readonly chunkSize: number;
-  /** Slot tokens, `chunkSize` long; padding slots hold 0. */
+  /**
+   * Slot tokens, `chunkSize` long; padding slots hold 0. **Valid for its step only**: the core writes the next
+   * chunk's tokens into the same array, so a backend reads it until `finishStep` and copies what it keeps.
+   */
   readonly tokenIds: readonly number[];
   /** Index in the prompt of the token in slot `firstValidSlot`. */
   readonly firstTokenIndex: number;
@@ -53,7 +56,12 @@ export interface BlockCopy {
   readonly target: BlockId;
 }
 
-/** One row of a decode batch. */
+/**
+ * One row of a decode batch. **Valid for its step only**: the row object is the request's own and the core
+ * rewrites it (token, position, block table, padding) when it plans the request's next decode, so a backend
+ * reads it while it executes the step (until `finishStep`) and copies what it needs across steps. A
+ * `blockTable` array itself is never written once handed out: keeping it is safe.
+ */
 export interface DecodeRowPlan {
   readonly requestId: RequestId;
   readonly sampling: SamplingParams;
@@ -68,7 +76,7 @@ export interface DecodeRowPlan {
   readonly numPromptTokens: number;
 }
 
-/** One decode step of every decoding request: a rectangular batch padded to `tkv`. */
+/** One decode step of every decoding request: a rectangular batch padded to `tkv`. Its rows are valid until `finishStep` (see DecodeRowPlan). */
 export interface DecodeBatchPlan {
   readonly kind: 'decode';
   readonly tkv: number;

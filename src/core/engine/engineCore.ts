@@ -3,18 +3,25 @@ import { Clock } from '../contracts/clock.js';
 import { EngineConfig } from '../contracts/config.js';
 import type { RequestId } from '../contracts/ids.js';
 import { EngineError } from '../contracts/errors.js';
-import type { FinishReason, GenerationRequest } from '../contracts/requests.js';
+import type { FinishReason, GenerationRequest, SamplingParams } from '../contracts/requests.js';
 import type { SampledToken, StepPlan, StepResult } from '../contracts/stepPlan.js';
 import type { StepTraceLine } from '../contracts/trace.js';
 import type { EngineCoreStats } from '../contracts/engineStats.js';
 import { KvCacheManager } from '../kv/kvCacheManager.js';
-import { SchedulerRequest } from '../scheduler/schedulerRequest.js';
+import { SchedulerRequest, type RequestLimits } from '../scheduler/schedulerRequest.js';
 import { SpyreScheduler } from '../scheduler/spyreScheduler.js';
 import { assertWithinBatchTkvLimit } from './batchTkvGuard.js';
 import { validateGenerationRequest, type AddRequestOptions } from './requestValidation.js';
 import { buildStepTraceLine } from './stepTrace.js';
 
 export type { EngineCoreStats } from '../contracts/engineStats.js';
+
+const NO_SAMPLING: SamplingParams = {};
+
+/** The scheduler's record of a request (or of one of its copies, with its own id and sampling). */
+function schedulerRequestOf(request: GenerationRequest, requestId: RequestId, sampling: SamplingParams | undefined, limits: RequestLimits, arrivalTimeS: number): SchedulerRequest {
+  return new SchedulerRequest(requestId, request.promptTokenIds, limits, sampling ?? NO_SAMPLING, request.cacheSalt, arrivalTimeS);
+}
 
 /** A request that ended in a step, with why. `error` is set when it failed rather than finished. */
 export interface EndedRequest {
@@ -70,12 +77,12 @@ export class EngineCore {
   addRequest(request: GenerationRequest, options: AddRequestOptions = {}): void {
     const limits = validateGenerationRequest(request, this.config, options);
     const arrivalTimeS = request.arrivalTimeS ?? this.clock.nowS();
-    const of = (requestId: RequestId, sampling: GenerationRequest['sampling']): SchedulerRequest =>
-      new SchedulerRequest(requestId, request.promptTokenIds, limits, sampling ?? {}, request.cacheSalt, arrivalTimeS);
-    const scheduled = of(request.requestId, request.sampling);
-    const forks = (request.forks ?? []).map((fork) => of(fork.requestId, fork.sampling));
-    for (const copy of forks) copy.awaitingForkOf = scheduled;
-    scheduled.pendingForks = forks;
+    const scheduled = schedulerRequestOf(request, request.requestId, request.sampling, limits, arrivalTimeS);
+    if (request.forks !== undefined && request.forks.length > 0) {
+      const forks = request.forks.map((fork) => schedulerRequestOf(request, fork.requestId, fork.sampling, limits, arrivalTimeS));
+      for (const copy of forks) copy.awaitingForkOf = scheduled;
+      scheduled.pendingForks = forks;
+    }
     this.scheduler.add(scheduled);
   }
 
@@ -110,9 +117,10 @@ export class EngineCore {
     this.stepInFlight = false;
     this.inFlightPlan = undefined;
     const update = this.scheduler.update(result);
-    const ended: EndedRequest[] = update.finished.map((request) => this.ended(request));
+    const ended: EndedRequest[] = [];
+    for (let index = 0; index < update.finished.length; index++) ended.push(this.ended(update.finished[index]!));
     for (const failure of update.failed) ended.push({ ...this.ended(failure.request), error: failure.message });
-    ended.push(...this.applyDeferredEnds());
+    if (this.deferredEnds.size > 0) ended.push(...this.applyDeferredEnds());
     this.stepCount += 1;
     const trace = this.tracing
       ? buildStepTraceLine(
@@ -120,14 +128,14 @@ export class EngineCore {
             step: this.stepCount,
             timeS: this.clock.nowS(),
             plan,
-            outputs: update.produced.map((produced) => produced.request.id),
+            outputs: update.producedBy.map((request) => request.id),
             finished: ended.map((request) => request.requestId),
           },
           this.scheduler,
           this.kv,
         )
       : undefined;
-    return { plan, produced: update.produced.map((produced) => produced.token), ended, trace };
+    return { plan, produced: update.produced, ended, trace };
   }
 
   stats(): EngineCoreStats {
@@ -171,12 +179,10 @@ export class EngineCore {
   }
 
   private ended(request: SchedulerRequest): EndedRequest {
-    return {
-      requestId: request.id,
-      reason: request.finishReason ?? 'abort',
-      ...(request.stopTokenId !== undefined && request.finishReason === 'stop' ? { stopTokenId: request.stopTokenId } : {}),
-      outputTokenIds: request.outputTokenIds,
-      numPromptTokens: request.numPromptTokens,
-    };
+    const reason = request.finishReason ?? 'abort';
+    if (request.stopTokenId !== undefined && request.finishReason === 'stop') {
+      return { requestId: request.id, reason, stopTokenId: request.stopTokenId, outputTokenIds: request.outputTokenIds, numPromptTokens: request.numPromptTokens };
+    }
+    return { requestId: request.id, reason, outputTokenIds: request.outputTokenIds, numPromptTokens: request.numPromptTokens };
   }
 }

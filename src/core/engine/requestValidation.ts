@@ -3,6 +3,9 @@ import { EngineError } from '../contracts/errors.js';
 import type { GenerationRequest } from '../contracts/requests.js';
 import type { RequestLimits } from '../scheduler/schedulerRequest.js';
 
+/** Shared by every request without EOS or stop ids (read only). */
+const NO_TOKEN_IDS: readonly number[] = [];
+
 function invalid(message: string): EngineError {
   return new EngineError('invalid_request', message);
 }
@@ -30,6 +33,15 @@ function engineCoreMaxTokens(request: GenerationRequest, config: EngineConfig): 
     );
   }
   return maxTokens;
+}
+
+/** A plain loop: this runs over every prompt token of every request the engine (or a simulation) adds. */
+function allNonNegativeIntegers(tokenIds: readonly number[]): boolean {
+  for (let index = 0; index < tokenIds.length; index++) {
+    const tokenId = tokenIds[index]!;
+    if (!Number.isInteger(tokenId) || tokenId < 0) return false;
+  }
+  return true;
 }
 
 function optionalNonNegativeInteger(field: string, value: number | undefined): void {
@@ -79,9 +91,7 @@ export interface AddRequestOptions {
 export function validateGenerationRequest(request: GenerationRequest, config: EngineConfig, options: AddRequestOptions = {}): RequestLimits {
   const numPromptTokens = request.promptTokenIds.length;
   if (numPromptTokens === 0) throw invalid("The prompt is empty: 'prompt' must contain at least one token.");
-  if (request.promptTokenIds.some((tokenId) => !Number.isInteger(tokenId) || tokenId < 0)) {
-    throw invalid("'prompt' token ids must be non-negative integers.");
-  }
+  if (!allNonNegativeIntegers(request.promptTokenIds)) throw invalid("'prompt' token ids must be non-negative integers.");
   if (request.maxTokens !== undefined && (!Number.isInteger(request.maxTokens) || request.maxTokens <= 0)) {
     throw invalid(`'max_tokens' must be a positive integer, got ${request.maxTokens}.`);
   }
@@ -106,7 +116,7 @@ export function validateGenerationRequest(request: GenerationRequest, config: En
     maxTokens,
     minTokens,
     ignoreEos: request.ignoreEos ?? false,
-    eosTokenIds: request.eosTokenIds ?? [],
-    stopTokenIds: request.stopTokenIds ?? [],
+    eosTokenIds: request.eosTokenIds ?? NO_TOKEN_IDS,
+    stopTokenIds: request.stopTokenIds ?? NO_TOKEN_IDS,
   };
 }

@@ -50,6 +50,8 @@ export function fitsAfterRealignment(
   return true;
 }
 
+let maxTkvScratch = new Float64Array(64);
+
 /**
  * vLLM-Spyre's volumetric estimate (SPEC §2.4): the largest batch·tkv the batch reaches as its requests
  * finish one by one, walked in order of their maximum tkv. `numJoining` identical sequences join (the
@@ -65,16 +67,25 @@ export function estimatedMaxBatchVolume(
 ): number {
   const { numBlocks, newTkv } = alignment(joining, tkv, blockSize);
   const joiningMaxTkv = newTkv + joining.numRemainingTokens - 1;
-  // A typed array sorts numerically without a comparator call per pair (this runs at every admission check).
-  const decodingMaxTkvs = new Float64Array(decoding.length);
-  for (let index = 0; index < decoding.length; index++) {
+  // Sorted ascending by insertion into one scratch buffer (this runs at every admission check, over at most
+  // max_num_seqs rows: no allocation, no comparator calls; the scheduler is synchronous).
+  const numDecoding = decoding.length;
+  if (maxTkvScratch.length < numDecoding) maxTkvScratch = new Float64Array(Math.max(numDecoding, 2 * maxTkvScratch.length));
+  const decodingMaxTkvs = maxTkvScratch;
+  for (let index = 0; index < numDecoding; index++) {
     const request = decoding[index]!;
-    decodingMaxTkvs[index] = (numBlocks + 1) * blockSize + (request.numComputedTokens % blockSize) + request.numLeftTokens - 1;
+    const maxTkv = (numBlocks + 1) * blockSize + (request.numComputedTokens % blockSize) + request.numLeftTokens - 1;
+    let slot = index;
+    while (slot > 0 && decodingMaxTkvs[slot - 1]! > maxTkv) {
+      decodingMaxTkvs[slot] = decodingMaxTkvs[slot - 1]!;
+      slot -= 1;
+    }
+    decodingMaxTkvs[slot] = maxTkv;
   }
-  decodingMaxTkvs.sort();
-  let batchSize = decoding.length + numJoining;
+  let batchSize = numDecoding + numJoining;
   let volume = 0;
-  for (const decodingMaxTkv of decodingMaxTkvs) {
+  for (let index = 0; index < numDecoding; index++) {
+    const decodingMaxTkv = decodingMaxTkvs[index]!;
     if (joiningMaxTkv <= decodingMaxTkv) {
       volume = Math.max(volume, batchSize * joiningMaxTkv);
       return volume;

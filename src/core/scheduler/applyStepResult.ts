@@ -7,23 +7,46 @@ import type { SchedulerRequest } from './schedulerRequest.js';
 import { finishRequest, type SchedulerState } from './schedulerState.js';
 import { stopAfterToken } from './stopRules.js';
 
-/** A token a request produced in a step. */
-export interface ProducedToken {
-  readonly request: SchedulerRequest;
-  readonly token: SampledToken;
-}
-
-/** What a step changed, in scheduling order. */
+/**
+ * What a step changed, in scheduling order. `produced[i]` is the token `producedBy[i]` produced (two
+ * parallel lists, no wrapper object per token).
+ */
 export interface StepUpdate {
-  readonly produced: readonly ProducedToken[];
+  readonly produced: readonly SampledToken[];
+  readonly producedBy: readonly SchedulerRequest[];
   readonly finished: readonly SchedulerRequest[];
   readonly failed: readonly { readonly request: SchedulerRequest; readonly message: string }[];
+}
+
+/** The tokens a step produced and who produced each: two parallel lists sized for the step's rows up front. */
+export class Produced {
+  readonly tokens: SampledToken[];
+  readonly by: SchedulerRequest[];
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.tokens = new Array<SampledToken>(capacity);
+    this.by = new Array<SchedulerRequest>(capacity);
+  }
+
+  add(token: SampledToken, request: SchedulerRequest): void {
+    this.tokens[this.count] = token;
+    this.by[this.count++] = request;
+  }
+
+  /** Drops the unused tail; call once, after the last `add`. */
+  close(): void {
+    if (this.count === this.tokens.length) return;
+    this.tokens.length = this.count;
+    this.by.length = this.count;
+  }
 }
 
 /** Ends the requests the backend failed (they are released with the finished ones). */
 export function failRequests(state: SchedulerState, result: StepResult): { request: SchedulerRequest; message: string }[] {
   const failures: { request: SchedulerRequest; message: string }[] = [];
-  for (const failure of result.failed ?? []) {
+  if (result.failed === undefined) return failures;
+  for (const failure of result.failed) {
     const request = state.requests.get(failure.requestId);
     if (request === undefined || request.status === 'finished') continue;
     // Copies not forked yet cannot run without its prefill: they fail with it.
@@ -43,13 +66,17 @@ export function updateAfterPrefill(
   scheduled: readonly SchedulerRequest[],
   plan: PrefillChunkPlan,
   result: StepResult,
-  produced: ProducedToken[],
+  produced: Produced,
   finished: SchedulerRequest[],
 ): void {
   state.previousStepWasPrefill = true;
   const request = scheduled[0]!;
   if (request.status !== 'prefilling') return;
-  const othersDecoding = state.running.some((other) => other !== request && other.isDecoding);
+  let othersDecoding = false;
+  for (let index = 0; index < state.running.length && !othersDecoding; index++) {
+    const other = state.running[index]!;
+    othersDecoding = other !== request && other.isDecoding;
+  }
   const geometry = prefillGeometry(request.numPrefillTokens, limits.chunkSize, limits.blockSize);
   request.numComputedTokens += request.numScheduledTokens;
   request.numPrefillStepsRun += 1;
@@ -83,7 +110,7 @@ export function updateAfterDecode(
   scheduled: readonly SchedulerRequest[],
   plan: DecodeBatchPlan,
   result: StepResult,
-  produced: ProducedToken[],
+  produced: Produced,
   finished: SchedulerRequest[],
 ): void {
   state.previousStepWasPrefill = false;
@@ -100,7 +127,7 @@ function appendSampled(
   state: SchedulerState,
   request: SchedulerRequest,
   result: StepResult,
-  produced: ProducedToken[],
+  produced: Produced,
   finished: SchedulerRequest[],
   rowIndex = 0,
 ): void {
@@ -110,8 +137,8 @@ function appendSampled(
   if (token === undefined) {
     throw new EngineError('backend_failed', `The backend returned no token for request '${request.id}' although the step sampled it.`);
   }
-  request.tokenIds.push(token.tokenId);
-  produced.push({ request, token });
+  request.appendToken(token.tokenId);
+  produced.add(token, request);
   const stop = stopAfterToken(request, token.tokenId);
   if (stop !== undefined) {
     request.stopTokenId = stop.stopTokenId;

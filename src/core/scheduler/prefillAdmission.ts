@@ -17,43 +17,48 @@ export interface PrefillCandidate {
  * joining request fits the batch after re-alignment and within the volumetric limit.
  */
 export function prefillCandidate(state: SchedulerState, kv: KvCacheManager, limits: SchedulerLimits): PrefillCandidate | undefined {
-  const ongoing = state.running.find((request) => request.isPrefilling);
+  const running = state.running;
+  let ongoing: SchedulerRequest | undefined;
+  let anyDecoding = false;
+  for (let index = 0; index < running.length; index++) {
+    const request = running[index]!;
+    if (ongoing === undefined && request.isPrefilling) ongoing = request;
+    else if (request.isDecoding) anyDecoding = true;
+  }
   if (ongoing === undefined && state.waiting.length === 0) return undefined;
-  const decoding = state.running.filter((request) => request.isDecoding);
-  if (limits.interleaveSteps && state.previousStepWasPrefill && decoding.length > 0) return undefined;
-  if (ongoing !== undefined) return mayContinue(ongoing, decoding, state, kv, limits) ? { request: ongoing, newHit: undefined } : undefined;
+  if (limits.interleaveSteps && state.previousStepWasPrefill && anyDecoding) return undefined;
+  if (ongoing !== undefined) return mayContinue(ongoing, state, limits) ? { request: ongoing, newHit: undefined } : undefined;
   const head = state.waiting.first();
   if (head === undefined) return undefined;
   const hit = kv.findPrefixHit(head.tokenIds, head.numPrefillTokens, head.cacheSalt);
-  if (state.running.length === 0) return { request: head, newHit: hit };
-  return mayStart(head, hit, decoding, state, kv, limits) ? { request: head, newHit: hit } : undefined;
+  if (running.length === 0) return { request: head, newHit: hit };
+  return mayStart(head, hit, state, limits) ? { request: head, newHit: hit } : undefined;
 }
 
-function mayContinue(request: SchedulerRequest, decoding: readonly SchedulerRequest[], state: SchedulerState, kv: KvCacheManager, limits: SchedulerLimits): boolean {
+function mayContinue(request: SchedulerRequest, state: SchedulerState, limits: SchedulerLimits): boolean {
   if (!limits.interleaveSteps) return true;
   const isLastChunk = request.numPrefillTokens - request.numComputedTokens <= limits.chunkSize;
-  return !isLastChunk || lastChunkAllowed(request, decoding, state, kv, limits);
+  return !isLastChunk || lastChunkAllowed(request, state, limits);
 }
 
-function mayStart(request: SchedulerRequest, hit: PrefixHit, decoding: readonly SchedulerRequest[], state: SchedulerState, kv: KvCacheManager, limits: SchedulerLimits): boolean {
+function mayStart(request: SchedulerRequest, hit: PrefixHit, state: SchedulerState, limits: SchedulerLimits): boolean {
   // Its copies (parallel sampling) need their decode slots too: they all join at its last chunk.
   if (state.running.length + request.numJoiningSequences > limits.maxNumSeqs) return false;
   const isLastChunk = request.numPrefillTokens - hit.numTokens <= limits.chunkSize;
   if (limits.interleaveSteps && !isLastChunk) return true;
-  return lastChunkAllowed(request, decoding, state, kv, limits);
+  return lastChunkAllowed(request, state, limits);
 }
 
-function lastChunkAllowed(request: SchedulerRequest, decoding: readonly SchedulerRequest[], state: SchedulerState, kv: KvCacheManager, limits: SchedulerLimits): boolean {
+/** The decoding requests of the batch: each is its own admission view (numComputedTokens, numBlocks, numLeftTokens). */
+function decodingRequests(running: readonly SchedulerRequest[]): DecodingRequestView[] {
+  const decoding: DecodingRequestView[] = [];
+  for (let index = 0; index < running.length; index++) if (running[index]!.isDecoding) decoding.push(running[index]!);
+  return decoding;
+}
+
+function lastChunkAllowed(request: SchedulerRequest, state: SchedulerState, limits: SchedulerLimits): boolean {
   const joining = { numPromptTokens: request.numPrefillTokens, numRemainingTokens: request.numRemainingTokens };
-  const views: DecodingRequestView[] = decoding.map((other) => ({
-    numComputedTokens: other.numComputedTokens,
-    numBlocks: kv.numBlocksOf(other.id),
-    numLeftTokens: other.numRemainingTokens + 1,
-  }));
-  const admissionLimits = { ...limits };
+  const decoding = decodingRequests(state.running);
   const numJoining = request.numJoiningSequences;
-  return (
-    fitsAfterRealignment(joining, views, numJoining - 1, state.tkv, admissionLimits) &&
-    withinVolumetricLimit(joining, views, state.tkv, admissionLimits, numJoining)
-  );
+  return fitsAfterRealignment(joining, decoding, numJoining - 1, state.tkv, limits) && withinVolumetricLimit(joining, decoding, state.tkv, limits, numJoining);
 }

@@ -3,17 +3,34 @@ import type { FinishReason } from '../contracts/requests.js';
 import type { BlockCopy, DecodeBatchPlan, PrefillChunkPlan, StepPlan, StepResult } from '../contracts/stepPlan.js';
 import { EngineError } from '../contracts/errors.js';
 import type { KvCacheManager, PrefixHit } from '../kv/kvCacheManager.js';
-import { failRequests, updateAfterDecode, updateAfterPrefill, type ProducedToken, type StepUpdate } from './applyStepResult.js';
+import { failRequests, Produced, updateAfterDecode, updateAfterPrefill, type StepUpdate } from './applyStepResult.js';
 import { buildDecodeBatchPlan } from './decodeBatchPlan.js';
 import { prefillCandidate, type PrefillCandidate } from './prefillAdmission.js';
-import { buildPrefillChunkPlan } from './prefillChunkPlan.js';
+import { buildPrefillChunkPlan, ChunkTokenBuffer } from './prefillChunkPlan.js';
 import { chunkIndexFor, prefillGeometry, usablePrefixBlocks } from './prefillGeometry.js';
 import { reserveNextTokenSlot } from './preemption.js';
 import type { SchedulerLimits } from './schedulerLimits.js';
 import type { SchedulerRequest } from './schedulerRequest.js';
 import { emptySchedulerState, finishRequest } from './schedulerState.js';
 
-export type { ProducedToken, StepUpdate } from './applyStepResult.js';
+export type { StepUpdate } from './applyStepResult.js';
+
+const NO_REQUESTS: readonly SchedulerRequest[] = [];
+
+function anyDecoding(requests: readonly SchedulerRequest[]): boolean {
+  for (let index = 0; index < requests.length; index++) if (requests[index]!.isDecoding) return true;
+  return false;
+}
+
+function withoutFinished(requests: readonly SchedulerRequest[]): SchedulerRequest[] {
+  const kept: SchedulerRequest[] = [];
+  for (let index = 0; index < requests.length; index++) if (requests[index]!.status !== 'finished') kept.push(requests[index]!);
+  return kept;
+}
+
+function duplicateId(requestId: RequestId): EngineError {
+  return new EngineError('invalid_request', `A request with id '${requestId}' is already in the engine; request ids must be unique.`);
+}
 
 /**
  * The Spyre chunked-prefill scheduler (SPEC §2): each step is one prefill chunk of one request or one decode
@@ -32,18 +49,29 @@ export class SpyreScheduler {
   private readonly state = emptySchedulerState();
   private planned: { plan: StepPlan | undefined; scheduled: readonly SchedulerRequest[] } | undefined;
   private numAdded = 0;
+  /** The slot tokens of every prefill chunk plan, rewritten by the next (the plan's contract: valid until update). */
+  private readonly chunkTokens: ChunkTokenBuffer;
 
   constructor(
     private readonly kv: KvCacheManager,
     readonly limits: SchedulerLimits,
-  ) {}
+  ) {
+    this.chunkTokens = new ChunkTokenBuffer(limits.chunkSize);
+  }
 
   /** Queues a request; its copies (parallel sampling) wait outside the queues until its prefill forks them. */
   add(request: SchedulerRequest): void {
+    if (request.pendingForks.length === 0) {
+      if (this.state.requests.has(request.id)) throw duplicateId(request.id);
+      request.arrivalIndex = this.numAdded++;
+      this.state.requests.set(request.id, request);
+      this.state.waiting.push(request);
+      return;
+    }
     const all = [request, ...request.pendingForks];
     for (const each of all) {
       if (this.state.requests.has(each.id) || all.filter((other) => other.id === each.id).length > 1) {
-        throw new EngineError('invalid_request', `A request with id '${each.id}' is already in the engine; request ids must be unique.`);
+        throw duplicateId(each.id);
       }
     }
     for (const each of all) {
@@ -64,7 +92,7 @@ export class SpyreScheduler {
     const prefill = candidate === undefined ? undefined : this.planPrefill(candidate);
     if (prefill !== undefined) return prefill;
     const preemptionsBefore = this.state.preemptions;
-    const decode = this.state.running.some((request) => request.isDecoding) ? this.planDecode() : undefined;
+    const decode = anyDecoding(this.state.running) ? this.planDecode() : undefined;
     if (decode !== undefined) return decode;
     // Preemption may have emptied the decode batch and freed the blocks a prefill was waiting for.
     const retry = this.state.preemptions > preemptionsBefore ? prefillCandidate(this.state, this.kv, this.limits) : undefined;
@@ -79,7 +107,7 @@ export class SpyreScheduler {
     if (planned === undefined) throw new EngineError('invariant_violated', 'update() called without a scheduled step.');
     this.planned = undefined;
     const failed = failRequests(this.state, result);
-    const produced: ProducedToken[] = [];
+    const produced = new Produced(planned.plan === undefined ? 0 : planned.scheduled.length);
     const finished: SchedulerRequest[] = [];
     const plan = planned.plan;
     if (plan === undefined) {
@@ -91,8 +119,10 @@ export class SpyreScheduler {
       updateAfterDecode(this.state, planned.scheduled, plan, result, produced, finished);
     }
     this.reorderRunning(planned.scheduled);
-    this.release([...finished, ...failed.map((failure) => failure.request)]);
-    return { produced, finished, failed };
+    if (failed.length === 0) this.release(finished);
+    else this.release([...finished, ...failed.map((failure) => failure.request)]);
+    produced.close();
+    return { produced: produced.tokens, producedBy: produced.by, finished, failed };
   }
 
   // ---- planning --------------------------------------------------------------------------------------
@@ -106,11 +136,12 @@ export class SpyreScheduler {
     const numComputedBefore = newHit === undefined ? request.numComputedTokens : hit.numTokens;
     const numNewTokens = Math.min(chunkSize, request.numPrefillTokens - numComputedBefore);
     const isLastChunk = numComputedBefore + numNewTokens === request.numPrefillTokens;
-    const forks = isLastChunk ? request.pendingForks.filter((copy) => copy.status !== 'finished') : [];
+    const forks = isLastChunk && request.pendingForks.length > 0 ? request.pendingForks.filter((copy) => copy.status !== 'finished') : NO_REQUESTS;
     // Each copy takes a block of its own for the prompt's partially filled last block.
     const numSpareBlocks = request.numPrefillTokens % blockSize === 0 ? 0 : forks.length;
-    const allocated = this.kv.tryAllocate(request.id, request.tokenIds, numComputedBefore + numNewTokens, newHit, request.cacheSalt, numSpareBlocks);
+    const allocated = this.kv.tryAllocate(request.id, request.tokenView(), numComputedBefore + numNewTokens, newHit, request.cacheSalt, numSpareBlocks);
     if (allocated === undefined) return undefined;
+    request.blockIds = this.kv.blocksOf(request.id);
     if (newHit !== undefined) this.startPrefill(request, newHit, numUsableTokens);
     request.numScheduledTokens = numNewTokens;
     const blockCopies = forks.length > 0 ? this.forkCopies(request, forks) : [];
@@ -120,15 +151,16 @@ export class SpyreScheduler {
       geometry,
       chunkIndex: chunkIndexFor(geometry, numComputedBefore, blockSize),
       promptTokenIds: request.tokenIds,
-      blockIds: this.kv.blocksOf(request.id),
+      blockIds: request.blockIds,
       numPrefixHitBlocks: hit.blockIds.length,
       isLastChunk,
+      tokenBuffer: this.chunkTokens,
     });
     const plan: PrefillChunkPlan =
       forks.length === 0
         ? chunk
         : { ...chunk, forks: forks.map((copy) => ({ requestId: copy.id, sampling: copy.sampling })), ...(blockCopies.length > 0 ? { blockCopies } : {}) };
-    this.planned = { plan, scheduled: [request, ...forks] };
+    this.planned = { plan, scheduled: forks.length === 0 ? [request] : [request, ...forks] };
     return plan;
   }
 
@@ -141,6 +173,7 @@ export class SpyreScheduler {
     const blockCopies: BlockCopy[] = [];
     for (const copy of forks) {
       const blockCopy = this.kv.fork(request.id, copy.id, request.numPrefillTokens);
+      copy.blockIds = this.kv.blocksOf(copy.id);
       if (blockCopy !== undefined) blockCopies.push(blockCopy);
     }
     const after = this.state.running.indexOf(request) + 1;
@@ -160,13 +193,18 @@ export class SpyreScheduler {
   }
 
   private planDecode(): DecodeBatchPlan | undefined {
-    const scheduled: SchedulerRequest[] = [];
-    for (const request of this.state.running.slice()) {
+    // Preemption splices `state.running`; walk what it held when the step began.
+    const candidates = this.state.running.slice();
+    const scheduled = new Array<SchedulerRequest>(candidates.length);
+    let numScheduled = 0;
+    for (let index = 0; index < candidates.length; index++) {
+      const request = candidates[index]!;
       // A request preempted earlier in this loop is back to 'waiting' and skipped here.
-      if (request.isDecoding && reserveNextTokenSlot(this.state, this.kv, this.limits.blockSize, request, scheduled)) scheduled.push(request);
+      if (request.isDecoding && reserveNextTokenSlot(this.state, this.kv, this.limits.blockSize, request, scheduled, numScheduled)) scheduled[numScheduled++] = request;
     }
+    if (numScheduled < scheduled.length) scheduled.length = numScheduled;
     if (scheduled.length === 0) return undefined;
-    const plan = buildDecodeBatchPlan(scheduled, this.kv, this.limits.blockSize);
+    const plan = buildDecodeBatchPlan(scheduled, this.limits.blockSize);
     this.planned = { plan, scheduled };
     return plan;
   }
@@ -188,9 +226,10 @@ export class SpyreScheduler {
     for (const request of requests) {
       if (!state.requests.has(request.id)) continue;
       this.kv.free(request.id);
+      request.dropBlocks();
       state.requests.delete(request.id);
     }
-    state.running = state.running.filter((request) => request.status !== 'finished');
+    state.running = withoutFinished(state.running);
     // Only an abort ends a waiting request; finishing ones are running, so the (possibly long) waiting
     // queue is rebuilt only when it holds an ended request.
     if (state.numEndedWhileWaiting > 0) {
@@ -203,7 +242,8 @@ export class SpyreScheduler {
   private reorderRunning(scheduled: readonly SchedulerRequest[]): void {
     // Preemption takes victims from the tail, so every scheduled request is still running here.
     if (scheduled.length === this.state.running.length) {
-      this.state.running = scheduled.slice();
+      // The plan's own list, made only for this step: it becomes the running list as it is.
+      this.state.running = scheduled as SchedulerRequest[];
       return;
     }
     const scheduledSet = new Set(scheduled);

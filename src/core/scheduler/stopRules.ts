@@ -16,8 +16,9 @@ export function stopAfterToken(request: SchedulerRequest, tokenId: number): Toke
   const { limits } = request;
   const numOutputTokens = request.numOutputTokens;
   if (numOutputTokens >= limits.minTokens) {
-    if (!limits.ignoreEos && limits.eosTokenIds.includes(tokenId)) return { reason: 'stop' };
-    if (limits.stopTokenIds.includes(tokenId)) return { reason: 'stop', stopTokenId: tokenId };
+    // The length checks first: most requests have no stop ids, and `includes` is a call even on an empty list.
+    if (!limits.ignoreEos && limits.eosTokenIds.length > 0 && limits.eosTokenIds.includes(tokenId)) return { reason: 'stop' };
+    if (limits.stopTokenIds.length > 0 && limits.stopTokenIds.includes(tokenId)) return { reason: 'stop', stopTokenId: tokenId };
   }
   if (numOutputTokens >= limits.maxTokens) return { reason: 'length' };
   return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asRequestId } from '../../../../src/core/contracts/ids.js';
-import { buildPrefillChunkPlan } from '../../../../src/core/scheduler/prefillChunkPlan.js';
+import { buildPrefillChunkPlan, ChunkTokenBuffer } from '../../../../src/core/scheduler/prefillChunkPlan.js';
 import { chunkIndexFor, chunkTokenSpan, countWithoutLeftPadding, prefillGeometry, usablePrefixBlocks } from '../../../../src/core/scheduler/prefillGeometry.js';
 
 describe('having the chunk size 128 of SPEC §2.3', () => {
@@ -83,5 +83,29 @@ describe('having the first-chunk correction (SPEC §2.3)', () => {
 
   it('when a usable prefix hit is larger than what the correction leaves, should keep the hit', () => {
     expect(countWithoutLeftPadding(geometry, 100, 64)).toBe(64);
+  });
+});
+
+describe('having a chunk plan written into a reused token array', () => {
+  it('should overwrite every slot: the chunk tokens, and zeros in the padding on both sides', () => {
+    const geometry = prefillGeometry(30, 128, 64);
+    const input = {
+      requestId: asRequestId('reused'),
+      sampling: {},
+      geometry,
+      chunkIndex: 0,
+      promptTokenIds: Array.from({ length: 30 }, (_, index) => index + 1),
+      blockIds: [1],
+      numPrefixHitBlocks: 0,
+      isLastChunk: true,
+    };
+    const buffer = new ChunkTokenBuffer(128);
+    // A longer chunk first, whose tokens the next one must clear where it pads.
+    buildPrefillChunkPlan({ ...input, geometry: prefillGeometry(128, 128, 64), promptTokenIds: new Array<number>(128).fill(7), blockIds: [1, 2], tokenBuffer: buffer });
+    const plan = buildPrefillChunkPlan({ ...input, tokenBuffer: buffer });
+    expect(plan.tokenIds).toBe(buffer.tokenIds);
+    expect(plan.tokenIds).toEqual(buildPrefillChunkPlan(input).tokenIds);
+    expect([plan.firstValidSlot, plan.endValidSlot]).toEqual([64, 94]);
+    expect(plan.tokenIds.filter((tokenId, slot) => tokenId !== 0 && (slot < 64 || slot >= 94))).toEqual([]);
   });
 });
